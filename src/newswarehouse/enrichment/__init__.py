@@ -1,0 +1,1 @@
+"""Per-document enrichment: a stateless map from raw article text to records."""

@@ -1,0 +1,86 @@
+"""The records the per-document enrichment step produces.
+
+Every offset is a Python string index into ``ParsedArticle.body_text`` (the
+cleaned body), never into the raw text, so that analysts can slice
+``stg_articles.body_text`` with ``substr(body_text, char_start + 1, char_end - char_start)``.
+These dataclasses are the only contract between the NLP code and the loader
+that writes them to DuckDB; dbt reads the resulting tables as sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    """Metadata and chrome-free body of one raw article."""
+
+    title: str | None
+    publisher: str | None
+    author: str | None
+    published_date: date | None
+    body_text: str
+    # Lines dropped as page chrome, with the rule that dropped them: kept so a
+    # reviewer can see *why* text vanished (nothing is lost silently).
+    removed_lines: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    sentence_index: int  # 0-based, in body order
+    char_start: int
+    char_end: int
+    text: str  # == body_text[char_start:char_end]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One named-entity mention, trimmed of determiners, possessives and titles."""
+
+    mention_index: int  # 0-based, in body order
+    sentence_index: int
+    char_start: int
+    char_end: int
+    surface_text: str  # == body_text[char_start:char_end]
+    entity_type: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, LAW, PRODUCT
+    # In-article resolution: the fullest form this mention refers to within the
+    # article ("Jake Sullivan" for "Sullivan"/"Mr. Sullivan", the expansion of a
+    # defined acronym). Cross-article resolution in dbt starts from this.
+    resolved_text: str
+    # A title or role written right before the name ("President",
+    # "National Security Advisor"), or None.
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One attributed statement: who said what."""
+
+    statement_index: int  # 0-based, in body order
+    sentence_index: int  # first sentence of the statement
+    char_start: int  # offsets of statement_text in body_text
+    char_end: int
+    statement_text: str
+    is_direct_quote: bool
+    cue_verb: str | None  # as written: "said", "warned", "according to"
+    cue_lemma: str | None  # "say", "warn", "according to"
+    speaker_text: str | None  # as written: "National Security Advisor Jake Sullivan", "he"
+    speaker_role: str | None  # "National Security Advisor", or None
+    # The mention the speaker resolves to (pronouns and short names followed to
+    # their antecedent); None for unnamed sources ("officials said").
+    speaker_mention_index: int | None = None
+
+
+@dataclass(frozen=True)
+class EnrichedDocument:
+    article_id: str
+    parsed: ParsedArticle
+    sentences: tuple[Sentence, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    # Near-duplicate fingerprint (MinHash over word shingles); the comparison
+    # across documents happens in dbt.
+    minhash: tuple[int, ...] = field(default_factory=tuple)
+    error: str | None = None  # set when enrichment failed for this document
