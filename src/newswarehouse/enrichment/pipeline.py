@@ -1,0 +1,61 @@
+"""Compose the per-document steps: parse -> spaCy -> sentences, mentions, statements.
+
+Stateless: the same (article_id, raw_text) always gives the same record, so a
+retried or re-mapped task produces identical output.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Iterable, Iterator
+
+from newswarehouse.enrichment.fingerprint import minhash
+from newswarehouse.enrichment.mentions import extract_mentions
+from newswarehouse.enrichment.nlp import load_pipeline
+from newswarehouse.enrichment.records import EnrichedDocument, ParsedArticle
+from newswarehouse.enrichment.sentences import split_sentences
+from newswarehouse.enrichment.statements import extract_statements
+from newswarehouse.parsing import parse_article
+
+
+def enrich_documents(
+    items: Iterable[tuple[str, str]], model: str, batch_size: int = 32
+) -> Iterator[EnrichedDocument]:
+    """Enrich (article_id, raw_text) pairs, in order, one record each.
+
+    A document whose enrichment raises yields a record with ``error`` set
+    instead of stopping the batch: the loader quarantines it with the reason.
+    """
+    nlp = load_pipeline(model)
+    parsed_items: list[tuple[str, ParsedArticle | None, str | None]] = []
+    for article_id, raw_text in items:
+        try:
+            parsed_items.append((article_id, parse_article(raw_text), None))
+        except Exception as exc:  # noqa: BLE001 - recorded per document, never silent
+            parsed_items.append((article_id, None, _describe(exc)))
+
+    bodies = (p.body_text if p is not None else "" for _, p, _ in parsed_items)
+    for (article_id, parsed, error), doc in zip(parsed_items, nlp.pipe(bodies, batch_size=batch_size)):
+        if parsed is None:
+            yield EnrichedDocument(article_id, ParsedArticle(None, None, None, None, ""), error=error)
+            continue
+        try:
+            sentences = split_sentences(doc)
+            mentions = extract_mentions(doc, sentences)
+            statements = extract_statements(doc, sentences, mentions)
+            yield EnrichedDocument(
+                article_id=article_id,
+                parsed=parsed,
+                sentences=tuple(sentences),
+                mentions=tuple(mentions),
+                statements=tuple(statements),
+                minhash=minhash(parsed.body_text),
+            )
+        except Exception as exc:  # noqa: BLE001
+            yield EnrichedDocument(article_id, parsed, error=_describe(exc))
+
+
+def _describe(exc: BaseException) -> str:
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+    return f"{type(exc).__name__}: {exc}{where}"
