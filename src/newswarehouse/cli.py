@@ -1,0 +1,120 @@
+"""The ``newswarehouse`` command: run a load, show the last loads."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from newswarehouse.settings import Settings, load_settings
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    settings = load_settings(inbox=args.inbox, warehouse=args.warehouse)
+    from newswarehouse import airflow_local
+    from newswarehouse.runlock import WarehouseBusy, warehouse_lock
+
+    airflow_local.configure(settings)
+    print(f"newswarehouse run: inbox {settings.inbox} -> warehouse {settings.warehouse}", flush=True)
+    if not settings.inbox.is_dir():
+        print(f"error: inbox {settings.inbox} is not a directory (set --inbox or NEWSWH_INBOX)", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    try:
+        with warehouse_lock(settings.warehouse, args.wait):
+            airflow_local.migrate_if_needed(settings)
+            dag_run = airflow_local.run_dag_in_process()
+    except WarehouseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    state = str(getattr(dag_run, "state", "unknown"))
+    load_id = _load_id_of(dag_run)
+    _print_summary(settings, load_id, state, time.monotonic() - started)
+    return 0 if state.endswith("success") else 1
+
+
+def _load_id_of(dag_run: object) -> str:
+    from newswarehouse.workspace import safe_load_id
+
+    return safe_load_id(str(getattr(dag_run, "run_id", "")))
+
+
+def _print_summary(settings: Settings, load_id: str, state: str, seconds: float) -> None:
+    from newswarehouse.loadsteps import describe_warehouse, landing_report
+
+    print()
+    print(f"== load {load_id}: {state} in {seconds:.1f} s")
+    if not settings.warehouse.exists():
+        print("no warehouse was published")
+        return
+    report = landing_report(settings.warehouse, load_id)
+    if report:
+        print(
+            f"files seen: {report['files_seen']}   landed: {report['articles_landed']}   "
+            f"already known: {report['files_already_known']}   rejected: {report['files_rejected']}"
+        )
+        for uri, reason in report["landing_report"].get("rejections", []):
+            print(f"  rejected {uri}: {reason}")
+        if report["failed_checks"]:
+            print(f"failed quality checks: {', '.join(report['failed_checks'])}")
+        print(f"status: {report['status']}")
+    print("rows per table:")
+    for table, count in describe_warehouse(settings.warehouse).items():
+        print(f"  {table:40s} {count:>8,}")
+    print(f"warehouse: {settings.warehouse}")
+    print("try it with the DuckDB CLI (read-only, safe while loads run):")
+    print(f"  duckdb -readonly {settings.warehouse} \"select title, publisher, word_count from marts.dim_articles limit 10\"")
+    print(
+        f"  duckdb -readonly {settings.warehouse} \"select canonical_name, entity_type, article_count "
+        "from marts.dim_entities order by mention_count desc limit 10\""
+    )
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    import duckdb
+
+    settings = load_settings(warehouse=args.warehouse)
+    if not settings.warehouse.exists():
+        print(f"no warehouse at {settings.warehouse}")
+        return 1
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select load_id, status, started_at, finished_at, files_seen, articles_landed, files_rejected, "
+            "articles_quarantined, failed_checks, data_docs_path from audit.load_runs "
+            "order by started_at desc limit ?",
+            [args.limit],
+        ).fetchall()
+    for load_id, status, started, finished, seen, landed, rejected, quarantined, failed, docs in rows:
+        took = f"{(finished - started).total_seconds():.1f}s" if finished else "-"
+        print(f"{started:%Y-%m-%d %H:%M:%S}  {status:9s} {took:>7s}  seen {seen:>5} landed {landed:>5} "
+              f"rejected {rejected:>3} quarantined {quarantined:>3}  {load_id}")
+        if failed:
+            print(f"    failed checks: {', '.join(failed)}")
+        if docs:
+            print(f"    data docs: {docs}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newswarehouse", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run one whole load (the news_warehouse DAG, in-process)")
+    run.add_argument("--inbox", type=Path, help="folder of raw article files (env NEWSWH_INBOX; default: the bundled samples)")
+    run.add_argument("--warehouse", type=Path, help="published DuckDB file (env NEWSWH_WAREHOUSE; default ./warehouse.duckdb)")
+    run.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run on the same warehouse (default: refuse at once)")
+    run.set_defaults(func=_cmd_run)
+    status = sub.add_parser("status", help="show the last loads from audit.load_runs")
+    status.add_argument("--warehouse", type=Path)
+    status.add_argument("--limit", type=int, default=10)
+    status.set_defaults(func=_cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,109 @@
+"""Land the inbox into raw.* of the build database and queue the new articles.
+
+Idempotent: an article already in raw.articles (by content hash) is counted as
+known, a rejection already on record for the same file and content is not
+recorded twice, and re-running the task for the same load changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newswarehouse.loading.inbox import LandedFile, RejectedFile, scan_inbox
+
+
+@dataclass
+class LandingSummary:
+    files_seen: int = 0
+    articles_landed: int = 0
+    files_already_known: int = 0
+    files_rejected: int = 0
+    rejections: list[tuple[str, str]] = field(default_factory=list)  # (source_uri, reason)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files_seen": self.files_seen,
+            "articles_landed": self.articles_landed,
+            "files_already_known": self.files_already_known,
+            "files_rejected": self.files_rejected,
+            "rejections": [list(r) for r in self.rejections],
+        }
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def land_inbox(
+    con: duckdb.DuckDBPyConnection,
+    inbox: Path,
+    load_id: str,
+    max_file_bytes: int,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> LandingSummary:
+    summary = LandingSummary()
+    known = {row[0] for row in con.execute("select article_id from raw.articles").fetchall()}
+    recorded_rejections = {
+        (uri, sha) for uri, sha in con.execute("select source_uri, content_sha256 from raw.rejected_files").fetchall()
+    }
+    landed_rows: list[tuple] = []
+    rejected_rows: list[tuple] = []
+    now = utcnow()
+    for item in scan_inbox(inbox, max_file_bytes):
+        summary.files_seen += 1
+        if summary.files_seen % 500 == 0:
+            progress(f"  read {summary.files_seen:,} files")
+        if isinstance(item, RejectedFile):
+            summary.files_rejected += 1
+            summary.rejections.append((item.source_uri, item.reason))
+            if (item.source_uri, item.content_sha256) not in recorded_rejections:
+                recorded_rejections.add((item.source_uri, item.content_sha256))
+                rejected_rows.append((item.source_uri, item.reason, load_id, now, item.byte_size, item.content_sha256))
+            continue
+        assert isinstance(item, LandedFile)
+        if item.article_id in known:
+            summary.files_already_known += 1
+            continue
+        known.add(item.article_id)
+        landed_rows.append((item.article_id, item.source_uri, item.text, item.byte_size, load_id, now, item.encoding))
+        summary.articles_landed += 1
+    con.execute("begin transaction")
+    if landed_rows:
+        con.executemany("insert into raw.articles values (?, ?, ?, ?, ?, ?, ?)", landed_rows)
+    if rejected_rows:
+        con.executemany("insert into raw.rejected_files values (?, ?, ?, ?, ?, ?)", rejected_rows)
+    con.execute("commit")
+    return summary
+
+
+def queue_pending(con: duckdb.DuckDBPyConnection, pending_dir: Path, batch_size: int) -> list[str]:
+    """Write every raw article not yet enriched (nor quarantined) as parquet batches.
+
+    This includes articles of earlier *rejected* loads: they stayed in raw, and
+    a fixed pipeline picks them up here. Returns the batch file paths.
+    """
+    pending_dir.mkdir(parents=True, exist_ok=True)
+    reader = con.sql(
+        """
+        select a.article_id, a.raw_text
+        from raw.articles as a
+        where not exists (select 1 from enriched.documents as d where d.article_id = a.article_id)
+          and not exists (select 1 from audit.quarantined_articles as q where q.article_id = a.article_id)
+        order by a.landed_at, a.article_id
+        """
+    ).to_arrow_reader(batch_size)
+    paths: list[str] = []
+    for batch in reader:
+        if batch.num_rows == 0:
+            continue
+        path = pending_dir / f"batch_{len(paths):05d}.parquet"
+        pq.write_table(pa.Table.from_batches([batch]), path)
+        paths.append(str(path))
+    return paths

@@ -1,0 +1,228 @@
+"""The steps of one load, as plain functions: the DAG's tasks call these.
+
+Every step is idempotent for a given load id: it can be retried, or the whole
+load re-run, without doubling or losing anything. Arguments and return values
+are JSON-friendly so they travel through Airflow XCom between workers.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+import duckdb
+
+from newswarehouse.audit import LoadRecord, write_load_record
+from newswarehouse.loading.land import land_inbox, queue_pending, utcnow
+from newswarehouse.settings import Settings, load_settings
+from newswarehouse.warehouse_schema import ensure_schema
+from newswarehouse.workspace import Workspace, safe_load_id
+
+
+class LoadRejected(RuntimeError):
+    """The load failed its quality gates; the published warehouse is unchanged."""
+
+
+def _say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def _workspace(settings: Settings, load_id: str) -> Workspace:
+    return Workspace(settings.warehouse, load_id)
+
+
+def begin(run_id: str, settings: Settings | None = None) -> dict[str, Any]:
+    settings = settings or load_settings()
+    load_id = safe_load_id(run_id)
+    _workspace(settings, load_id).begin()
+    _say(f"[begin] load {load_id}: building from {settings.warehouse.name if settings.warehouse.exists() else 'an empty warehouse'}")
+    return {"load_id": load_id, "started_at": utcnow().isoformat()}
+
+
+def land(load_id: str, settings: Settings | None = None, progress: Callable[[str], None] = _say) -> dict[str, Any]:
+    settings = settings or load_settings()
+    ws = _workspace(settings, load_id)
+    progress(f"[land] reading {settings.inbox}")
+    with ws.connect() as con:
+        summary = land_inbox(con, settings.inbox, load_id, settings.max_file_bytes, progress)
+        batches = queue_pending(con, ws.pending_dir, settings.enrich_batch_size)
+    progress(
+        f"[land] {summary.files_seen} files seen: {summary.articles_landed} landed, "
+        f"{summary.files_already_known} already known, {summary.files_rejected} rejected; "
+        f"{len(batches)} batch(es) to enrich"
+    )
+    return {"summary": summary.as_dict(), "batches": batches}
+
+
+def enrich(batch_file: str, load_id: str, settings: Settings | None = None) -> dict[str, int]:
+    from newswarehouse.enrichment.batches import enrich_batch  # spaCy: only in the task that needs it
+
+    settings = settings or load_settings()
+    ws = _workspace(settings, load_id)
+    out = ws.enriched_dir / Path(batch_file).stem
+    counts = enrich_batch(Path(batch_file), out, settings.spacy_model)
+    _say(
+        f"[enrich] {Path(batch_file).stem}: {counts['documents']} articles, {counts['sentences']} sentences, "
+        f"{counts['mentions']} mentions, {counts['statements']} statements, {counts['errors']} errors"
+    )
+    return counts
+
+
+def build(load_id: str, settings: Settings | None = None) -> dict[str, Any]:
+    """Load enrichment output into the build database and run dbt there."""
+    from newswarehouse.enrichment.batches import load_enriched
+    from newswarehouse.transform import run_dbt
+
+    settings = settings or load_settings()
+    ws = _workspace(settings, load_id)
+    with ws.connect() as con:
+        enriched = load_enriched(con, ws.enriched_dir, load_id)
+        marts_exist = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'marts'"
+        ).fetchone()[0]
+    if enriched == 0 and marts_exist:
+        _say("[build] nothing new: dbt skipped")
+        return {"articles_enriched": 0, "dbt": "skipped"}
+    _say(f"[build] {enriched} articles enriched; running dbt build")
+    run_dbt(["build"], ws.build_db, settings.dbt_project_dir, ws.dir / "logs" / "dbt.log", progress=_say)
+    return {"articles_enriched": enriched, "dbt": "built"}
+
+
+def validate(load_id: str, settings: Settings | None = None) -> dict[str, Any]:
+    from newswarehouse.quality.gates import run_gates
+
+    settings = settings or load_settings()
+    ws = _workspace(settings, load_id)
+    with ws.connect() as con:
+        result = run_gates(con, load_id)
+    status = "passed" if result.passed else "FAILED: " + ", ".join(result.failed_checks)
+    _say(f"[validate] quality gates {status}; {result.quarantined} article(s) quarantined")
+    return {"failed_checks": result.failed_checks, "quarantined": result.quarantined,
+            "data_docs_path": result.data_docs_path}
+
+
+def publish(
+    load_id: str,
+    started_at: str,
+    landing: dict[str, Any],
+    built: dict[str, Any],
+    validation: dict[str, Any],
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    settings = settings or load_settings()
+    ws = _workspace(settings, load_id)
+    summary = landing["summary"]
+    record = LoadRecord(
+        load_id=load_id,
+        started_at=datetime.fromisoformat(started_at),
+        status="published",
+        files_seen=summary["files_seen"],
+        articles_landed=summary["articles_landed"],
+        files_rejected=summary["files_rejected"],
+        files_already_known=summary["files_already_known"],
+        articles_enriched=built.get("articles_enriched", 0),
+        articles_quarantined=validation.get("quarantined", 0),
+        data_docs_path=validation.get("data_docs_path"),
+        rejections=summary["rejections"],
+    )
+    failed = list(validation.get("failed_checks") or [])
+    if failed:
+        record.status = "rejected"
+        record.failed_checks = failed
+        record.message = "quality gates failed: " + ", ".join(failed)
+        record.finished_at = utcnow()
+        _publish_raw_and_audit_only(ws, record)
+        raise LoadRejected(
+            f"load {load_id} rejected by quality checks: {', '.join(failed)}. The published warehouse is "
+            "unchanged; the batch stays in raw.articles and is reprocessed by the next load."
+        )
+    record.finished_at = utcnow()
+    with ws.connect() as con:
+        write_load_record(con, record)
+    ws.publish()
+    ws.discard()
+    _say(f"[publish] load {load_id} published to {settings.warehouse}")
+    return {"status": "published"}
+
+
+def record_failure(load_id: str, started_at: str, message: str, settings: Settings | None = None) -> None:
+    """Record a load that crashed (status 'failed'), unless its outcome is already on record."""
+    settings = settings or load_settings()
+    ws = _workspace(settings, load_id)
+    if settings.warehouse.exists():
+        with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+            try:
+                known = con.execute("select count(*) from audit.load_runs where load_id = ?", [load_id]).fetchone()[0]
+            except duckdb.CatalogException:
+                known = 0
+        if known:
+            return
+    record = LoadRecord(load_id=load_id, started_at=datetime.fromisoformat(started_at), status="failed",
+                        finished_at=utcnow(), message=message[:2000])
+    _publish_audit_rows(ws, record, carry_raw=False)
+    ws.discard()
+
+
+def _publish_raw_and_audit_only(ws: Workspace, record: LoadRecord) -> None:
+    """A rejected load: the published warehouse gains only the batch's raw rows and the audit row."""
+    _publish_audit_rows(ws, record, carry_raw=True)
+
+
+def _publish_audit_rows(ws: Workspace, record: LoadRecord, carry_raw: bool) -> None:
+    side = ws.dir / "audit_only.duckdb"
+    side.unlink(missing_ok=True)
+    if ws.warehouse.exists():
+        shutil.copyfile(ws.warehouse, side)
+    with duckdb.connect(str(side)) as con:
+        ensure_schema(con)
+        if carry_raw and ws.build_db.exists():
+            con.execute("attach ? as build (read_only)", [str(ws.build_db)])
+            con.execute("begin transaction")
+            con.execute(
+                "insert into raw.articles select * from build.raw.articles b "
+                "where not exists (select 1 from raw.articles a where a.article_id = b.article_id)"
+            )
+            con.execute(
+                "insert into raw.rejected_files select * from build.raw.rejected_files where load_id = ? "
+                "and (source_uri, coalesce(content_sha256, '')) not in "
+                "(select (source_uri, coalesce(content_sha256, '')) from raw.rejected_files)",
+                [record.load_id],
+            )
+            con.execute("insert into audit.quarantined_articles select * from build.audit.quarantined_articles "
+                        "where load_id = ?", [record.load_id])
+            con.execute("commit")
+            con.execute("detach build")
+        write_load_record(con, record)
+    ws.publish(side)
+
+
+def describe_warehouse(path: Path) -> dict[str, int]:
+    """Row counts of every table in the published warehouse (for the run summary)."""
+    counts: dict[str, int] = {}
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('raw', 'staging', 'marts', 'audit') order by 1, 2"
+        ).fetchall()
+        for schema, table in tables:
+            counts[f"{schema}.{table}"] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+    return counts
+
+
+def landing_report(path: Path, load_id: str) -> dict[str, Any]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        row = con.execute(
+            "select status, files_seen, articles_landed, files_already_known, files_rejected, failed_checks, "
+            "landing_report, message from audit.load_runs where load_id = ?",
+            [load_id],
+        ).fetchone()
+    if row is None:
+        return {}
+    keys = ("status", "files_seen", "articles_landed", "files_already_known", "files_rejected", "failed_checks",
+            "landing_report", "message")
+    report = dict(zip(keys, row))
+    report["landing_report"] = json.loads(report["landing_report"] or "{}")
+    return report

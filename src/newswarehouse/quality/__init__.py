@@ -1,0 +1,1 @@
+"""Quality gates that decide whether a load may be published."""

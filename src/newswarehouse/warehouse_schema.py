@@ -1,0 +1,114 @@
+"""DDL of the tables Python writes: raw (landing), enriched (NLP output), audit.
+
+dbt owns staging and marts; these schemas are its sources. Every statement is
+idempotent (CREATE ... IF NOT EXISTS) so any task may call ``ensure_schema``.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+DDL = """
+create schema if not exists raw;
+create schema if not exists enriched;
+create schema if not exists audit;
+
+create table if not exists raw.articles (
+    article_id varchar primary key,
+    source_uri varchar not null,
+    raw_text varchar not null,
+    byte_size bigint not null,
+    load_id varchar not null,
+    landed_at timestamp not null,
+    source_encoding varchar
+);
+
+create table if not exists raw.rejected_files (
+    source_uri varchar not null,
+    reason varchar not null,
+    load_id varchar not null,
+    rejected_at timestamp not null,
+    byte_size bigint,
+    content_sha256 varchar
+);
+
+create table if not exists enriched.documents (
+    article_id varchar primary key,
+    title varchar,
+    publisher varchar,
+    author varchar,
+    published_date date,
+    body_text varchar not null,
+    removed_line_count integer not null,
+    minhash ubigint[],
+    enrichment_error varchar,
+    enriched_by_load_id varchar not null,
+    enriched_at timestamp not null
+);
+
+create table if not exists enriched.sentences (
+    article_id varchar not null,
+    sentence_index integer not null,
+    char_start integer not null,
+    char_end integer not null,
+    text varchar not null
+);
+
+create table if not exists enriched.mentions (
+    article_id varchar not null,
+    mention_index integer not null,
+    sentence_index integer not null,
+    char_start integer not null,
+    char_end integer not null,
+    surface_text varchar not null,
+    entity_type varchar not null,
+    resolved_text varchar not null,
+    title varchar
+);
+
+create table if not exists enriched.statements (
+    article_id varchar not null,
+    statement_index integer not null,
+    sentence_index integer not null,
+    char_start integer not null,
+    char_end integer not null,
+    statement_text varchar not null,
+    is_direct_quote boolean not null,
+    cue_verb varchar,
+    cue_lemma varchar,
+    speaker_text varchar,
+    speaker_role varchar,
+    speaker_mention_index integer
+);
+
+create table if not exists audit.load_runs (
+    load_id varchar primary key,
+    started_at timestamp not null,
+    finished_at timestamp,
+    status varchar not null,
+    files_seen integer not null default 0,
+    articles_landed integer not null default 0,
+    files_rejected integer not null default 0,
+    failed_checks varchar[] not null default [],
+    files_already_known integer not null default 0,
+    articles_enriched integer not null default 0,
+    articles_quarantined integer not null default 0,
+    message varchar,
+    data_docs_path varchar,
+    landing_report json
+);
+
+create table if not exists audit.quarantined_articles (
+    article_id varchar not null,
+    load_id varchar not null,
+    check_name varchar not null,
+    reason varchar not null,
+    quarantined_at timestamp not null
+);
+"""
+
+ENRICHED_TABLES = ("documents", "sentences", "mentions", "statements")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)
