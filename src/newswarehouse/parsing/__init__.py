@@ -1,21 +1,189 @@
 """Raw scraped text -> title, publisher, author, date and a chrome-free body.
 
-STUB: replaced by the real block classifier (see parse_article's contract).
+The page is cut into units (lines), each unit gets local signals
+(``features``), metadata lines are recognised (``metadata``), chrome is
+labelled locally and then by context (``blocks``), and the headline is picked
+from the page head (``title``). Vocabularies, weights and thresholds live in
+``rules.toml``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from newswarehouse.enrichment.records import ParsedArticle
+from newswarehouse.parsing import blocks as B
+from newswarehouse.parsing.corpus import LineStats
+from newswarehouse.parsing.features import Features, compute
+from newswarehouse.parsing.metadata import (
+    DateHit,
+    date_covers_line,
+    find_dates,
+    is_contributor_line,
+    parse_byline,
+    parse_copyright,
+    parse_dateline,
+    parse_publisher_line,
+)
+from newswarehouse.parsing.rules import Rules, load_rules, normalize
+from newswarehouse.parsing.title import pick_title
+from newswarehouse.parsing.units import Unit, split_units
+
+__all__ = ["LineStats", "parse_article"]
 
 
-def parse_article(raw_text: str) -> ParsedArticle:
+@dataclass
+class _Meta:
+    author: str | None = None
+    publishers: list[tuple[int, int, str]] | None = None  # (rank, unit index, name)
+    dates: dict[int, list[DateHit]] | None = None
+
+
+def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> ParsedArticle:
     """Split one raw article into metadata and body.
 
     Contract: ``raw_text`` has ``\\n`` newlines; ``body_text`` keeps paragraphs
-    separated by a blank line (``\\n\\n``), single spaces inside a paragraph
-    are preserved as in the source, and never contains page chrome.
+    separated by a blank line (``\\n\\n``), each paragraph exactly as in the
+    source (surrounding whitespace stripped), and never contains page chrome.
+    ``line_stats`` (optional) marks lines repeated across a corpus as site
+    template. Every dropped line is listed in ``removed_lines`` with its reason.
     """
-    lines = [ln.strip() for ln in raw_text.split("\n") if ln.strip()]
-    title = lines[0] if lines else None
-    body = "\n\n".join(lines[1:])
-    return ParsedArticle(title=title, publisher=None, author=None, published_date=None, body_text=body)
+    rules = load_rules()
+    text = raw_text.replace("\r\n", "\n").replace("\r", "\n")
+    units = split_units(text, rules.section("text")["terminal_punct"])
+    if not units:
+        return ParsedArticle(None, None, None, None, "")
+    feats = [compute(u, rules) for u in units]
+    classes = [B.prose_class(f, rules) for f in feats]
+    labels: list[str | None] = [None] * len(units)
+
+    meta = _metadata_lines(units, feats, classes, labels, rules)
+    corpus = line_stats.doc_counts if line_stats else None
+    corpus_min = line_stats.min_docs() if line_stats else 0
+    for i, (u, f) in enumerate(zip(units, feats)):
+        if labels[i] is None:
+            labels[i] = B.local_label(u, f, classes[i], rules, corpus, corpus_min)
+    B.caption_labels(units, feats, labels, rules)
+    if meta.author:
+        author_norm = normalize(meta.author)
+        for i, f in enumerate(feats):
+            if labels[i] is None and f.norm == author_norm:
+                labels[i] = B.AUTHOR_NAME
+
+    title_index = pick_title(feats, labels, classes, rules)
+    title = units[title_index].text if title_index is not None else None
+    if title_index is not None:
+        labels[title_index] = B.TITLE
+        for i, f in enumerate(feats):
+            if labels[i] is None and f.norm == feats[title_index].norm:
+                labels[i] = B.TITLE_REPEAT
+    _mark_repeats(feats, labels)
+
+    final = B.resolve_context(feats, labels, classes, rules)
+
+    paragraphs: list[str] = []
+    removed: list[tuple[str, str]] = []
+    body_seen = 0
+    for i, (u, lab) in enumerate(zip(units, final)):
+        if lab != B.BODY:
+            removed.append((u.text, lab))
+            continue
+        para = u.text
+        if body_seen < rules.section("meta")["dateline_search_paragraphs"]:
+            dateline = parse_dateline(para, rules)
+            if dateline:
+                name, cut = dateline
+                meta.publishers.append((len(rules.publisher_prefixes), i, name))
+                removed.append((para[:cut].strip(), "dateline"))
+                para = para[cut:].strip()
+        body_seen += 1
+        if para:
+            paragraphs.append(para)
+
+    for i, u in enumerate(units):
+        if final[i] in (B.COPYRIGHT, B.TAIL, B.STRAY, B.HEAD, B.CHROME):
+            holder = parse_copyright(u.text, rules)
+            if holder:
+                meta.publishers.append((len(rules.publisher_prefixes) + 1, i, holder))
+
+    publisher = min(meta.publishers)[2] if meta.publishers else None
+    return ParsedArticle(
+        title=title,
+        publisher=publisher,
+        author=meta.author,
+        published_date=_choose_date(meta.dates, final, rules),
+        body_text="\n\n".join(paragraphs),
+        removed_lines=tuple(removed),
+    )
+
+
+def _metadata_lines(
+    units: list[Unit], feats: list[Features], classes: list[str], labels: list[str | None], rules: Rules
+) -> _Meta:
+    """Label byline, date, publisher and credit lines; collect what they say."""
+    meta = _Meta(publishers=[], dates={})
+    max_date_words = rules.section("dates")["max_line_words"]
+    for i, (u, f) in enumerate(zip(units, feats)):
+        hits = find_dates(u.text, rules) if f.n_words <= max_date_words else []
+        if hits:
+            meta.dates[i] = hits
+        name = parse_byline(u.text, rules)
+        if name:
+            labels[i] = B.BYLINE
+            meta.author = meta.author or name
+            continue
+        if is_contributor_line(f.norm, f.n_words, rules):
+            labels[i] = B.CONTRIBUTOR
+            continue
+        pub = parse_publisher_line(u.text, rules)
+        if pub:
+            labels[i] = B.PUBLISHER_LINE
+            meta.publishers.append((pub[1], i, pub[0]))
+            continue
+        if classes[i] != B.GOOD and parse_copyright(u.text, rules):
+            labels[i] = B.COPYRIGHT
+            continue
+        if hits and date_covers_line(u.text, hits, rules):
+            labels[i] = B.DATE_LINE
+    return meta
+
+
+def _mark_repeats(feats: list[Features], labels: list[str | None]) -> None:
+    """A line printed twice on one page is chrome the second time (and the first, if short)."""
+    seen: dict[str, int] = {}
+    for i, f in enumerate(feats):
+        first = seen.setdefault(f.norm, i)
+        if first != i and labels[i] is None:
+            labels[i] = B.REPEAT
+
+
+def _choose_date(dates: dict[int, list[DateHit]], final: list[str], rules: Rules) -> date | None:
+    """The publication date: labelled dates first, then date lines near the head; never from prose or captions."""
+    cfg = rules.section("dates")
+    body_idx = [i for i, lab in enumerate(final) if lab == B.BODY]
+    first_body = body_idx[0] if body_idx else len(final)
+    last_body = body_idx[-1] if body_idx else -1
+    end_marker_after_body = next(
+        (i for i, lab in enumerate(final) if i > last_body and lab == B.END_MARKER), len(final)
+    )
+    best: tuple[int, int, date] | None = None
+    for i, hits in dates.items():
+        lab = final[i]
+        if lab in (B.BODY, B.CAPTION, B.CAPTION_LABEL, B.TITLE, B.TITLE_REPEAT):
+            continue
+        for hit in hits:
+            if hit.label_score is not None:
+                score = hit.label_score
+            elif lab in (B.DATE_LINE, B.BYLINE) and i < end_marker_after_body:
+                score = cfg["unlabelled"]
+            else:
+                continue
+            if i < first_body:
+                score += cfg["head_bonus"]
+            elif i > last_body:
+                score += cfg["tail_penalty"]
+            key = (score, -i, hit.value)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return best[2] if best else None

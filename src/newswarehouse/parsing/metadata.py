@@ -1,0 +1,256 @@
+"""Metadata lines: bylines, dates, publisher credits ("Source: X", "From X", datelines, copyright).
+
+Each function looks at one line (or the start of one paragraph) and says what
+it carries; choosing among several candidates is the caller's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from newswarehouse.parsing.features import words
+from newswarehouse.parsing.rules import Rules, normalize
+
+# Tokens for date-span search: words (split from glued digits, "2023World"), numbers, symbols.
+_DATE_TOKEN = re.compile(r"[^\W\d_]+\.?|\d+(?:st|nd|rd|th)?|[^\w\s]")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_YEAR = re.compile(r"\d{4}")
+_NAME_SEPARATORS = re.compile(r"\s*(?:[,|•·;/]|\s[-–—]\s|\s{2,})\s*")
+_NAME_OK_LOWER = frozenset({"the", "of", "and", "&", "for", "de", "la", "le", "du", "on", "in", "at"})
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
+
+
+@dataclass(frozen=True)
+class DateHit:
+    value: date
+    start: int  # span of the date text inside the line
+    end: int
+    label_score: int | None  # preference of the label before it ("Published"), None if unlabelled
+
+
+# --- bylines ---------------------------------------------------------------------------------
+
+
+def parse_byline(text: str, rules: Rules) -> str | None:
+    """The author name of a byline line ("By Jane Doe", "Written by Jane Doe | Sep 6, 2023"), else None."""
+    meta = rules.section("meta")
+    if len(words(text)) > meta["byline_max_words"]:
+        return None
+    prefix = _match_prefix(text, rules.byline_prefixes.phrases)
+    if prefix is None:
+        return None
+    rest = text[prefix:].lstrip(" :\u00a0")
+    if not rest:
+        return None
+    segment = _NAME_SEPARATORS.split(rest, maxsplit=1)[0]
+    name = _leading_name(segment, rules)
+    return name
+
+
+def _leading_name(segment: str, rules: Rules) -> str | None:
+    """The run of name-like tokens opening ``segment``; None when a plain word shows it is prose."""
+    meta = rules.section("meta")
+    tokens = segment.split()
+    kept: list[str] = []
+    for raw_tok in tokens:
+        # "DoeSeptember" (name glued to a date): keep the name part, stop.
+        pieces = _CAMEL.split(raw_tok)
+        tok = pieces[0]
+        low = tok.lower().strip(".,")
+        if low in rules.byline_stop_words or _is_date_word(low, rules) or any(c.isdigit() for c in tok):
+            break
+        if tok[:1].isupper() or low in rules.name_particles:
+            kept.append(tok.rstrip(",;"))
+            if len(pieces) > 1 and _is_date_word(pieces[1].lower(), rules):
+                break
+            continue
+        return None  # "By registering for ..." is a sentence, not a byline
+    while kept and kept[-1].lower() in rules.name_particles:
+        kept.pop()
+    if not 2 <= len(kept) <= meta["name_max_words"]:
+        return None
+    if not all(k[:1].isupper() or k.lower() in rules.name_particles for k in kept):
+        return None
+    return " ".join(kept)
+
+
+def is_contributor_line(norm: str, n_words: int, rules: Rules) -> bool:
+    """ "X contributed to this report", "Reporting by X; Editing by Y"."""
+    return n_words <= 30 and bool(rules.contributor_phrases.findall(norm))
+
+
+# --- publisher -------------------------------------------------------------------------------
+
+
+def parse_publisher_line(text: str, rules: Rules) -> tuple[str, int] | None:
+    """(outlet, rank) for "Source: X", "Originally published by X", "From X"; lower rank wins."""
+    meta = rules.section("meta")
+    if len(words(text)) > meta["publisher_max_words"] + 8:
+        return None
+    for rank, prefix in enumerate(rules.publisher_prefixes):
+        end = _match_prefix(text, (prefix,))
+        if end is None:
+            continue
+        rest = text[end:].strip(" :\u00a0-–—|")
+        name = _outlet_name(_NAME_SEPARATORS.split(rest, maxsplit=1)[0], rules)
+        if name is None:
+            return None
+        # "From X" is the most ambiguous form: the whole line must be the name.
+        if prefix == "from" and normalize(name) != normalize(rest.rstrip(".")):
+            return None
+        return name, rank
+    return None
+
+
+def parse_copyright(text: str, rules: Rules) -> str | None:
+    """The holder named in "© 2023 Outlet. All rights reserved."."""
+    low = text.lower()
+    if len(words(text)) > 25 or not any(m in low for m in rules.copyright_markers):
+        return None
+    rest = text
+    for marker in ("copyright", "©", "(c)"):
+        idx = rest.lower().find(marker)
+        if idx >= 0:
+            rest = rest[idx + len(marker):]
+    rest = re.sub(r"^[\s©:,.-]*(?:\(c\))?[\s,]*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,.:-]*", "", rest, flags=re.I)
+    holder = re.split(r"\.\s|[,|;]|\ball rights\b|\.$", rest, maxsplit=1, flags=re.I)[0]
+    return _outlet_name(holder, rules)
+
+
+def parse_dateline(text: str, rules: Rules) -> tuple[str, int] | None:
+    """(outlet, end of the dateline) for a paragraph opening "(Outlet) –" or "CITY (Outlet) —"."""
+    meta = rules.section("meta")
+    dashes = "|".join(re.escape(d) for d in sorted(meta["dateline_dashes"], key=len, reverse=True))
+    match = re.match(
+        rf"^\s*(?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z][\w.'’-]*){{0,4}},?\s*)?\((?P<outlet>[^()]{{2,60}})\)\s*(?:{dashes})\s+",
+        text,
+    )
+    if not match:
+        return None
+    outlet = match.group("outlet").strip()
+    low = outlet.lower()
+    if any(w in low for w in meta["dateline_reject_words"]) or len(outlet.split()) > meta["dateline_max_words"]:
+        return None
+    name = _outlet_name(outlet, rules)
+    return (name, match.end()) if name else None
+
+
+def _outlet_name(candidate: str, rules: Rules) -> str | None:
+    name = candidate.strip().rstrip(".").strip(" \"'“”‘’")
+    if not name or len(name) > 80:
+        return None
+    if _DOMAIN.match(name):
+        return name
+    toks = name.split()
+    if len(toks) > rules.section("meta")["publisher_max_words"] or not toks[0][:1].isupper() and not toks[0][:1].isdigit():
+        return None
+    if any(not (t[:1].isupper() or t[:1].isdigit() or t.lower() in _NAME_OK_LOWER) for t in toks):
+        return None
+    if all(t.isdigit() for t in toks):
+        return None
+    return name
+
+
+def _match_prefix(text: str, phrases) -> int | None:
+    """End offset in ``text`` of the first phrase it starts with (case-insensitive, word boundary)."""
+    for phrase in phrases:
+        parts = [re.escape(p) for p in phrase.split()]
+        pattern = r"^\s*" + r"\s+".join(parts)
+        if phrase[-1:].isalnum():
+            pattern += r"(?=[\s:]|$)"
+        m = re.match(pattern, text, flags=re.I)
+        if m:
+            return m.end()
+    return None
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def _is_date_word(low: str, rules: Rules) -> bool:
+    low = low.rstrip(".")
+    return low in rules.month_words or low in rules.weekday_words
+
+
+@lru_cache(maxsize=1)
+def _date_parser(languages: tuple[str, ...]):
+    import dateparser  # deferred: ~0.4 s import, only needed when a candidate line shows up
+
+    return dateparser.DateDataParser(
+        languages=list(languages),
+        settings={"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False},
+    )
+
+
+@lru_cache(maxsize=4096)
+def _parse_span(span: str, languages: tuple[str, ...]) -> date | None:
+    try:
+        data = _date_parser(languages).get_date_data(span)
+    except Exception:  # noqa: BLE001 - dateparser raises on odd input; such a span is just not a date
+        return None
+    return data.date_obj.date() if data and data.date_obj else None
+
+
+def find_dates(text: str, rules: Rules) -> list[DateHit]:
+    """Absolute calendar dates printed in a line (a 4-digit year required: "3 hours ago" is not one)."""
+    cfg = rules.section("dates")
+    if not _YEAR.search(text):
+        return []
+    tokens = list(_DATE_TOKEN.finditer(text))
+    kinds = []
+    for t in tokens:
+        tok = t.group()
+        if tok[0].isdigit():
+            kinds.append("num")
+        elif _is_date_word(tok.lower(), rules):
+            kinds.append("word")
+        else:
+            kinds.append("other")
+    languages = tuple(cfg["languages"])
+    hits: list[DateHit] = []
+    i = 0
+    last_end = 0
+    while i < len(tokens):
+        if kinds[i] == "other":
+            i += 1
+            continue
+        found = None
+        limit = min(len(tokens), i + cfg["max_span_tokens"])
+        for j in range(limit - 1, i - 1, -1):
+            if kinds[j] != "num":
+                continue
+            years = [int(tokens[k].group()) for k in range(i, j + 1)
+                     if kinds[k] == "num" and len(tokens[k].group()) == 4 and tokens[k].group().isdigit()]
+            if not any(cfg["min_year"] <= y <= cfg["max_year"] for y in years):
+                continue
+            value = _parse_span(text[tokens[i].start():tokens[j].end()], languages)
+            if value is not None and value.year in years:
+                found = j
+                break
+        if found is None:
+            i += 1
+            continue
+        start, end = tokens[i].start(), tokens[found].end()
+        hits.append(DateHit(value, start, end, _label_before(text[last_end:start], rules)))
+        last_end = end
+        i = found + 1
+    return hits
+
+
+def _label_before(prefix_text: str, rules: Rules) -> int | None:
+    labels = rules.date_label_set.findall(normalize(prefix_text))
+    return rules.date_labels[labels[-1]] if labels else None
+
+
+def date_covers_line(text: str, hits: list[DateHit], rules: Rules) -> bool:
+    """The line is a date line: beside its dates and date labels only a few words remain ("2023World")."""
+    if not hits:
+        return False
+    rest = text
+    for hit in reversed(hits):
+        rest = rest[:hit.start] + " " + rest[hit.end:]
+    rest_words = [w for w in words(_CAMEL.sub(" ", rest)) if normalize(w) not in rules.date_label_set]
+    return len(rest_words) <= rules.section("dates")["max_other_words"]
