@@ -18,9 +18,12 @@ from newswarehouse.parsing.corpus import LineStats
 from newswarehouse.parsing.features import Features, compute
 from newswarehouse.parsing.metadata import (
     DateHit,
+    bare_name,
     date_covers_line,
+    embedded_byline,
     find_dates,
     is_contributor_line,
+    is_copyright_line,
     parse_byline,
     parse_copyright,
     parse_dateline,
@@ -65,6 +68,9 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
         if labels[i] is None:
             labels[i] = B.local_label(u, f, classes[i], rules, corpus, corpus_min)
     B.caption_labels(units, feats, labels, rules)
+    if not any(lab is None and cls == B.GOOD for lab, cls in zip(labels, classes)):
+        # Pages of one-sentence paragraphs have no long prose: let the sentences seed the body.
+        classes = [B.GOOD if cls == B.NEAR and B.is_sentence(f, rules) else cls for cls, f in zip(classes, feats)]
     if meta.author:
         author_norm = normalize(meta.author)
         for i, f in enumerate(feats):
@@ -78,6 +84,8 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
         for i, f in enumerate(feats):
             if labels[i] is None and f.norm == feats[title_index].norm:
                 labels[i] = B.TITLE_REPEAT
+        if meta.author is None and rules.section("meta")["bare_name_author"]:
+            meta.author = _bare_name_author(units, labels, classes, title_index, rules)
     _mark_repeats(feats, labels)
 
     final = B.resolve_context(feats, labels, classes, rules)
@@ -128,7 +136,7 @@ def _metadata_lines(
         hits = find_dates(u.text, rules) if f.n_words <= max_date_words else []
         if hits:
             meta.dates[i] = hits
-        name = parse_byline(u.text, rules)
+        name = parse_byline(u.text, rules) or (embedded_byline(u.text, hits, rules) if hits else None)
         if name:
             labels[i] = B.BYLINE
             meta.author = meta.author or name
@@ -141,12 +149,30 @@ def _metadata_lines(
             labels[i] = B.PUBLISHER_LINE
             meta.publishers.append((pub[1], i, pub[0]))
             continue
-        if classes[i] != B.GOOD and parse_copyright(u.text, rules):
+        if is_copyright_line(u.text, rules):
             labels[i] = B.COPYRIGHT
             continue
         if hits and date_covers_line(u.text, hits, rules):
             labels[i] = B.DATE_LINE
     return meta
+
+
+def _bare_name_author(
+    units: list[Unit], labels: list[str | None], classes: list[str], title_index: int, rules: Rules
+) -> str | None:
+    """A name-only line between the headline and the body, beside a date line: the byline without "By"."""
+    meta_labels = (B.DATE_LINE, B.BYLINE)
+    for i in range(title_index + 1, len(units)):
+        if labels[i] is None and classes[i] == B.GOOD:
+            return None
+        if labels[i] is not None:
+            continue
+        beside = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(units)]
+        name = bare_name(units[i].text, rules) if any(lab in meta_labels for lab in beside) else None
+        if name:
+            labels[i] = B.AUTHOR_NAME
+            return name
+    return None
 
 
 def _mark_repeats(feats: list[Features], labels: list[str | None]) -> None:

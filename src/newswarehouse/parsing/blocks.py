@@ -72,7 +72,8 @@ def is_sentence(f: Features, rules: Rules) -> bool:
     """A short line that still reads as a sentence ("He declined to comment.")."""
     cfg = rules.section("prose")
     ends = f.terminal or f.norm.endswith(":")
-    return ends and f.n_words >= cfg["sentence_min_words"] and f.stop_density >= cfg["sentence_min_stop_density"] and not f.markup
+    worded = f.stop_density >= cfg["sentence_min_stop_density"] or f.cap_ratio <= cfg["sentence_max_cap_ratio"]
+    return ends and f.n_words >= cfg["sentence_min_words"] and worded and not f.markup
 
 
 def local_label(unit: Unit, f: Features, cls: str, rules: Rules, corpus: Mapping[str, int] | None, corpus_min: int) -> str | None:
@@ -117,6 +118,13 @@ def is_caption(text: str, f: Features, rules: Rules) -> bool:
             return True
     if f.n_words <= 40 and rules.credit_phrases.findall(f.norm):
         return True
+    if any(p.search(text) for p in rules.credit_suffix_patterns):
+        return True
+    # a bare credit line: "AFP via Getty Images"
+    cfg = rules.section("captions")
+    if f.n_words <= cfg["credit_line_max_words"] and not f.terminal:
+        hits = rules.credit_words.findall(f.norm)
+        return len(hits) >= 2 or (bool(hits) and hits[0] == "via")
     return False
 
 

@@ -35,19 +35,60 @@ class DateHit:
 
 
 def parse_byline(text: str, rules: Rules) -> str | None:
-    """The author name of a byline line ("By Jane Doe", "Written by Jane Doe | Sep 6, 2023"), else None."""
+    """The author of a byline line, else None.
+
+    Forms: "By Jane Doe", "Written by Jane Doe | Sep 6, 2023", "Jane Doe, Staff
+    Writer", "Jane Doe Political correspondent".
+    """
     meta = rules.section("meta")
     if len(words(text)) > meta["byline_max_words"]:
         return None
     prefix = _match_prefix(text, rules.byline_prefixes.phrases)
     if prefix is None:
-        return None
+        return _name_with_role(text, rules)
     rest = text[prefix:].lstrip(" :\u00a0")
     if not rest:
         return None
     segment = _NAME_SEPARATORS.split(rest, maxsplit=1)[0]
-    name = _leading_name(segment, rules)
-    return name
+    return _leading_name(segment, rules)
+
+
+def embedded_byline(text: str, hits: list[DateHit], rules: Rules) -> str | None:
+    """The author of a date line that also credits one: "Posted on April 12, 2024 by Jane Doe"."""
+    rest = text
+    for hit in reversed(hits):
+        rest = rest[:hit.start] + " " + rest[hit.end:]
+    m = re.search(r"(?<!\w)by\s", rest, flags=re.I)
+    return parse_byline(rest[m.start():], rules) if m else None
+
+
+def _name_with_role(text: str, rules: Rules) -> str | None:
+    meta = rules.section("meta")
+    tokens = text.replace(",", " , ").replace("|", " | ").split()
+    lows = [t.lower().strip(".") for t in tokens]
+    role_heads = {r.split()[-1] for r in meta["byline_roles"]}
+    role_at = next((k for k, low in enumerate(lows) if low in role_heads), None)
+    if role_at is None or len(tokens) - role_at > meta["role_max_words"]:
+        return None
+    name = tokens[:role_at]
+    modifiers = set(meta["role_modifiers"])
+    while name and (name[-1].lower().strip(".") in modifiers or name[-1] in {",", "|", "-", "–", "—"}):
+        name.pop()
+    if not 2 <= len(name) <= meta["bare_name_max_words"]:
+        return None
+    return _leading_name(" ".join(name), rules)
+
+
+def bare_name(text: str, rules: Rules) -> str | None:
+    """``text`` if the whole line looks like a person's name ("Jane Doe"), else None."""
+    toks = text.split()
+    if not 2 <= len(toks) <= rules.section("meta")["bare_name_max_words"]:
+        return None
+    if any(not t[:1].isupper() or any(c.isdigit() for c in t) for t in toks):
+        return None
+    if any(t.lower().strip(".,") in rules.stopwords or t.lower() in rules.section_words for t in toks):
+        return None
+    return _leading_name(text, rules)
 
 
 def _leading_name(segment: str, rules: Rules) -> str | None:
@@ -103,6 +144,14 @@ def parse_publisher_line(text: str, rules: Rules) -> tuple[str, int] | None:
             return None
         return name, rank
     return None
+
+
+def is_copyright_line(text: str, rules: Rules) -> bool:
+    norm = normalize(text)
+    if len(words(text)) > 60:
+        return False
+    opens = any(norm.startswith(m) for m in rules.copyright_markers)
+    return opens or any(p in norm for p in rules.section("meta")["copyright_phrases"])
 
 
 def parse_copyright(text: str, rules: Rules) -> str | None:

@@ -94,6 +94,7 @@ class Rules:
     section_words: frozenset[str]
     media_patterns: tuple[re.Pattern[str], ...]
     markup_patterns: tuple[re.Pattern[str], ...]
+    credit_suffix_patterns: tuple[re.Pattern[str], ...]
 
     def section(self, name: str) -> dict[str, Any]:
         return self.raw[name]
@@ -132,4 +133,5 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         section_words=frozenset(raw["title"]["section_words"]),
         media_patterns=tuple(re.compile(p, re.I) for p in raw["noise"]["media_patterns"]),
         markup_patterns=tuple(re.compile(p, re.I) for p in raw["noise"]["markup_patterns"]),
+        credit_suffix_patterns=tuple(re.compile(p) for p in caps["credit_suffix_patterns"]),
     )

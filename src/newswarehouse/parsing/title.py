@@ -45,9 +45,12 @@ def pick_title(
     for i in head:
         counts[feats[i].norm] = counts.get(feats[i].norm, 0) + 1
     meta_or_body = [i for i in range(n) if labels[i] in _META_LABELS or (labels[i] is None and classes[i] == GOOD)]
+    cand_set = set(candidates)
     best, best_score = None, None
     for rank, i in enumerate(candidates):
         score = cfg["first_candidate"] if rank == 0 else 0
+        if _run_length(i, cand_set, feats) >= cfg["list_run"]:
+            score -= cfg["list_penalty"]
         if counts[feats[i].norm] > 1:
             score += cfg["repeated_in_head"]
         if any(0 < j - i <= cfg["near_distance"] for j in meta_or_body):
@@ -58,6 +61,17 @@ def pick_title(
 
 
 _META_LABELS = frozenset({BYLINE, DATE_LINE, AUTHOR_NAME})
+
+
+def _run_length(i: int, cand_set: set[int], feats: Sequence[Features]) -> int:
+    """Consecutive distinct headline-like lines around ``i`` (a repeated headline counts once)."""
+    lo = i
+    while lo - 1 in cand_set:
+        lo -= 1
+    hi = i
+    while hi + 1 in cand_set:
+        hi += 1
+    return len({feats[k].norm for k in range(lo, hi + 1)})
 
 
 def _has_candidates(feats, labels, classes, first_body: int, rules: Rules) -> bool:
