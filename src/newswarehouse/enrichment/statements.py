@@ -1,17 +1,356 @@
 """Attributed statements (direct quotes and reported speech) from the body.
 
-STUB: replaced by the real implementation.
+Three passes over one document:
+
+1. quotations (``quotes.py``) that open a sentence or follow an attribution
+   frame become direct statements, attributed by the cue in the frame around
+   them (``“…,” he said`` / ``X said: “…”``) or, when they have none, by the
+   speaker of the statement just before (a split or continued quotation);
+   quotations embedded in a sentence ("will “pay a price” if") stay part of
+   whatever reported clause contains them;
+2. every other speech cue (``reported.py``) whose subject can speak becomes a
+   reported statement: its clausal complement, or its object for cues that
+   take one;
+3. speakers are resolved in body order (``speakers.py``) so that pronouns and
+   definite descriptions follow the speakers already seen.
+
+Offsets are into ``doc.text`` (the body), so ``statement_text ==
+body_text[char_start:char_end]`` always holds.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
+from newswarehouse.enrichment.cues import load_cue_lexicon
+from newswarehouse.enrichment.quotes import ALL_MARKS, CLOSE_DOUBLE, CLOSE_SINGLE, OPEN_DOUBLE, OPEN_SINGLE, Quote, find_quotes
 from newswarehouse.enrichment.records import Mention, Sentence, Statement
+from newswarehouse.enrichment.reported import (
+    Content,
+    CueHit,
+    according_speaker,
+    content_of,
+    coordinated,
+    find_cues,
+    is_reporting,
+    noun_speaker,
+    subject_of,
+    word_count,
+)
+from newswarehouse.enrichment.speakers import SpeakerResolver, phrase_span, speaker_kind
+from newswarehouse.enrichment.statement_rules import StatementRules, load_statement_rules
+from newswarehouse.enrichment.textindex import DocIndex
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
+
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"\u201d\u2019')\]]*\s+")
+_WORD = re.compile(r"\w+")
+_TRAILING_JUNK = ",;:\u2014\u2013-"
+_SENTENCE_END_TOKENS = (".", "!", "?", "\u2026")
+_FRAME_ENDINGS = (":", ",", "\u2014", "\u2013")
+# A post-quote attribution frame must name its cue early: "“…,” Kirby said in a briefing".
+_MAX_FRAME_LEAD = 10
+_OPENING = OPEN_DOUBLE + OPEN_SINGLE
+_CLOSING = CLOSE_DOUBLE + CLOSE_SINGLE
+
+
+@dataclass(frozen=True)
+class _Draft:
+    start: int
+    end: int
+    direct: bool
+    hit: CueHit | None
+    heads: tuple[int, ...]  # speaker head tokens; empty for a continued quotation
+    phrase: tuple[int, int] | None
+    nested: bool = False  # reported inside someone else's quotation
 
 
 def extract_statements(doc: "Doc", sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> list[Statement]:
-    return []
+    if not doc.text.strip():
+        return []
+    rules = load_statement_rules()
+    index = DocIndex(doc, sentences, mentions)
+    hits = find_cues(doc, load_cue_lexicon())
+    by_token = {h.token: h for h in hits}
+    quotes = find_quotes(index.text)
+    direct, used = _direct_drafts(index, quotes, by_token, rules)
+    reported = _reported_drafts(index, hits, used, direct, rules)
+    drafts = sorted(direct + reported, key=lambda d: (d.start, d.end, d.heads))
+    return _resolve(index, drafts, rules)
+
+
+# --- direct quotations -----------------------------------------------------------
+
+
+def _direct_drafts(
+    index: DocIndex, quotes: list[Quote], by_token: dict[int, CueHit], rules: StatementRules
+) -> tuple[list[_Draft], set[int]]:
+    text = index.text
+    out: list[_Draft] = []
+    used: set[int] = set()
+    for k, q in enumerate(quotes):
+        ps, pe = index.paragraph_span(q.open_mark)
+        begin = ps
+        for prev in quotes[:k]:
+            if prev.close_mark is not None and ps <= prev.close_mark < q.open_mark:
+                begin = max(begin, prev.close_mark + 1)
+        ends = list(_SENTENCE_END.finditer(text, begin, q.open_mark))
+        if ends:
+            begin = ends[-1].end()
+        pre = text[begin : q.open_mark].strip()
+        starts_sentence = pre == ""
+        framed_before = not starts_sentence and pre.endswith(_FRAME_ENDINGS)
+        if not (starts_sentence or framed_before):
+            continue  # embedded in a sentence: part of a reported clause, if any
+        start, end = q.start, q.end
+        while end > start and (text[end - 1] in _TRAILING_JUNK or text[end - 1].isspace()):
+            end -= 1
+        if not _WORD.search(text, start, end):
+            continue
+        post: list["Token"] = []
+        if q.close_mark is not None:
+            limit = pe
+            for nq in quotes[k + 1 :]:
+                if nq.open_mark > q.close_mark:
+                    limit = min(limit, nq.open_mark) if nq.open_mark < pe else limit
+                    break
+            for t in index.tokens_in(q.close_mark + 1, limit):
+                if t.text in _SENTENCE_END_TOKENS:
+                    break
+                post.append(t)
+        found = _attribution(index, post, by_token, rules, after=True) if post else None
+        if found is None and framed_before:
+            found = _attribution(index, index.tokens_in(begin, q.open_mark), by_token, rules, after=False)
+        if found is not None:
+            hit, heads, phrase = found
+            used.add(hit.token)
+            out.append(_Draft(start, end, True, hit, heads, phrase))
+        elif starts_sentence and not any(t.is_alpha for t in post):
+            out.append(_Draft(start, end, True, None, (), None))
+    return out, used
+
+
+def _attribution(
+    index: DocIndex, tokens: list["Token"], by_token: dict[int, CueHit], rules: StatementRules, after: bool
+) -> tuple[CueHit, tuple[int, ...], tuple[int, int]] | None:
+    doc = index.doc
+    in_frame = {t.i for t in tokens}
+    words = [t for t in tokens if not t.is_punct and t.text not in ALL_MARKS]
+    if not words:
+        return None
+    hits = [by_token[t.i] for t in tokens if t.i in by_token and by_token[t.i].kind != "noun"]
+    if not after:
+        hits.reverse()
+    for hit in hits:
+        v = doc[hit.token]
+        if after and v in words and words.index(v) > _MAX_FRAME_LEAD:
+            continue
+        if hit.kind == "according":
+            subj = according_speaker(doc, hit)
+        else:
+            if not is_reporting(v, rules):
+                continue
+            subj = subject_of(v)
+            if subj is None or subj.i not in in_frame:
+                subj = _inverted_subject(doc, hit, in_frame)
+        if subj is None or subj.i not in in_frame:
+            continue
+        heads = tuple(h.i for h in coordinated(subj) if speaker_kind(h, index, rules) is not None)
+        if not heads:
+            continue
+        phrase = phrase_span(subj, index)
+        if after:
+            first = words[0]
+            if first.i not in hit.tokens and not (phrase[0] <= first.idx < phrase[1]):
+                continue
+        return hit, heads, phrase
+    return None
+
+
+def _inverted_subject(doc: "Doc", hit: CueHit, in_frame: set[int]) -> "Token | None":
+    """ "“…,” said Kirby": the speaker right after the cue."""
+    j = max(hit.tokens) + 1
+    if j not in in_frame:
+        return None
+    tok = doc[j]
+    if tok.pos_ not in ("PROPN", "NOUN", "PRON", "DET", "ADJ"):
+        return None
+    # walk to the head of the noun phrase that starts here
+    while tok.dep_ in ("compound", "flat", "det", "amod", "poss") and tok.head.i in in_frame and tok.head.i > tok.i:
+        tok = tok.head
+    return tok if tok.pos_ in ("PROPN", "NOUN", "PRON") else None
+
+
+# --- reported speech -------------------------------------------------------------
+
+
+def _reported_drafts(
+    index: DocIndex, hits: list[CueHit], used: set[int], direct: list[_Draft], rules: StatementRules
+) -> list[_Draft]:
+    doc = index.doc
+    direct_spans = [(d.start, d.end) for d in direct]
+    out: list[_Draft] = []
+    seen: set[tuple[int, int, tuple[int, ...]]] = set()
+    for hit in hits:
+        if hit.token in used:
+            continue
+        v = doc[hit.token]
+        if hit.kind == "according":
+            subj = according_speaker(doc, hit)
+        elif hit.kind == "noun":
+            subj = noun_speaker(v)
+        else:
+            if not is_reporting(v, rules):
+                continue
+            subj = subject_of(v)
+        if subj is None:
+            continue
+        heads = tuple(h.i for h in coordinated(subj) if speaker_kind(h, index, rules) is not None)
+        if not heads:
+            continue
+        content = content_of(hit, doc, subj, rules)
+        if content is None:
+            continue
+        span = _content_span(index, content, hit)
+        if span is None:
+            continue
+        start, end = span
+        toks = index.tokens_in(start, end)
+        need = rules.min_nominal_words if content.nominal else rules.min_clausal_words
+        if word_count(toks) < need:
+            continue
+        if content.nominal and _is_addressee(index, content, rules):
+            continue
+        if hit.kind != "according" and start <= subj.idx < end:
+            continue  # the parse folded the speaker into the clause: not trustworthy
+        if any(_overlap(start, end, a, b) > 0.5 * (end - start) for a, b in direct_spans):
+            continue
+        key = (start, end, heads)
+        if key in seen:
+            continue
+        seen.add(key)
+        nested = any(a <= v.idx < b for a, b in direct_spans)
+        out.append(_Draft(start, end, False, hit, heads, phrase_span(subj, index), nested))
+    return out
+
+
+def _overlap(a: int, b: int, c: int, d: int) -> int:
+    return max(0, min(b, d) - max(a, c))
+
+
+def _is_addressee(index: DocIndex, content: Content, rules: StatementRules) -> bool:
+    """A bare person or named entity as object is who was spoken to, not what was said."""
+    doc = index.doc
+    span = doc[content.first : content.last + 1]
+    roots = [t for t in span if not (content.first <= t.head.i <= content.last) or t.head is t]
+    if len(roots) != 1:
+        return False
+    root = roots[0]
+    kind = speaker_kind(root, index, rules)
+    if kind in ("pronoun", "entity", "unnamed"):
+        return True
+    return kind == "source" and rules.source_class.get(root.lemma_.lower()) == "person"
+
+
+def _content_span(index: DocIndex, content: Content, hit: CueHit) -> tuple[int, int] | None:
+    doc, text = index.doc, index.text
+    first, last = content.first, content.last
+    while first <= last and (
+        doc[first].is_space
+        or (doc[first].is_punct and doc[first].text not in _OPENING)
+        or (doc[first].dep_ == "mark" and doc[first].lower_ == "that")
+    ):
+        first += 1
+    while last >= first and (doc[last].is_space or (doc[last].is_punct and doc[last].text not in _CLOSING)):
+        last -= 1
+    if last < first:
+        return None
+    start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
+    ps, pe = index.paragraph_span(doc[hit.token].idx)
+    start, end = max(start, ps), min(end, pe)
+    return _balance(text, start, end)
+
+
+def _balance(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim whitespace, trailing commas and quotation marks that have no partner inside."""
+    while start < end:
+        if text[start].isspace():
+            start += 1
+        elif text[end - 1].isspace() or text[end - 1] in _TRAILING_JUNK:
+            end -= 1
+        elif text[end - 1] in _CLOSING + '"' and _unpartnered_close(text[start:end]):
+            end -= 1
+        elif text[start] in _OPENING + '"' and _unpartnered_open(text[start:end]):
+            start += 1
+        else:
+            break
+    return (start, end) if end > start else None
+
+
+def _unpartnered_close(s: str) -> bool:
+    if s[-1] == '"':
+        return s.count('"') % 2 == 1
+    if s[-1] in CLOSE_SINGLE:
+        return False  # an apostrophe ends "the players’": leave it
+    return sum(s.count(c) for c in OPEN_DOUBLE) < sum(s.count(c) for c in CLOSE_DOUBLE)
+
+
+def _unpartnered_open(s: str) -> bool:
+    if s[0] == '"':
+        return s.count('"') % 2 == 1
+    if s[0] in OPEN_SINGLE:
+        return s.count(OPEN_SINGLE[0]) > s.count(CLOSE_SINGLE[0])
+    return sum(s.count(c) for c in OPEN_DOUBLE) > sum(s.count(c) for c in CLOSE_DOUBLE)
+
+
+# --- speakers, in body order ------------------------------------------------------
+
+
+def _resolve(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> list[Statement]:
+    doc, text = index.doc, index.text
+    resolver = SpeakerResolver(index, rules)
+    out: list[Statement] = []
+    for d in drafts:
+        cue = text[d.hit.text_start : d.hit.text_end] if d.hit else None
+        lemma = d.hit.lemma if d.hit else None
+        if not d.heads:
+            prev = resolver.last_speaker(d.start, rules.continuation_paragraphs)
+            if prev is None:
+                continue  # a quotation nobody can be found to have said
+            out.append(_statement(index, len(out), d, None, None, prev.speaker_role, prev.mention_index))
+            resolver.remember(d.start, prev, d.nested)
+            continue
+        phrase = d.phrase or (doc[d.heads[0]].idx, doc[d.heads[0]].idx + len(doc[d.heads[0]].text))
+        for h in d.heads:
+            r = resolver.resolve(doc[h], phrase, coordinated=len(d.heads) > 1)
+            out.append(_statement(index, len(out), d, cue, lemma, r.speaker_role, r.mention_index, r.speaker_text))
+            resolver.remember(d.start, r, d.nested)
+    return out
+
+
+def _statement(
+    index: DocIndex,
+    i: int,
+    d: _Draft,
+    cue: str | None,
+    lemma: str | None,
+    role: str | None,
+    mention_index: int | None,
+    speaker_text: str | None = None,
+) -> Statement:
+    return Statement(
+        statement_index=i,
+        sentence_index=index.sentence_index(d.start),
+        char_start=d.start,
+        char_end=d.end,
+        statement_text=index.text[d.start : d.end],
+        is_direct_quote=d.direct,
+        cue_verb=cue,
+        cue_lemma=lemma,
+        speaker_text=speaker_text,
+        speaker_role=role,
+        speaker_mention_index=mention_index,
+    )

@@ -1,0 +1,343 @@
+"""Speech cues in the dependency parse, their subjects and the clauses they report.
+
+Works on spaCy's parse rather than word patterns: the speaker is the subject
+of the cue verb (inherited through coordination and participles: "X met Y,
+warning that ..."), the statement is its clausal complement (``ccomp``,
+``xcomp``), or, for cues that take one, its object ("denied any wrongdoing").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from newswarehouse.enrichment.cues import CueLexicon
+from newswarehouse.enrichment.statement_rules import StatementRules
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+VERB_POS = ("VERB",)
+CLAUSE_POS = ("VERB", "AUX")
+_SUBJECT_DEPS = ("nsubj",)
+_PASSIVE_DEPS = ("nsubjpass", "auxpass", "csubjpass")
+_RELATIVE_WORDS = ("who", "that", "which", "whom")
+# Dependency labels whose subtree is a cue's content when it follows the cue.
+_CONTENT_AFTER_OBJECT = ("xcomp", "ccomp", "oprd")
+
+
+@dataclass(frozen=True)
+class CueHit:
+    token: int  # head token: the verb, the noun, or "according"
+    tokens: tuple[int, ...]  # every token of the cue
+    lemma: str  # the cue as listed in the seed: "say", "point to", "according to"
+    cue_class: str
+    text_start: int  # cue as written, for cue_verb
+    text_end: int
+    kind: str  # verb | prep | object | according | noun
+    second: int | None = None  # the preposition/object token of a multiword cue
+
+
+@dataclass(frozen=True)
+class Content:
+    first: int  # token range of the reported words (inclusive)
+    last: int
+    nominal: bool  # a noun phrase rather than a clause
+
+
+def find_cues(doc: "Doc", lex: CueLexicon) -> list[CueHit]:
+    hits: list[CueHit] = []
+    for t in doc:
+        if t.is_space or t.is_punct:
+            continue
+        hit = _multiword(doc, t, lex) or _single(t, lex)
+        if hit is not None:
+            hits.append(hit)
+    return hits
+
+
+def _matches(tok: "Token", word: str) -> bool:
+    return tok.lower_ == word or tok.lemma_.lower() == word
+
+
+def _multiword(doc: "Doc", t: "Token", lex: CueLexicon) -> CueHit | None:
+    keys = {t.lower_, t.lemma_.lower()}
+    for key in keys:
+        for words, lemma, cls in lex.multi.get(key, ()):
+            rest = words[1:]
+            matched = _match_sequence(doc, t, rest) or _match_children(t, rest)
+            if not matched:
+                continue
+            second = doc[matched[0]]
+            if t.lower_ == "according":
+                kind = "according"
+            elif t.pos_ not in VERB_POS:
+                continue
+            else:
+                kind = "object" if second.pos_ in ("NOUN", "PROPN") else "prep"
+            last = doc[matched[-1]]
+            contiguous = matched == list(range(t.i + 1, t.i + 1 + len(matched)))
+            end_tok = last if kind in ("prep", "according") and contiguous else t
+            return CueHit(
+                token=t.i,
+                tokens=(t.i, *matched),
+                lemma=lemma,
+                cue_class=cls,
+                text_start=t.idx,
+                text_end=end_tok.idx + len(end_tok.text),
+                kind=kind,
+                second=second.i,
+            )
+    return None
+
+
+def _match_sequence(doc: "Doc", t: "Token", rest: tuple[str, ...]) -> list[int]:
+    out = []
+    for k, word in enumerate(rest, start=1):
+        j = t.i + k
+        if j >= len(doc) or not _matches(doc[j], word):
+            return []
+        out.append(j)
+    return out
+
+
+def _match_children(t: "Token", rest: tuple[str, ...]) -> list[int]:
+    out = []
+    cur = t
+    for word in rest:
+        nxt = next((c for c in cur.children if _matches(c, word) and c.i > t.i), None)
+        if nxt is None:
+            nxt = next((c for c in t.children if _matches(c, word) and c.i > t.i), None)
+        if nxt is None:
+            return []
+        out.append(nxt.i)
+        cur = nxt
+    return out
+
+
+def _single(t: "Token", lex: CueLexicon) -> CueHit | None:
+    lemma = t.lemma_.lower()
+    cls = lex.single.get(lemma)
+    if cls is None:
+        return None
+    if t.pos_ in VERB_POS:
+        kind = "verb"
+    elif t.pos_ == "NOUN":
+        kind = "noun"
+    else:
+        return None
+    return CueHit(t.i, (t.i,), lemma, cls, t.idx, t.idx + len(t.text), kind)
+
+
+# --- reportedness ------------------------------------------------------------
+
+
+def is_reporting(v: "Token", rules: StatementRules) -> bool:
+    """False for negated, modal or passive cues: "did not say", "would warn", "was told"."""
+    for c in v.children:
+        if c.dep_ == "neg":
+            return False
+        if c.dep_ == "aux" and c.lower_ in rules.modals:
+            return False
+        if c.dep_ in _PASSIVE_DEPS:
+            return False
+    return True
+
+
+def subject_of(v: "Token", depth: int = 0) -> "Token | None":
+    """The active subject of a verb, inherited through coordination and participles."""
+    if depth > 6:
+        return None
+    for c in v.children:
+        if c.dep_ in _SUBJECT_DEPS:
+            if c.lower_ in _RELATIVE_WORDS and v.dep_ == "relcl":
+                return v.head
+            return c
+        if c.dep_ in _PASSIVE_DEPS:
+            return None
+    head = v.head
+    if head is v:
+        return None
+    if v.dep_ == "conj" and head.pos_ in CLAUSE_POS:
+        return subject_of(head, depth + 1)
+    if v.dep_ == "xcomp" and head.pos_ in CLAUSE_POS:
+        return subject_of(head, depth + 1)
+    if v.dep_ == "advcl" and v.tag_ == "VBG" and head.pos_ in CLAUSE_POS:
+        return subject_of(head, depth + 1)
+    if v.dep_ == "pcomp" and v.tag_ == "VBG" and head.pos_ == "ADP" and head.head.pos_ in CLAUSE_POS:
+        return subject_of(head.head, depth + 1)
+    return None
+
+
+def coordinated(head: "Token") -> list["Token"]:
+    """The head and its conjuncts: "both X and Y" -> [X, Y]."""
+    out = [head]
+    stack = [head]
+    while stack:
+        cur = stack.pop()
+        for c in cur.children:
+            if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON"):
+                out.append(c)
+                stack.append(c)
+    return sorted(out, key=lambda t: t.i)
+
+
+# --- content -----------------------------------------------------------------
+
+
+def content_of(hit: CueHit, doc: "Doc", subject: "Token | None", rules: StatementRules) -> Content | None:
+    v = doc[hit.token]
+    if hit.kind == "according":
+        return _according_content(doc, hit)
+    if hit.kind == "noun":
+        return _noun_content(v)
+    if hit.kind == "prep":
+        return _prep_content(doc, v, doc[hit.second] if hit.second is not None else None, rules)
+    if hit.kind == "object":
+        obj = doc[hit.second] if hit.second is not None else None
+        if obj is None:
+            return None
+        return _with_object_preps(v, obj.left_edge.i, obj.right_edge.i, rules, nominal=True)
+    return _verb_content(doc, v, subject, hit, rules)
+
+
+def _verb_content(doc: "Doc", v: "Token", subject: "Token | None", hit: CueHit, rules: StatementRules) -> Content | None:
+    children = list(v.children)
+    ccomps = [c for c in children if c.dep_ == "ccomp"]
+    after = [c for c in ccomps if c.i > v.i]
+    if after:
+        c = after[0]
+        last = c.right_edge.i
+        # "said X but that Y": a second that-clause coordinated to the cue itself.
+        for conj in children:
+            if conj.dep_ == "conj" and conj.i > last and any(m.dep_ == "mark" for m in conj.children):
+                last = max(last, conj.right_edge.i)
+        first = c.left_edge.i
+        # "urged X to do": X may hang off the cue as an object before the clause.
+        objs = [d for d in children if d.dep_ in ("dobj",) and v.i < d.i < first and c.pos_ in CLAUSE_POS and _is_infinitive(c)]
+        if objs:
+            first = objs[0].left_edge.i
+        return Content(first, last, nominal=False)
+    before = [c for c in ccomps if c.i < v.i]
+    if before:
+        return _preposed(doc, before[0].left_edge.i, v, subject)
+    xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > v.i and c.pos_ in CLAUSE_POS]
+    if xcomps:
+        x = xcomps[0]
+        first = x.left_edge.i
+        objs = [d for d in children if d.dep_ in ("dobj",) and v.i < d.i < x.i]
+        if objs:
+            first = objs[0].left_edge.i
+        return Content(first, x.right_edge.i, nominal=False)
+    # "X will Y, officials said": the reported clause is the head the cue hangs off.
+    own_subject = next((c for c in children if c.dep_ in _SUBJECT_DEPS), None)
+    if (
+        own_subject is not None
+        and v.dep_ in ("conj", "parataxis", "advcl", "ccomp")
+        and v.head.i < own_subject.left_edge.i
+        and v.head.pos_ in CLAUSE_POS
+        and not any(c.dep_ in ("dobj", "xcomp") and c.i > v.i for c in children)
+    ):
+        return _preposed(doc, v.head.left_edge.i, v, own_subject)
+    if hit.cue_class not in rules.clausal_only_classes:
+        objs = [d for d in children if d.dep_ in ("dobj",) and d.i > v.i]
+        if objs:
+            d = objs[0]
+            return _with_object_preps(v, d.left_edge.i, d.right_edge.i, rules, nominal=True)
+    # "entities it says have facilitated ...": a clause fragment right after the cue.
+    nxt = v.i + 1
+    if nxt < len(doc) and doc[nxt].pos_ in CLAUSE_POS and doc[nxt].dep_ != "aux" and not any(c.dep_ in ("dobj", "prep") for c in children if c.i > v.i):
+        end = max(t.i for t in doc[nxt].subtree if t.i >= nxt)
+        return Content(nxt, end, nominal=False)
+    return None
+
+
+def _is_infinitive(tok: "Token") -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+def _preposed(doc: "Doc", first: int, v: "Token", subject: "Token | None") -> Content | None:
+    frame_start = min(v.i, subject.left_edge.i if subject is not None else v.i)
+    last = frame_start - 1
+    if last < first:
+        return None
+    sent_start = doc[frame_start].sent.start
+    return Content(max(first, sent_start), last, nominal=False)
+
+
+def _with_object_preps(v: "Token", first: int, last: int, rules: StatementRules, nominal: bool) -> Content:
+    """Extend a nominal content with the cue's complements that follow it ("accused X of Y")."""
+    for c in sorted(v.children, key=lambda t: t.i):
+        if c.i <= last:
+            continue
+        if c.left_edge.i > last + 2:
+            break
+        if (c.dep_ == "prep" and c.lower_ in rules.object_prepositions) or c.dep_ in _CONTENT_AFTER_OBJECT:
+            last = c.right_edge.i
+            nominal = nominal and c.dep_ == "prep"
+        elif c.dep_ not in ("advmod", "punct"):
+            break
+    return Content(first, last, nominal=nominal)
+
+
+def _prep_content(doc: "Doc", v: "Token", prep: "Token | None", rules: StatementRules) -> Content | None:
+    if prep is None:
+        return None
+    objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    if objs:
+        first, last = objs[0].left_edge.i, objs[0].right_edge.i
+    else:
+        # A particle ("push back"): the content is the prepositional phrase after it.
+        nxt = [c for c in v.children if c.dep_ == "prep" and c.i > prep.i]
+        if not nxt:
+            return None
+        inner = [c for c in nxt[0].children if c.dep_ in ("pobj", "pcomp")]
+        if not inner:
+            return None
+        first, last = inner[0].left_edge.i, inner[0].right_edge.i
+    return _with_object_preps(v, first, last, rules, nominal=True)
+
+
+def _according_content(doc: "Doc", hit: CueHit) -> Content | None:
+    a = doc[hit.token]
+    host = a.head
+    hops = 0
+    while host.pos_ not in CLAUSE_POS and host.head is not host and hops < 4:
+        host = host.head
+        hops += 1
+    if host.i == a.i:
+        return None
+    lo, hi = host.left_edge.i, host.right_edge.i
+    alo, ahi = a.left_edge.i, a.right_edge.i
+    if alo <= lo:
+        lo = ahi + 1
+    elif ahi >= hi:
+        hi = alo - 1
+    if hi < lo:
+        return None
+    return Content(lo, hi, nominal=False)
+
+
+def _noun_content(n: "Token") -> Content | None:
+    """ "X's warning that Y", "her promise to Y": cheap nominal cues with a clause."""
+    for c in n.children:
+        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > n.i and c.pos_ in CLAUSE_POS:
+            has_that = any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            if has_that or _is_infinitive(c):
+                return Content(c.left_edge.i, c.right_edge.i, nominal=False)
+    return None
+
+
+def noun_speaker(n: "Token") -> "Token | None":
+    """The possessor of a nominal cue ("Russia's denial that ...")."""
+    return next((c for c in n.children if c.dep_ == "poss"), None)
+
+
+def according_speaker(doc: "Doc", hit: CueHit) -> "Token | None":
+    if hit.second is None:
+        return None
+    return next((c for c in doc[hit.second].children if c.dep_ == "pobj"), None)
+
+
+def word_count(tokens: Iterable["Token"]) -> int:
+    return sum(1 for t in tokens if t.is_alpha or t.like_num)

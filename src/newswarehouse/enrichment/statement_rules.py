@@ -1,0 +1,61 @@
+"""Grammar-level rules for statement extraction, read from ``statement_rules.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+RULES_PATH = Path(__file__).with_name("statement_rules.toml")
+
+
+@dataclass(frozen=True)
+class StatementRules:
+    clausal_only_classes: frozenset[str]
+    min_clausal_words: int
+    min_nominal_words: int
+    continuation_paragraphs: int
+    antecedent_paragraphs: int
+    speaker_entity_types: frozenset[str]
+    honorifics: frozenset[str]
+    person_pronouns: frozenset[str]
+    thing_pronouns: frozenset[str]
+    group_pronouns: frozenset[str]
+    first_second_pronouns: frozenset[str]
+    source_class: dict[str, str]  # common noun lemma -> person / organisation / document
+    object_prepositions: frozenset[str]
+    source_prepositions: frozenset[str]
+    modals: frozenset[str]
+
+
+def _words(values: list[str]) -> frozenset[str]:
+    return frozenset(v.lower() for v in values)
+
+
+@lru_cache(maxsize=4)
+def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    pron = raw["pronouns"]
+    grammar = raw["grammar"]
+    source_class: dict[str, str] = {}
+    for cls, nouns in raw["sources"].items():
+        for noun in nouns:
+            source_class.setdefault(noun.lower(), cls)
+    return StatementRules(
+        clausal_only_classes=_words(raw["clausal_only_classes"]),
+        min_clausal_words=int(raw["min_clausal_words"]),
+        min_nominal_words=int(raw["min_nominal_words"]),
+        continuation_paragraphs=int(raw["continuation_paragraphs"]),
+        antecedent_paragraphs=int(raw["antecedent_paragraphs"]),
+        speaker_entity_types=frozenset(raw["speaker_entity_types"]),
+        honorifics=_words(raw["honorifics"]),
+        person_pronouns=_words(pron["person"]),
+        thing_pronouns=_words(pron["thing"]),
+        group_pronouns=_words(pron["group"]),
+        first_second_pronouns=_words(pron["first_second"]),
+        source_class=source_class,
+        object_prepositions=_words(grammar["object_prepositions"]),
+        source_prepositions=_words(grammar["source_prepositions"]),
+        modals=_words(grammar["modals"]),
+    )
