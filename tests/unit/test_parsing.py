@@ -1,0 +1,519 @@
+"""The plain-text article parser: signals, metadata lines, whole pages, invariants, seed scores."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from newswarehouse.parsing import LineStats, parse_article
+from newswarehouse.parsing import blocks as B
+from newswarehouse.parsing.features import compute
+from newswarehouse.parsing.metadata import (
+    date_covers_line,
+    find_dates,
+    parse_byline,
+    parse_copyright,
+    parse_dateline,
+    parse_publisher_line,
+)
+from newswarehouse.parsing.rules import load_rules, normalize
+from newswarehouse.parsing.units import Unit, split_units
+
+RULES = load_rules()
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+def feat(text: str):
+    return compute(Unit(0, text, 0, len(text), 0), RULES)
+
+
+def local(text: str) -> str | None:
+    f = feat(text)
+    return B.local_label(Unit(0, text, 0, len(text), 0), f, B.prose_class(f, RULES), RULES, None, 0)
+
+
+PROSE = (
+    "The committee voted on Tuesday to approve the proposal, which supporters said would cut costs "
+    "and opponents warned would hurt services in rural areas."
+)
+
+
+# --- units and signals ---------------------------------------------------------------------------
+
+
+def test_units_keep_offsets_and_blocks():
+    raw = "Title\n\n  First para.  \nSecond line\n\n\nThird"
+    units = split_units(raw)
+    assert [u.text for u in units] == ["Title", "First para.", "Second line", "Third"]
+    assert all(raw[u.start:u.end] == u.text for u in units)
+    assert [u.block for u in units] == [0, 1, 1, 2]
+
+
+def test_hard_wrapped_prose_is_one_unit():
+    raw = "The minister said the plan would be reviewed and\nthat no decision had been taken yet.\n\nNext"
+    units = split_units(raw)
+    assert units[0].text == "The minister said the plan would be reviewed and\nthat no decision had been taken yet."
+
+
+def test_prose_signals():
+    f = feat(PROSE)
+    assert f.terminal and f.stop_density > 0.25 and f.cap_ratio < 0.3
+    assert B.prose_class(f, RULES) == B.GOOD
+    heading = feat("Russia And China Sign New Energy Pact")
+    assert not heading.terminal and heading.cap_ratio == 1.0
+    assert B.prose_class(heading, RULES) == B.SHORT
+    assert feat('He said: "It is over."').terminal
+
+
+@pytest.mark.parametrize(
+    "line,label",
+    [
+        ("Previous Article", B.END_MARKER),
+        ("Related Articles", B.END_MARKER),
+        ("Leave a Reply", B.END_MARKER),
+        ("Advertisement", B.MARKER),
+        ("READ MORE: Why the deal collapsed", B.MARKER),
+        ("Connect with us", B.CHROME),
+        ('Press "Enter" to skip to content', B.CHROME),
+        ("Your email address will not be published. Required fields are marked *", B.CHROME),
+        ("By registering for the newsletter, you agree to the Privacy Policy.", B.CHROME),
+        ("Sign up for our morning newsletter and get the news delivered to your inbox.", B.CHROME),
+        ("Best online casino bonus", B.SPAM),
+        ("1x 1 2", B.MEDIA),
+        ("Flood victims receive aid 750x375 1", B.MEDIA),
+        ("image_0042.jpg", B.MEDIA),
+        ('{"title":"Some other headline"}', B.MARKUP),
+    ],
+)
+def test_local_chrome_labels(line, label):
+    assert local(line) == label
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PROSE,
+        "Share prices fell 3% on Tuesday after the company cut its forecast for the year.",
+        "The newsletter, which has two million subscribers, was shut down last month by its owners.",
+        "He returned home.",
+        "Related to the case, prosecutors filed new charges against two former executives on Monday.",
+    ],
+)
+def test_prose_with_chrome_words_is_not_chrome(line):
+    assert local(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Demonstrators hold placards in the capital on Saturday. (Jan Novak/Agency via Getty Images)",
+        "Leaders attend a parade in the capital on July 27, 2023. (Wire via Agency)",
+        "A man wades through a flooded street on Sunday. REUTERS/Ana Lima",
+        "Crowds gather outside the court. | Photo: Jane Doe",
+        "AFP via Getty Images",
+        "Photo by Jane Doe",
+    ],
+)
+def test_caption_credits(line):
+    assert local(line) == B.CAPTION
+
+
+def test_prose_with_parenthesis_is_not_caption():
+    assert local("The agency (which reports to the ministry) said the figures were preliminary and would be revised.") is None
+
+
+# --- metadata lines ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("September 6, 2023", date(2023, 9, 6)),
+        ("September 6, 2023World", date(2023, 9, 6)),
+        ("Sept. 6, 2023 10:45 a.m. ET", date(2023, 9, 6)),
+        ("Wed 6 Sep 2023 14.32 BST", date(2023, 9, 6)),
+        ("2023-09-06T10:15:00Z", date(2023, 9, 6)),
+        ("Published: 09/06/2023", date(2023, 9, 6)),
+        ("Updated 11:04 AM EDT, Wed September 6, 2023", date(2023, 9, 6)),
+        ("6th September 2023", date(2023, 9, 6)),
+    ],
+)
+def test_date_formats(line, expected):
+    hits = find_dates(line, RULES)
+    assert hits and hits[0].value == expected
+    assert date_covers_line(line, hits, RULES)
+
+
+@pytest.mark.parametrize("line", ["3 hours ago", "Tuesday", "September 2023", "Asia & Pacific", "Call 555 2023"])
+def test_not_dates(line):
+    assert find_dates(line, RULES) == []
+
+
+def test_date_inside_a_sentence_does_not_make_a_date_line():
+    line = "The talks began on March 3, 2024 in the capital and ended without agreement."
+    assert not date_covers_line(line, find_dates(line, RULES), RULES)
+
+
+def test_date_labels_rank_published_over_updated():
+    hits = find_dates("Published March 1, 2024 | Updated March 2, 2024", RULES)
+    assert [h.value.day for h in hits] == [1, 2]
+    assert hits[0].label_score > hits[1].label_score
+
+
+@pytest.mark.parametrize(
+    "line,author",
+    [
+        ("By Jane Doe", "Jane Doe"),
+        ("By JANE DOE and JOHN ROE", "JANE DOE and JOHN ROE"),
+        ("Written by Maria de la Cruz | September 6, 2023", "Maria de la Cruz"),
+        ("By Jane DoeSeptember 6, 2023", "Jane Doe"),
+        ("By Jane Doe, Reuters", "Jane Doe"),
+        ("Author: Li Wei", "Li Wei"),
+        ("Hannah Rowe Political correspondent", "Hannah Rowe"),
+        ("Jane Doe, Staff Writer", "Jane Doe"),
+    ],
+)
+def test_bylines(line, author):
+    assert parse_byline(line, RULES) == author
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By registering for the newsletter, you agree to the Privacy Policy.",
+        "By Tuesday, officials had left.",
+        "By then, it was too late.",
+        "By Web Desk",
+        "By the end of the week the committee had agreed a new timetable for the talks.",
+        "Byron Smith",
+    ],
+)
+def test_not_bylines(line):
+    assert parse_byline(line, RULES) is None
+
+
+@pytest.mark.parametrize(
+    "line,outlet",
+    [
+        ("Source: The Daily Ledger", "The Daily Ledger"),
+        ("From The Northern Courier", "The Northern Courier"),
+        ("This article originally appeared on Example Daily News.", "Example Daily News"),
+        ("Originally published by Harbor Times", "Harbor Times"),
+        ("Source: example.com", "example.com"),
+    ],
+)
+def test_publisher_lines(line, outlet):
+    found = parse_publisher_line(line, RULES)
+    assert found and found[0] == outlet
+
+
+@pytest.mark.parametrize(
+    "line", ["From left, the minister and her deputy", "From our correspondent in the capital", "From 2020 to 2023 prices doubled."]
+)
+def test_not_publisher_lines(line):
+    assert parse_publisher_line(line, RULES) is None
+
+
+def test_dateline_and_copyright():
+    assert parse_dateline("(Metro Wire) – The council met on Monday.", RULES) == ("Metro Wire", len("(Metro Wire) – "))
+    outlet, cut = parse_dateline("LAGOS (Coast News) — Officials said on Monday that talks had failed.", RULES)
+    assert outlet == "Coast News"
+    assert parse_dateline("(AP Photo/Jane Doe) - A caption", RULES) is None
+    assert parse_dateline("The council (which met Monday) - said nothing.", RULES) is None
+    assert parse_copyright("© 2024 Harbor Times. All rights reserved.", RULES) == "Harbor Times"
+    assert parse_copyright("Copyright 2021-2024 Lakeside Media Group", RULES) == "Lakeside Media Group"
+
+
+# --- whole pages ---------------------------------------------------------------------------------
+
+WIRE = """Skip to main content
+Sections
+Senate passes stopgap bill to avert government shutdown
+By JANE MARLOWE and TOMAS ORTEGA
+Published 10:15 PM EST, March 1, 2024
+Updated 11:02 PM EST, March 2, 2024
+WASHINGTON (Capital Wire) — The Senate passed a short-term spending bill late Friday, sending the measure to the president's desk hours before a midnight deadline.
+The 77-13 vote came after days of negotiations between party leaders over the length of the extension and a handful of policy riders.
+“We did our job,” the majority leader told reporters.
+The measure keeps agencies funded through March 22, giving appropriators two more weeks to finish the full-year bills.
+Advertisement
+Some conservatives had pushed for deeper spending cuts, but the leadership said there was no appetite for a shutdown in an election year.
+Capital Wire writer Lisa Chen contributed to this report.
+Copyright 2024 Capital Wire. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.
+RELATED COVERAGE
+House Republicans unveil new border plan
+What to know about the looming shutdown deadline
+"""
+
+BLOG = """Home » Politics » Local
+
+City council approves new bike lanes downtown
+
+Posted on April 12, 2024 by Maria Gonzalez
+
+The city council voted 7-2 on Tuesday night to approve a network of protected bike lanes across the downtown core, ending months of heated debate.
+
+Supporters said the lanes would make streets safer and reduce traffic congestion, while opponents warned that removing parking would hurt small shops.
+
+The first phase of construction is expected to begin in June.
+
+Share this:
+
+Twitter
+Facebook
+
+Related
+
+Council delays vote on parking fees
+
+12 thoughts on “City council approves new bike lanes downtown”
+
+John Smith says:
+April 14, 2024 at 9:14 pm
+
+This is a terrible idea and the council should be ashamed of ignoring the businesses that keep this town alive every single day.
+
+Reply
+
+Leave a Reply Cancel reply
+
+Your email address will not be published. Required fields are marked *
+"""
+
+UK = """Wed 6 Sep 2023 14.32 BST
+Chancellor signals U-turn on fuel duty freeze
+Hannah Rowe Political correspondent
+The chancellor has signalled that the government could end the long-running freeze on fuel duty, in a move that would raise billions of pounds but risk angering motorists.
+Speaking at a conference in the Midlands, he said “all options are on the table” ahead of the autumn statement.
+Motoring groups reacted angrily.
+“Drivers are already paying through the nose,” said a spokesperson for one group. “This would be a kick in the teeth.”
+Explore more on these topics
+Fuel duty
+Share
+Reuse this content
+Most viewed
+"""
+
+SINGLE_NEWLINES = """Menu
+Search
+Log in
+Tech giant fined over data breach
+March 3, 2024
+The data protection authority on Monday fined the company 50 million euros, saying it had failed to notify users for months after hackers accessed their accounts.
+Advertisement
+READ MORE: Why data breaches keep happening
+The company said it would appeal the decision and had already strengthened its security systems.
+It was the largest fine the authority has issued.
+Privacy campaigners welcomed the ruling but said penalties remained too small to change corporate behaviour.
+Sign up for our daily newsletter
+Get the top stories delivered to your inbox every morning.
+Email address
+Sign up
+"""
+
+HEADINGS_AND_LISTS = """What the new budget means for you
+Jordan Blake
+2024-03-03T10:15:00Z
+The government unveiled its annual budget on Wednesday, with several measures aimed at households struggling with the cost of living.
+Here are the main changes:
+- Income tax thresholds rise by 5 percent from April
+- Fuel duty stays frozen for another year
+Winners And Losers
+Economists said the package was modest but would help lower-income families in the short term.
+Protesters
+Demonstrators hold placards during a rally in the capital on Saturday. (Photo by Jan Novak/Agency via Getty Images)
+Opposition parties criticised the plans as too little, too late.
+This article originally appeared on Example Daily News.
+"""
+
+TRENDING = """Trending
+Stocks tumble as inflation fears mount
+Celebrity chef opens new restaurant in Paris
+Local team wins championship after dramatic final
+Breaking News
+Flooding forces thousands to evacuate in northern province
+March 5, 2024
+Heavy rain over the weekend caused rivers to burst their banks across the northern province, forcing more than 12,000 people from their homes.
+A man wades through a flooded street in the provincial capital on Sunday. REUTERS/Ana Lima
+Emergency crews used boats to rescue residents trapped on rooftops, and the army was deployed to help.
+“We have never seen water this high,” one resident said.
+"""
+
+TABLOID = """Dog saves family from house fire
+A quick-thinking dog woke its owners as smoke filled their home.
+The family of four escaped unharmed early on Sunday morning.
+"He's a hero," said the owner, Sarah Jones.
+He is expected to make a full recovery.
+Share on Facebook
+Share on Twitter
+"""
+
+NO_METADATA = """Scientists discover new species of deep-sea octopus
+
+Researchers have identified a previously unknown species of octopus living near hydrothermal vents off the coast of Costa Rica.
+
+The animals, which were filmed by a remotely operated vehicle at a depth of nearly 3,000 metres, appear to brood their eggs in the warm water.
+"""
+
+PAGES = {
+    "wire": (
+        WIRE,
+        dict(title="Senate passes stopgap bill to avert government shutdown", author="JANE MARLOWE and TOMAS ORTEGA",
+             date=date(2024, 3, 1), publisher="Capital Wire"),
+        ["The Senate passed a short-term spending bill", "“We did our job,” the majority leader told reporters.",
+         "no appetite for a shutdown in an election year."],
+        ["Skip to main content", "Sections", "Advertisement", "contributed to this report", "All rights reserved",
+         "RELATED COVERAGE", "House Republicans unveil", "WASHINGTON (Capital Wire)"],
+    ),
+    "blog": (
+        BLOG,
+        dict(title="City council approves new bike lanes downtown", author="Maria Gonzalez", date=date(2024, 4, 12), publisher=None),
+        ["The city council voted 7-2", "expected to begin in June."],
+        ["Home »", "Share this", "Twitter", "Council delays vote", "thoughts on", "says:", "terrible idea", "Leave a Reply",
+         "Your email address"],
+    ),
+    "uk": (
+        UK,
+        dict(title="Chancellor signals U-turn on fuel duty freeze", author="Hannah Rowe", date=date(2023, 9, 6), publisher=None),
+        ["The chancellor has signalled", "Motoring groups reacted angrily.", "a kick in the teeth."],
+        ["BST", "Political correspondent", "Explore more", "Fuel duty\n", "Reuse this content", "Most viewed"],
+    ),
+    "single_newlines": (
+        SINGLE_NEWLINES,
+        dict(title="Tech giant fined over data breach", author=None, date=date(2024, 3, 3), publisher=None),
+        ["fined the company 50 million euros", "It was the largest fine the authority has issued.",
+         "penalties remained too small to change corporate behaviour."],
+        ["Menu", "Log in", "Advertisement", "READ MORE", "Sign up", "delivered to your inbox", "Email address"],
+    ),
+    "headings_and_lists": (
+        HEADINGS_AND_LISTS,
+        dict(title="What the new budget means for you", author="Jordan Blake", date=date(2024, 3, 3), publisher="Example Daily News"),
+        ["The government unveiled its annual budget", "Here are the main changes:", "- Income tax thresholds rise",
+         "- Fuel duty stays frozen", "too little, too late."],
+        ["Jordan Blake", "2024-03-03", "Winners And Losers", "Protesters", "Demonstrators hold placards", "originally appeared"],
+    ),
+    "trending": (
+        TRENDING,
+        dict(title="Flooding forces thousands to evacuate in northern province", author=None, date=date(2024, 3, 5), publisher=None),
+        ["Heavy rain over the weekend", "“We have never seen water this high,” one resident said."],
+        ["Trending", "Stocks tumble", "Celebrity chef", "Breaking News", "REUTERS/Ana Lima", "wades through"],
+    ),
+    "tabloid": (
+        TABLOID,
+        dict(title="Dog saves family from house fire", author=None, date=None, publisher=None),
+        ["A quick-thinking dog woke its owners", "He is expected to make a full recovery."],
+        ["Share on"],
+    ),
+    "no_metadata": (
+        NO_METADATA,
+        dict(title="Scientists discover new species of deep-sea octopus", author=None, date=None, publisher=None),
+        ["Researchers have identified", "brood their eggs in the warm water."],
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_pages(name):
+    raw, meta, must, must_not = PAGES[name]
+    parsed = parse_article(raw)
+    assert parsed.title == meta["title"]
+    assert parsed.author == meta["author"]
+    assert parsed.published_date == meta["date"]
+    assert parsed.publisher == meta["publisher"]
+    for text in must:
+        assert text in parsed.body_text, text
+    for text in must_not:
+        assert text not in parsed.body_text, text
+    assert_invariants(raw, parsed)
+
+
+def assert_invariants(raw: str, parsed) -> None:
+    paragraphs = parsed.body_text.split("\n\n") if parsed.body_text else []
+    for para in paragraphs:
+        assert para and para == para.strip()
+        assert para in raw, para
+    # nothing lost silently: every line is either in the body or listed as removed with a reason
+    kept = set(paragraphs)
+    removed = {line for line, _ in parsed.removed_lines}
+    for unit in split_units(raw):
+        assert unit.text in kept or unit.text in removed or any(unit.text.endswith(p) for p in kept), unit.text
+    assert all(reason for _, reason in parsed.removed_lines)
+
+
+def test_body_never_contains_chrome_lines():
+    chrome = ["Previous Article", "Next Article", "Leave a Comment", "Write a Comment", "Connect with us",
+              "Be First to Comment", "Share this article", "Subscribe to our newsletter", "Related Articles"]
+    body = "\n\n".join([PROSE] * 3)
+    for line in chrome:
+        for raw in (f"Headline about the vote\n\n{line}\n\n{body}", f"Headline about the vote\n\n{body}\n\n{line}\n\n{PROSE}",
+                    f"Headline about the vote\n\n{body}\n\n{line}"):
+            parsed = parse_article(raw)
+            assert line not in parsed.body_text.split("\n\n"), (line, raw)
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "\n\n\n", "One line only", "Just a sentence.", "x", "\t \n \t", "2023", "By", "©"])
+def test_degenerate_inputs_never_raise(raw):
+    parsed = parse_article(raw)
+    assert isinstance(parsed.body_text, str)
+    assert_invariants(raw, parsed)
+
+
+def test_random_text_never_raises():
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import strategies as st
+
+    alphabet = st.sampled_from(list("abc XYZ.,;:!?()\"'“”–—-/|©0123456789\n\n\n") + ["By ", "Source: ", "From ", "September 6, 2023", PROSE])
+
+    @hypothesis.settings(max_examples=150, deadline=None)
+    @hypothesis.given(st.lists(alphabet, max_size=60).map("".join))
+    def check(raw):
+        assert_invariants(raw, parse_article(raw))
+
+    check()
+
+
+def test_corpus_repeated_lines_are_template():
+    template = "Our Daily Briefing Podcast"
+    pages = [f"Headline number {i} about events\n\n{PROSE}\n\n{template}\n\nOther Network Site" for i in range(5)]
+    stats = LineStats.from_texts(pages)
+    assert stats.doc_counts[normalize(template)] == 5
+    page = f"Headline about the vote\n\n{PROSE}\n\n{template}\n\n{PROSE} Again."
+    parsed = parse_article(page, line_stats=stats)
+    assert (template, B.CORPUS_REPEAT) in parsed.removed_lines
+    assert parse_article(page).body_text.count(PROSE) == 2  # works without stats too
+
+
+# --- seeds (scored against the shared gold) -------------------------------------------------------
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared is not available")
+def test_seed_scores():
+    spec = importlib.util.spec_from_file_location("shared_score", SHARED / "eval" / "tools" / "score.py")
+    score_mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score_mod)
+    gold, pred = {}, {}
+    for gold_file in sorted((SHARED / "eval" / "gold").glob("*.json")):
+        g = json.loads(gold_file.read_text())
+        raw = (SHARED / "seeds" / g["article"]).read_text(encoding="utf-8").replace("\r\n", "\n")
+        parsed = parse_article(raw)
+        gold[g["article"]] = g
+        pred[g["article"]] = {
+            "title": parsed.title,
+            "publisher": parsed.publisher,
+            "published_date": parsed.published_date.isoformat() if parsed.published_date else None,
+            "body": parsed.body_text,
+            "entities": [],
+            "statements": [],
+        }
+        assert_invariants(raw, parsed)
+    res = score_mod.score(gold, pred)
+    assert res["title_acc"] == 1.0
+    assert res["publisher_acc"] == 1.0
+    assert res["body_recall"] >= 0.98
+    assert res["boilerplate_leak"] <= 0.05
+    assert res["date_acc"] >= 0.99
