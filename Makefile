@@ -1,0 +1,37 @@
+# Two commands on a fresh machine with Python 3.11, pip and make:
+#   make run    one whole load of the bundled sample corpus into ./warehouse.duckdb
+#   make test   the test suite (what CI runs)
+# Both create .venv from the committed lock file first when it is missing or stale.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.lock)
+
+.PHONY: run test venv lock lint clean
+
+run: $(STAMP)
+	$(BIN)/newswarehouse run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+# Re-resolve the lock file after editing pyproject.toml dependencies.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra deploy --extra dev --python-version 3.11 -o requirements.lock
+
+lint: $(STAMP)
+	$(BIN)/ruff check src dags tests bench scripts
+
+clean:
+	rm -rf $(VENV) .newswarehouse warehouse.duckdb warehouse.duckdb.loads warehouse.duckdb.lock

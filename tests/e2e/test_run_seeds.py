@@ -1,0 +1,67 @@
+"""End to end: `newswarehouse run` over ../shared/seeds, then the contract and the scores."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from conftest import SCORE
+from contract import CONTRACT
+
+
+def test_every_contract_table_and_column_is_present(seed_warehouse):
+    with duckdb.connect(str(seed_warehouse.warehouse), read_only=True) as con:
+        for table, columns in CONTRACT.items():
+            schema, name = table.split(".")
+            actual = dict(
+                con.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = ? and table_name = ?",
+                    [schema, name],
+                ).fetchall()
+            )
+            assert actual, f"{table} is missing"
+            for column, dtype in columns.items():
+                assert column in actual, f"{table}.{column} is missing"
+                assert actual[column] == dtype, f"{table}.{column} is {actual[column]}, contract says {dtype}"
+
+
+def test_seed_run_fills_raw_staging_and_dim_articles(seed_warehouse):
+    with duckdb.connect(str(seed_warehouse.warehouse), read_only=True) as con:
+        for table in ("raw.articles", "staging.stg_articles", "staging.stg_sentences", "marts.dim_articles"):
+            assert con.execute(f"select count(*) from {table}").fetchone()[0] > 0, table
+        (status,) = con.execute("select status from audit.load_runs").fetchone()
+    assert status == "published"
+    out = seed_warehouse.output
+    assert "files seen: 5" in out and "landed: 5" in out
+    assert "rows per table:" in out and "duckdb -readonly" in out
+
+
+def test_sentence_offsets_slice_the_body(seed_warehouse):
+    with duckdb.connect(str(seed_warehouse.warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select s.text, a.body_text, s.char_start, s.char_end from staging.stg_sentences s "
+            "join staging.stg_articles a using (article_id)"
+        ).fetchall()
+    assert rows
+    for text, body, start, end in rows:
+        assert body[start:end] == text
+
+
+@pytest.fixture(scope="module")
+def seed_scores(seed_warehouse, tmp_path_factory) -> dict[str, float]:
+    out = tmp_path_factory.mktemp("scores") / "scores.json"
+    subprocess.run([sys.executable, str(SCORE), str(seed_warehouse.warehouse), "--json", str(out)], check=True,
+                   capture_output=True)
+    return json.loads(out.read_text())
+
+
+def test_parser_scores_on_the_seeds(seed_scores):
+    assert seed_scores["missing_articles"] == 0
+    assert seed_scores["body_recall"] >= 0.98
+    assert seed_scores["boilerplate_leak"] <= 0.05
+    assert seed_scores["title_acc"] == 1.0
+    assert seed_scores["publisher_acc"] == 1.0
