@@ -1,0 +1,133 @@
+"""The data behind the mention step: vocabularies (mention_rules.toml) and the country gazetteer.
+
+Both files sit in ``enrichment/data/`` so that an editor can extend them
+without touching code; they are read once per process.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+RULES_FILE = DATA_DIR / "mention_rules.toml"
+GAZETTEER_FILE = DATA_DIR / "gazetteer_countries.csv"
+
+_APOSTROPHES = "'’‘`´"
+
+
+def name_key(text: str) -> str:
+    """Comparison key of a name: no case, diacritics, dots, apostrophes or hyphens.
+
+    ``Kim Jong-un`` and ``Kim Jong Un`` share a key, as do ``U.S.`` and ``US``.
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(f"[.{_APOSTROPHES}]", "", text)
+    return re.sub(r"[^0-9a-z]+", " ", text).strip()
+
+
+def word_key(word: str) -> str:
+    """Key of a single vocabulary word: lower case, without a trailing full stop."""
+    return word.lower().rstrip(".").replace("’", "'")
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    canonical: str  # the country name, or the adjective for a demonym
+    kind: str  # "country" (name or alternative name), "capital" or "demonym"
+
+    @property
+    def entity_type(self) -> str:
+        return "NORP" if self.kind == "demonym" else "GPE"
+
+
+@dataclass(frozen=True)
+class MentionRules:
+    kept_types: frozenset[str]
+    determiners: frozenset[str]
+    honorifics: frozenset[str]
+    possessives: tuple[str, ...]
+    edge_punctuation: str
+    title_heads: frozenset[str]
+    title_modifiers: frozenset[str]
+    title_phrases: tuple[tuple[str, ...], ...]  # longest first, as word keys
+    person_org_heads: frozenset[str]
+    geo_heads: frozenset[str]
+    split_characters: str
+    function_words: frozenset[str]
+    headline_capitalised_share: float
+    headline_min_content_words: int
+    headline_max_words: int
+    min_short_form_chars: int
+    name_suffixes: frozenset[str]
+    surname_particles: frozenset[str]
+    gazetteer: dict[str, GazetteerEntry]
+
+    def is_title_word(self, word: str) -> bool:
+        key = word_key(word)
+        return key in self.title_heads or key in self.title_modifiers
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> MentionRules:
+    with RULES_FILE.open("rb") as fh:
+        raw = tomllib.load(fh)
+    words = lambda values: frozenset(word_key(v) for v in values)  # noqa: E731
+    phrases = sorted(
+        (tuple(word_key(w) for w in p.split()) for p in raw["titles"]["phrases"]),
+        key=len,
+        reverse=True,
+    )
+    return MentionRules(
+        kept_types=frozenset(raw["kept_types"]),
+        determiners=words(raw["trim"]["determiners"]),
+        honorifics=words(raw["trim"]["honorifics"]),
+        possessives=tuple(sorted(raw["trim"]["possessives"], key=len, reverse=True)),
+        edge_punctuation=raw["trim"]["edge_punctuation"],
+        title_heads=words(raw["titles"]["heads"]),
+        title_modifiers=words(raw["titles"]["modifiers"]),
+        title_phrases=tuple(phrases),
+        person_org_heads=words(raw["spans"]["person_org_heads"]),
+        geo_heads=words(raw["spans"]["geo_heads"]),
+        split_characters=raw["spans"]["split_characters"],
+        function_words=words(raw["spans"]["function_words"]),
+        headline_capitalised_share=float(raw["headlines"]["capitalised_share"]),
+        headline_min_content_words=int(raw["headlines"]["min_content_words"]),
+        headline_max_words=int(raw["headlines"]["max_words"]),
+        min_short_form_chars=int(raw["resolution"]["min_short_form_chars"]),
+        name_suffixes=words(raw["resolution"]["name_suffixes"]),
+        surname_particles=words(raw["resolution"]["surname_particles"]),
+        gazetteer=load_gazetteer(GAZETTEER_FILE),
+    )
+
+
+def load_gazetteer(path: Path) -> dict[str, GazetteerEntry]:
+    """name key -> entry. Columns: country, alternative_names, capitals, demonyms (``;``-separated).
+
+    The first demonym of a row is the canonical one (``North Koreans`` -> ``North Korean``).
+    A key claimed by two rows keeps the first (country names outrank capitals and demonyms).
+    """
+    entries: dict[str, GazetteerEntry] = {}
+    staged: list[tuple[int, str, GazetteerEntry]] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            country = row["country"].strip()
+            if not country:
+                continue
+            split = lambda col: [v.strip() for v in (row.get(col) or "").split(";") if v.strip()]  # noqa: E731
+            for name in [country, *split("alternative_names")]:
+                staged.append((0, name, GazetteerEntry(country, "country")))
+            for name in split("capitals"):
+                staged.append((1, name, GazetteerEntry(country, "capital")))
+            demonyms = split("demonyms")
+            for name in demonyms:
+                staged.append((2, name, GazetteerEntry(demonyms[0], "demonym")))
+    for _, name, entry in sorted(staged, key=lambda s: s[0]):
+        entries.setdefault(name_key(name), entry)
+    return entries
