@@ -78,7 +78,7 @@ scored_pairs as (
         candidate_pairs.article_id,
         candidate_pairs.earlier_article_id,
         list_sum(
-            list_transform(range(1, 65), lambda i: (later.minhash[i] = earlier.minhash[i])::integer)
+            list_transform(range(1, 65), lambda i: (later.minhash[i] = earlier.minhash[i])::integer)  -- noqa: RF02
         ) / 64.0 as similarity,
         row_number() over (
             partition by candidate_pairs.article_id
