@@ -5,12 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from newswarehouse.settings import Settings, load_settings
 
 
+def _quiet_library_warnings() -> None:
+    """Deprecation chatter from Airflow's own dependencies is not for the person running a load."""
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette.testclient`")
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    _quiet_library_warnings()
     settings = load_settings(inbox=args.inbox, warehouse=args.warehouse)
     from newswarehouse import airflow_local
     from newswarehouse.runlock import WarehouseBusy, warehouse_lock
