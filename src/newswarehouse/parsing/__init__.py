@@ -30,10 +30,16 @@ from newswarehouse.parsing.metadata import (
     parse_publisher_line,
 )
 from newswarehouse.parsing.rules import Rules, load_rules, normalize
-from newswarehouse.parsing.title import pick_title
+from newswarehouse.parsing.title import pick_masthead, pick_title
 from newswarehouse.parsing.units import Unit, split_units
 
 __all__ = ["LineStats", "parse_article"]
+
+# Publisher evidence, strongest first: "Source: X"-style credit lines rank by
+# their prefix's position in the rules (0..), then these.
+_DATELINE_RANK = 1000
+_COPYRIGHT_RANK = 1001
+_MASTHEAD_RANK = 1002
 
 
 @dataclass
@@ -86,6 +92,15 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
                 labels[i] = B.TITLE_REPEAT
         if meta.author is None and rules.section("meta")["bare_name_author"]:
             meta.author = _bare_name_author(units, labels, classes, title_index, rules)
+    masthead = pick_masthead(feats, labels, title_index, [u.text for u in units], rules)
+    if masthead:
+        labels[masthead[0]] = B.MASTHEAD
+        meta.publishers.append((_MASTHEAD_RANK, masthead[0], masthead[1]))
+    if title_index is not None:
+        # nothing above the headline is article text (cookie banners, promos, tickers)
+        for i in range(title_index):
+            if labels[i] is None:
+                labels[i] = B.HEAD
     _mark_repeats(feats, labels)
 
     final = B.resolve_context(feats, labels, classes, rules)
@@ -102,7 +117,7 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
             dateline = parse_dateline(para, rules)
             if dateline:
                 name, cut = dateline
-                meta.publishers.append((len(rules.publisher_prefixes), i, name))
+                meta.publishers.append((_DATELINE_RANK, i, name))
                 removed.append((para[:cut].strip(), "dateline"))
                 para = para[cut:].strip()
         body_seen += 1
@@ -113,7 +128,7 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
         if final[i] in (B.COPYRIGHT, B.TAIL, B.STRAY, B.HEAD, B.CHROME):
             holder = parse_copyright(u.text, rules)
             if holder:
-                meta.publishers.append((len(rules.publisher_prefixes) + 1, i, holder))
+                meta.publishers.append((_COPYRIGHT_RANK, i, holder))
 
     publisher = min(meta.publishers)[2] if meta.publishers else None
     return ParsedArticle(

@@ -36,6 +36,7 @@ COPYRIGHT = "copyright"
 CHROME = "chrome_vocabulary"
 SPAM = "link_farm"
 MARKER = "chrome_marker"
+NAV = "navigation"
 END_MARKER = "end_of_article_marker"
 MEDIA = "media_noise"
 MARKUP = "markup_noise"
@@ -44,6 +45,7 @@ CAPTION_LABEL = "photo_caption_label"
 REPEAT = "repeated_line"
 CORPUS_REPEAT = "repeated_across_corpus"
 HEAD = "page_head"
+MASTHEAD = "masthead"
 TAIL = "page_tail"
 SUBHEADING = "subheading"
 STRAY = "short_line_outside_paragraphs"
@@ -52,7 +54,7 @@ GOOD, NEAR, SHORT = "good", "near", "short"
 
 # Labels a neighbour search looks through: inline clutter between two
 # paragraphs does not separate them.
-TRANSPARENT = frozenset({MEDIA, MARKUP, CAPTION, CAPTION_LABEL, MARKER, SUBHEADING, REPEAT, CORPUS_REPEAT, SPAM})
+TRANSPARENT = frozenset({MEDIA, MARKUP, CAPTION, CAPTION_LABEL, MARKER, NAV, SUBHEADING, REPEAT, CORPUS_REPEAT, SPAM})
 
 _CREDIT_PAREN = re.compile(r"\(([^()]{2,160})\)\W*$")
 
@@ -82,8 +84,10 @@ def local_label(unit: Unit, f: Features, cls: str, rules: Rules, corpus: Mapping
         return MEDIA
     if f.end_marker:
         return END_MARKER
-    if f.exact_marker or f.prefix_marker:
+    if f.exact_marker or f.prefix_marker or f.widget:
         return MARKER
+    if f.nav:
+        return NAV
     chrome = rules.section("chrome")
     if f.n_words <= chrome["short_max_words"]:
         threshold = chrome["threshold_sentence"] if is_sentence(f, rules) else chrome["threshold_short"]
@@ -92,7 +96,7 @@ def local_label(unit: Unit, f: Features, cls: str, rules: Rules, corpus: Mapping
     else:
         threshold = chrome["threshold_long"]
     if f.chrome_score >= threshold:
-        return SPAM if rules.spam.findall(f.norm) and not f.strong_hits else CHROME
+        return SPAM if f.spam_hits and not f.strong_hits else CHROME
     if cls != GOOD:
         if f.markup:
             return MARKUP

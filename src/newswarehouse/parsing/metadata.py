@@ -80,15 +80,18 @@ def _name_with_role(text: str, rules: Rules) -> str | None:
 
 
 def bare_name(text: str, rules: Rules) -> str | None:
-    """``text`` if the whole line looks like a person's name ("Jane Doe"), else None."""
-    toks = text.split()
+    """The name on a name-only line: "Jane Doe", "Jane Doe | Seville", "Jane Doe, The Daily Ledger"."""
+    head, *tail = re.split(r"\s*[,|•·]\s*|\s[-–—]\s", text, maxsplit=1)
+    if tail and len(tail[0].split()) > rules.section("meta")["role_max_words"]:
+        return None
+    toks = head.split()
     if not 2 <= len(toks) <= rules.section("meta")["bare_name_max_words"]:
         return None
     if any(not t[:1].isupper() or any(c.isdigit() for c in t) for t in toks):
         return None
     if any(t.lower().strip(".,") in rules.stopwords or t.lower() in rules.section_words for t in toks):
         return None
-    return _leading_name(text, rules)
+    return _leading_name(head, rules)
 
 
 def _leading_name(segment: str, rules: Rules) -> str | None:
@@ -127,23 +130,38 @@ def is_contributor_line(norm: str, n_words: int, rules: Rules) -> bool:
 
 
 def parse_publisher_line(text: str, rules: Rules) -> tuple[str, int] | None:
-    """(outlet, rank) for "Source: X", "Originally published by X", "From X"; lower rank wins."""
-    meta = rules.section("meta")
-    if len(words(text)) > meta["publisher_max_words"] + 8:
+    """(outlet, rank) for "Source: X", "... originally published by X ...", "From X"; lower rank wins."""
+    if len(words(text)) > rules.section("meta")["publisher_line_max_words"]:
         return None
     for rank, prefix in enumerate(rules.publisher_prefixes):
         end = _match_prefix(text, (prefix,))
-        if end is None:
-            continue
-        rest = text[end:].strip(" :\u00a0-–—|")
-        name = _outlet_name(_NAME_SEPARATORS.split(rest, maxsplit=1)[0], rules)
-        if name is None:
-            return None
-        # "From X" is the most ambiguous form: the whole line must be the name.
-        if prefix == "from" and normalize(name) != normalize(rest.rstrip(".")):
-            return None
-        return name, rank
+        if end is not None:
+            name = _outlet_name(_leading_outlet(_after(text, end)), rules)
+            return (name, rank) if name else None
+    base = len(rules.publisher_prefixes)
+    for rank, phrase in enumerate(rules.publisher_phrases, start=base):
+        m = _phrase_pattern(phrase).search(text)
+        if m:
+            name = _outlet_name(_leading_outlet(_after(text, m.end())), rules)
+            return (name, rank) if name else None
+    base += len(rules.publisher_phrases)
+    for rank, prefix in enumerate(rules.publisher_weak_prefixes, start=base):
+        end = _match_prefix(text, (prefix,))
+        if end is not None:
+            # the weakest form: the whole rest of the line must be the name ("From The Daily Ledger")
+            rest = _after(text, end)
+            name = _outlet_name(rest, rules)
+            return (name, rank) if name and _NAME_SEPARATORS.split(rest, maxsplit=1)[0] == rest.rstrip(".") else None
     return None
+
+
+def _after(text: str, end: int) -> str:
+    return text[end:].strip(" :\u00a0-–—|")
+
+
+@lru_cache(maxsize=256)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(p) for p in phrase.split()) + r"(?!\w)", flags=re.I)
 
 
 def is_copyright_line(text: str, rules: Rules) -> bool:
@@ -187,6 +205,25 @@ def parse_dateline(text: str, rules: Rules) -> tuple[str, int] | None:
     return (name, match.end()) if name else None
 
 
+def _leading_outlet(segment: str) -> str:
+    """The proper-name run opening ``segment``: "The Daily Ledger and is republished ..." -> "The Daily Ledger"."""
+    toks = segment.split()
+    kept: list[str] = []
+    for k, tok in enumerate(toks):
+        bare = tok.strip(".,;:")
+        if bare[:1].isupper() or bare[:1].isdigit() or _DOMAIN.match(bare):
+            kept.append(tok)
+            if bare != tok.rstrip("."):
+                break  # "Ledger," ends the name
+            continue
+        nxt = toks[k + 1] if k + 1 < len(toks) else ""
+        if kept and bare.lower() in _NAME_OK_LOWER and nxt[:1].isupper():
+            kept.append(tok)
+            continue
+        break
+    return " ".join(kept).rstrip(".,;:")
+
+
 def _outlet_name(candidate: str, rules: Rules) -> str | None:
     name = candidate.strip().rstrip(".").strip(" \"'“”‘’")
     if not name or len(name) > 80:
@@ -205,15 +242,22 @@ def _outlet_name(candidate: str, rules: Rules) -> str | None:
 
 def _match_prefix(text: str, phrases) -> int | None:
     """End offset in ``text`` of the first phrase it starts with (case-insensitive, word boundary)."""
+    opening = text.lstrip()[:24].lower()
     for phrase in phrases:
-        parts = [re.escape(p) for p in phrase.split()]
-        pattern = r"^\s*" + r"\s+".join(parts)
-        if phrase[-1:].isalnum():
-            pattern += r"(?=[\s:]|$)"
-        m = re.match(pattern, text, flags=re.I)
+        if not opening.startswith(phrase.split(" ", 1)[0]):
+            continue
+        m = _prefix_pattern(phrase).match(text)
         if m:
             return m.end()
     return None
+
+
+@lru_cache(maxsize=512)
+def _prefix_pattern(phrase: str) -> re.Pattern[str]:
+    pattern = r"^\s*" + r"\s+".join(re.escape(p) for p in phrase.split())
+    if phrase[-1:].isalnum():
+        pattern += r"(?=[\s:]|$)"
+    return re.compile(pattern, flags=re.I)
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -291,7 +335,7 @@ def find_dates(text: str, rules: Rules) -> list[DateHit]:
 
 def _label_before(prefix_text: str, rules: Rules) -> int | None:
     labels = rules.date_label_set.findall(normalize(prefix_text))
-    return rules.date_labels[labels[-1]] if labels else None
+    return max(rules.date_labels[label] for label in labels) if labels else None
 
 
 def date_covers_line(text: str, hits: list[DateHit], rules: Rules) -> bool:

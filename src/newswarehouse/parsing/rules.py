@@ -13,7 +13,7 @@ from typing import Any, Iterable
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _SPACES = re.compile(r"\s+")
-_WORDS = re.compile(r"\w+")
+_TOKENS = re.compile(r"\w+(?:'\w+)*")
 
 
 def normalize(text: str) -> str:
@@ -23,34 +23,49 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip().lower()
 
 
+def tokens(norm_text: str) -> list[str]:
+    """Word tokens of normalised text, as vocabularies are matched on them."""
+    return _TOKENS.findall(norm_text)
+
+
 class PhraseSet:
-    """Whole-word, case-insensitive matcher for a vocabulary of phrases."""
+    """Whole-word matcher for a vocabulary of phrases (on normalised, lower-case text).
+
+    Plain-word phrases are looked up as token n-grams (fast on long
+    paragraphs); the few with symbols ("pictured:", "(c)") use a regex.
+    """
 
     def __init__(self, phrases: Iterable[str]):
         self.phrases = tuple(sorted({normalize(p) for p in phrases if p.strip()}, key=len, reverse=True))
-        alternation = "|".join(re.escape(p) for p in self.phrases)
-        self._pattern = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)") if self.phrases else None
         self._exact = frozenset(self.phrases)
-        # per-phrase patterns, indexed by first word: only phrases that can occur are tried
-        self._by_first: dict[str, list[re.Pattern[str]]] = {}
+        self._grams: dict[tuple[str, ...], str] = {}
+        symbolic = []
         for p in self.phrases:
-            first = _WORDS.findall(p)[:1]
-            key = first[0] if first else ""
-            self._by_first.setdefault(key, []).append(re.compile(rf"(?<!\w){re.escape(p)}(?!\w)"))
+            toks = tuple(_TOKENS.findall(p))
+            if toks and " ".join(toks) == p:
+                self._grams[toks] = p
+            else:
+                symbolic.append(p)
+        self._max_n = max((len(t) for t in self._grams), default=0)
+        self._firsts = frozenset(t[0] for t in self._grams)
+        alternation = "|".join(re.escape(p) for p in symbolic)
+        self._symbolic = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)") if symbolic else None
 
-    def findall(self, norm_text: str) -> list[str]:
-        """Every (overlapping-free) hit in already-normalised text."""
-        return self._pattern.findall(norm_text) if self._pattern else []
-
-    def count_overlapping(self, norm_text: str) -> list[str]:
-        """Hits of every phrase, nested ones included ("subscribe to" and "subscribe")."""
-        if not self.phrases:
-            return []
-        present = set(_WORDS.findall(norm_text))
+    def findall(self, norm_text: str, toks: list[str] | None = None) -> list[str]:
+        """Every hit, nested ones included ("subscribe to" and "subscribe"), in text order."""
+        if toks is None:
+            toks = _TOKENS.findall(norm_text)
         hits: list[str] = []
-        for first in present & self._by_first.keys():
-            for pattern in self._by_first[first]:
-                hits.extend(pattern.findall(norm_text))
+        grams, max_n, n_toks, firsts = self._grams, self._max_n, len(toks), self._firsts
+        for i in range(n_toks):
+            if toks[i] not in firsts:
+                continue
+            for n in range(1, min(max_n, n_toks - i) + 1):
+                p = grams.get(tuple(toks[i:i + n]))
+                if p is not None:
+                    hits.append(p)
+        if self._symbolic is not None:
+            hits.extend(self._symbolic.findall(norm_text))
         return hits
 
     def is_exact(self, norm_text: str) -> bool:
@@ -86,6 +101,8 @@ class Rules:
     name_particles: frozenset[str]
     contributor_phrases: PhraseSet
     publisher_prefixes: tuple[str, ...]
+    publisher_phrases: tuple[str, ...]
+    publisher_weak_prefixes: tuple[str, ...]
     copyright_markers: tuple[str, ...]
     month_words: frozenset[str]
     weekday_words: frozenset[str]
@@ -95,6 +112,8 @@ class Rules:
     media_patterns: tuple[re.Pattern[str], ...]
     markup_patterns: tuple[re.Pattern[str], ...]
     credit_suffix_patterns: tuple[re.Pattern[str], ...]
+    chrome_patterns: tuple[re.Pattern[str], ...]
+    nav_separators: re.Pattern[str]
 
     def section(self, name: str) -> dict[str, Any]:
         return self.raw[name]
@@ -125,6 +144,8 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         name_particles=frozenset(w.lower() for w in meta["name_particles"]),
         contributor_phrases=PhraseSet(meta["credit_phrases"]),
         publisher_prefixes=tuple(normalize(p) for p in meta["publisher_prefixes"]),
+        publisher_phrases=tuple(normalize(p) for p in meta["publisher_phrases"]),
+        publisher_weak_prefixes=tuple(normalize(p) for p in meta["publisher_weak_prefixes"]),
         copyright_markers=tuple(m.lower() for m in meta["copyright_markers"]),
         month_words=frozenset(dates["month_words"]),
         weekday_words=frozenset(dates["weekday_words"]),
@@ -134,4 +155,6 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         media_patterns=tuple(re.compile(p, re.I) for p in raw["noise"]["media_patterns"]),
         markup_patterns=tuple(re.compile(p, re.I) for p in raw["noise"]["markup_patterns"]),
         credit_suffix_patterns=tuple(re.compile(p) for p in caps["credit_suffix_patterns"]),
+        chrome_patterns=tuple(re.compile(p) for p in raw["noise"]["chrome_patterns"]),
+        nav_separators=re.compile(raw["nav"]["separators"]),
     )
