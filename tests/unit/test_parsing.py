@@ -82,6 +82,12 @@ def test_prose_signals():
         ("Your email address will not be published. Required fields are marked *", B.CHROME),
         ("By registering for the newsletter, you agree to the Privacy Policy.", B.CHROME),
         ("Sign up for our morning newsletter and get the news delivered to your inbox.", B.CHROME),
+        ("Save articles to read later and create your own reading list.", B.CHROME),
+        ("We use cookies to improve your experience. You can accept all cookies or manage your preferences.", B.CHROME),
+        ("Home | World | Business | Culture", B.NAV),
+        ("Markets  Companies  Economy  Opinion", B.NAV),
+        ("Image caption, Rescue teams worked through the night", B.MARKER),
+        ("37 Comments", B.MARKER),
         ("Best online casino bonus", B.SPAM),
         ("1x 1 2", B.MEDIA),
         ("Flood victims receive aid 750x375 1", B.MEDIA),
@@ -140,6 +146,9 @@ def test_prose_with_parenthesis_is_not_caption():
         ("Published: 09/06/2023", date(2023, 9, 6)),
         ("Updated 11:04 AM EDT, Wed September 6, 2023", date(2023, 9, 6)),
         ("6th September 2023", date(2023, 9, 6)),
+        ("March 3, 20243:15 PM GMTUpdated 2 hours ago", date(2024, 3, 3)),
+        ("15.10.2024 – 18:20", date(2024, 10, 15)),
+        ("Published On 5 Jun 2024", date(2024, 6, 5)),
     ],
 )
 def test_date_formats(line, expected):
@@ -222,10 +231,29 @@ def test_dateline_and_copyright():
     assert parse_dateline("(Metro Wire) – The council met on Monday.", RULES) == ("Metro Wire", len("(Metro Wire) – "))
     outlet, cut = parse_dateline("LAGOS (Coast News) — Officials said on Monday that talks had failed.", RULES)
     assert outlet == "Coast News"
+    assert parse_dateline("OSLO, March 3 (Northern Wire) - Officials said on Sunday that talks had failed.", RULES)[0] == "Northern Wire"
     assert parse_dateline("(AP Photo/Jane Doe) - A caption", RULES) is None
     assert parse_dateline("The council (which met Monday) - said nothing.", RULES) is None
     assert parse_copyright("© 2024 Harbor Times. All rights reserved.", RULES) == "Harbor Times"
     assert parse_copyright("Copyright 2021-2024 Lakeside Media Group", RULES) == "Lakeside Media Group"
+
+
+def test_masthead_is_a_styled_or_confirmed_name_not_a_menu_word():
+    from newswarehouse.parsing.title import pick_masthead
+
+    def masthead(lines):
+        feats = [feat(t) for t in lines]
+        return pick_masthead(feats, [None] * len(lines), None, lines, RULES)
+
+    assert masthead(["THE HARBOR POST", "Menu", "Search"]) == (0, "THE HARBOR POST")
+    assert masthead(["Home", "Space", "Earth", "Life"]) is None
+    assert masthead(["News|Politics", "Sport"]) is None
+    assert masthead(["Companies", "A headline about the economy and markets"]) is None
+    confirmed = ["Skip", "Menu", "We use cookies on this site.", "Valley Tribune", "Local · Sport · Weather",
+                 "The mayor told the Valley Tribune on Monday that the plan would go ahead."]
+    assert masthead(confirmed) == (3, "Valley Tribune")
+    unconfirmed = confirmed[:-1] + ["The mayor said on Monday that the plan would go ahead."]
+    assert masthead(unconfirmed) is None
 
 
 # --- whole pages ---------------------------------------------------------------------------------
@@ -359,6 +387,48 @@ Researchers have identified a previously unknown species of octopus living near 
 The animals, which were filmed by a remotely operated vehicle at a depth of nearly 3,000 metres, appear to brood their eggs in the warm water.
 """
 
+MASTHEAD_PAGE = """We use cookies to improve your experience and to show you personalised advertising. You can accept all cookies or manage your preferences at any time.
+Accept all
+Manage preferences
+THE RIVERSIDE GAZETTE
+Menu
+Search
+Politics
+Science
+About
+COUNTY NEWS
+Library reopens after two-year renovation with new children's wing
+The building now has a rooftop reading garden and a makerspace for teenagers
+By Priya Natarajan | Senior Reporter
+Published 9:05 AM, January 12, 2024
+Facebook  X  Email  Print
+The county's central library reopened on Friday after a two-year, $18 million renovation that added a children's wing, a rooftop reading garden and a makerspace.
+Hundreds of residents queued outside before the doors opened at 9 a.m., and the head librarian said more than 2,000 people visited in the first three hours.
+Visitors browse the new children's wing on Friday. (Tom Baker/The Riverside Gazette)
+A long wait
+The project was delayed by a year after builders found asbestos in the original 1962 structure, the county said.
+Story continues below
+“It was worth the wait,” said Ellen Marsh, who has used the library for 40 years. “The kids will love it.”
+She declined to say more.
+More from County News
+Council approves new parking rules for downtown
+Priya Natarajan covers local government for the Gazette.
+© 2024 The Riverside Gazette. All rights reserved.
+"""
+
+MENU_PAGE = """Home
+World
+Climate
+About
+Glaciers in the Alps lost a record share of their ice this summer
+Tomás Weber
+2023-10-02
+Switzerland's glaciers lost 4 percent of their remaining volume this year, the second-largest loss on record, scientists said on Monday.
+A hot summer and low winter snowfall combined to strip ice from even the highest glaciers, according to the monitoring network.
+"We are seeing the end of many small glaciers," one of the researchers said.
+Tags: Climate, Switzerland, Glaciers
+"""
+
 PAGES = {
     "wire": (
         WIRE,
@@ -407,6 +477,22 @@ PAGES = {
         dict(title="Dog saves family from house fire", author=None, date=None, publisher=None),
         ["A quick-thinking dog woke its owners", "He is expected to make a full recovery."],
         ["Share on"],
+    ),
+    "masthead": (
+        MASTHEAD_PAGE,
+        dict(title="Library reopens after two-year renovation with new children's wing", author="Priya Natarajan",
+             date=date(2024, 1, 12), publisher="The Riverside Gazette"),
+        ["The county's central library reopened on Friday", "“It was worth the wait,” said Ellen Marsh",
+         "She declined to say more."],
+        ["cookies", "Accept all", "RIVERSIDE GAZETTE", "COUNTY NEWS", "Facebook", "Visitors browse", "Tom Baker",
+         "Story continues below", "More from", "Council approves new parking", "covers local government", "©"],
+    ),
+    "menu": (
+        MENU_PAGE,
+        dict(title="Glaciers in the Alps lost a record share of their ice this summer", author="Tomás Weber",
+             date=date(2023, 10, 2), publisher=None),
+        ["Switzerland's glaciers lost 4 percent", "one of the researchers said."],
+        ["Home", "About", "Tomás Weber", "2023-10-02", "Tags:"],
     ),
     "no_metadata": (
         NO_METADATA,

@@ -15,7 +15,8 @@ from newswarehouse.parsing.features import words
 from newswarehouse.parsing.rules import Rules, normalize
 
 # Tokens for date-span search: words (split from glued digits, "2023World"), numbers, symbols.
-_DATE_TOKEN = re.compile(r"[^\W\d_]+\.?|\d+(?:st|nd|rd|th)?|[^\w\s]")
+# A year glued to a time ("20243:15 PM") is split before the time.
+_DATE_TOKEN = re.compile(r"[^\W\d_]+\.?|(?:19|20)\d\d(?=\d{1,2}:\d\d)|\d+(?:st|nd|rd|th)?|[^\w\s]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _YEAR = re.compile(r"\d{4}")
 _NAME_SEPARATORS = re.compile(r"\s*(?:[,|•·;/]|\s[-–—]\s|\s{2,})\s*")
@@ -192,7 +193,7 @@ def parse_dateline(text: str, rules: Rules) -> tuple[str, int] | None:
     meta = rules.section("meta")
     dashes = "|".join(re.escape(d) for d in sorted(meta["dateline_dashes"], key=len, reverse=True))
     match = re.match(
-        rf"^\s*(?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z][\w.'’-]*){{0,4}},?\s*)?\((?P<outlet>[^()]{{2,60}})\)\s*(?:{dashes})\s+",
+        rf"^\s*(?:[A-Z][\w.'’-]*(?:[ ,]+(?:[A-Z][\w.'’-]*|\d{{1,2}})){{0,5}},?\s*)?\((?P<outlet>[^()]{{2,60}})\)\s*(?:{dashes})\s+",
         text,
     )
     if not match:
@@ -345,5 +346,10 @@ def date_covers_line(text: str, hits: list[DateHit], rules: Rules) -> bool:
     rest = text
     for hit in reversed(hits):
         rest = rest[:hit.start] + " " + rest[hit.end:]
-    rest_words = [w for w in words(_CAMEL.sub(" ", rest)) if normalize(w) not in rules.date_label_set]
+    ignorable = rules.date_label_set
+    time_words = frozenset(rules.section("dates")["time_words"])
+    rest_words = [
+        w for w in words(_CAMEL.sub(" ", rest))
+        if normalize(w) not in ignorable and w.lower() not in time_words and not w.isdigit() and not _is_date_word(w.lower(), rules)
+    ]
     return len(rest_words) <= rules.section("dates")["max_other_words"]

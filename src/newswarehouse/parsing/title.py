@@ -102,6 +102,8 @@ def _name_like(text: str, f: Features, rules: Rules, max_words: int) -> bool:
     toks = text.split()
     if not 1 <= len(toks) <= max_words or f.terminal or f.nav or f.markup or f.media:
         return False
+    if any(c in text for c in "|·•/»>:"):
+        return False  # "News|Politics" is a breadcrumb
     common = rules.section_words | rules.stopwords
     if all(t.lower().strip(".,:") in common for t in toks):
         return False
