@@ -169,6 +169,34 @@ def subject_of(v: "Token", depth: int = 0) -> "Token | None":
     return None
 
 
+def subject_candidates(v: "Token") -> list["Token"]:
+    """Possible speakers of a cue, likeliest first.
+
+    A participle hanging off a reported clause ("officials emphasize that X
+    remains open, stressing that ...") may belong to the clause's subject or,
+    when that cannot speak, to the subject of the cue that reports the clause.
+    """
+    out = []
+    first = subject_of(v)
+    if v.dep_ == "conj" and v.head.dep_ == "ccomp" and not any(c.dep_ in _SUBJECT_DEPS for c in v.children):
+        # "X said the guidance implied Y and questioned Z": X questioned.
+        upper = subject_of(v.head.head)
+        if upper is not None:
+            out.append(upper)
+    if first is not None:
+        out.append(first)
+    if v.dep_ == "advcl" and v.tag_ == "VBG":
+        h = v.head
+        hops = 0
+        while h.dep_ == "ccomp" and h.head is not h and hops < 3:
+            up = subject_of(h.head)
+            if up is not None:
+                out.append(up)
+            h = h.head
+            hops += 1
+    return out
+
+
 def coordinated(head: "Token") -> list["Token"]:
     """The head and its conjuncts: "both X and Y" -> [X, Y]."""
     out = [head]
@@ -185,7 +213,9 @@ def coordinated(head: "Token") -> list["Token"]:
 # --- content -----------------------------------------------------------------
 
 
-def content_of(hit: CueHit, doc: "Doc", subject: "Token | None", rules: StatementRules) -> Content | None:
+def content_of(
+    hit: CueHit, doc: "Doc", subject: "Token | None", rules: StatementRules, cue_tokens: frozenset[int] = frozenset()
+) -> Content | None:
     v = doc[hit.token]
     if hit.kind == "according":
         return _according_content(doc, hit)
@@ -198,13 +228,42 @@ def content_of(hit: CueHit, doc: "Doc", subject: "Token | None", rules: Statemen
         if obj is None:
             return None
         return _with_object_preps(v, obj.left_edge.i, obj.right_edge.i, rules, nominal=True)
-    return _verb_content(doc, v, subject, hit, rules)
+    content = _verb_content(doc, v, subject, hit, rules)
+    if content is not None and cue_tokens:
+        content = _cut_trailing_participle(doc, content, v, cue_tokens)
+    return content
+
+
+def _cut_trailing_participle(doc: "Doc", content: Content, v: "Token", cue_tokens: frozenset[int]) -> Content:
+    """ "X said Y, adding that Z" / "X said Y and noted Z": Z is a statement of its own."""
+    for i in range(content.first + 1, content.last + 1):
+        t = doc[i]
+        if i not in cue_tokens or t.head.i == v.i or t.right_edge.i < content.last - 1:
+            continue
+        participle = t.dep_ == "advcl" and t.tag_ == "VBG"
+        coordinated_cue = (
+            t.dep_ == "conj"
+            and not any(c.dep_ in _SUBJECT_DEPS + _PASSIVE_DEPS for c in t.children)
+            and any(c.dep_ == "cc" and c.lower_ in ("and", "but") for c in t.head.children if c.i < t.i)
+            and any(c.dep_ in ("ccomp", "xcomp", "prep") or (c.dep_ == "dobj" and len(list(c.subtree)) >= 3) for c in t.children)
+        )
+        if participle or coordinated_cue:
+            last = t.left_edge.i - 1
+            while last > content.first and (doc[last].dep_ == "cc" or doc[last].is_punct or doc[last].is_space):
+                last -= 1
+            if last > content.first:
+                return Content(content.first, last, content.nominal)
+    return content
 
 
 def _verb_content(doc: "Doc", v: "Token", subject: "Token | None", hit: CueHit, rules: StatementRules) -> Content | None:
     children = list(v.children)
     ccomps = [c for c in children if c.dep_ == "ccomp"]
     after = [c for c in ccomps if c.i > v.i]
+    before = [c for c in ccomps if c.i < v.i]
+    postposed = bool(before) or (v.dep_ in ("parataxis", "conj") and v.head.i < v.i and v.head.pos_ in CLAUSE_POS)
+    if after and postposed and any(t.text == "," for t in doc[v.i + 1 : after[0].left_edge.i]):
+        after = []  # "Y, X said, after which Z": Y is what X said
     if after:
         c = after[0]
         last = c.right_edge.i
@@ -213,12 +272,17 @@ def _verb_content(doc: "Doc", v: "Token", subject: "Token | None", hit: CueHit, 
             if conj.dep_ == "conj" and conj.i > last and any(m.dep_ == "mark" for m in conj.children):
                 last = max(last, conj.right_edge.i)
         first = c.left_edge.i
+        if not _has_subject(c):
+            # "told analysts that volumes had fallen" misparsed with "volumes" as the
+            # cue's object: the clause starts after the last "that" before it.
+            that = [t.i for t in doc[v.i + 1 : first] if t.lower_ == "that"]
+            if that:
+                first = that[-1] + 1
         # "urged X to do": X may hang off the cue as an object before the clause.
         objs = [d for d in children if d.dep_ in ("dobj",) and v.i < d.i < first and c.pos_ in CLAUSE_POS and _is_infinitive(c)]
         if objs:
             first = objs[0].left_edge.i
         return Content(first, last, nominal=False)
-    before = [c for c in ccomps if c.i < v.i]
     if before:
         return _preposed(doc, before[0].left_edge.i, v, subject)
     xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > v.i and c.pos_ in CLAUSE_POS]
@@ -250,6 +314,10 @@ def _verb_content(doc: "Doc", v: "Token", subject: "Token | None", hit: CueHit, 
         end = max(t.i for t in doc[nxt].subtree if t.i >= nxt)
         return Content(nxt, end, nominal=False)
     return None
+
+
+def _has_subject(tok: "Token") -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "csubjpass") for c in tok.children)
 
 
 def _is_infinitive(tok: "Token") -> bool:
@@ -308,7 +376,9 @@ def _according_content(doc: "Doc", hit: CueHit) -> Content | None:
     if host.i == a.i:
         return None
     lo, hi = host.left_edge.i, host.right_edge.i
-    alo, ahi = a.left_edge.i, a.right_edge.i
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+        hi -= 1
+    alo, ahi = a.left_edge.i, according_phrase_end(doc, hit)
     if alo <= lo:
         lo = ahi + 1
     elif ahi >= hi:
@@ -331,6 +401,23 @@ def _noun_content(n: "Token") -> Content | None:
 def noun_speaker(n: "Token") -> "Token | None":
     """The possessor of a nominal cue ("Russia's denial that ...")."""
     return next((c for c in n.children if c.dep_ == "poss"), None)
+
+
+def according_phrase_end(doc: "Doc", hit: CueHit) -> int:
+    """Last token of "according to X".
+
+    When the clause it introduces has lost its subject to the phrase
+    ("According to the historian, Jane Doe, no side had ..."), the phrase
+    ends at its last comma.
+    """
+    a = doc[hit.token]
+    end = a.right_edge.i
+    host = a.head
+    if host.i > end and host.pos_ in CLAUSE_POS and not _has_subject(host):
+        commas = [t.i for t in doc[a.i : end + 1] if t.text == ","]
+        if commas:
+            return commas[-1] - 1
+    return end
 
 
 def according_speaker(doc: "Doc", hit: CueHit) -> "Token | None":

@@ -1,9 +1,11 @@
 """Speakers: the phrase as written, its role, and the entity mention it refers to.
 
 Resolution is per article and sequential (statements in body order): a
-pronoun or a definite description ("the official") refers back to the
-speakers already seen, roles established once ("spokesperson John Kirby")
-carry over to later "Kirby"/"he" statements by the same person.
+pronoun or a definite description ("the official", "the Swede") refers back
+to the speakers already seen; roles established once ("spokesperson John
+Kirby") carry over to later "Kirby"/"he" statements by the same person.
+The NER's entity types are treated as a hint only: a name with a person's
+role, an honorific or a he/she pronoun pointing at it counts as a person.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from newswarehouse.enrichment.textindex import DocIndex
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_PHRASE_DROP_DEPS = ("relcl",)
 _ROLE_SKIP_DEPS = ("det", "predet", "punct", "cc", "preconj")
 _ROLE_SKIP_WORDS = ("both", "either", "neither", "all")
+_MALE_HONORIFICS = ("mr", "messrs", "sir")
+_FEMALE_HONORIFICS = ("mrs", "ms", "miss", "mme", "dame")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Resolved:
     speaker_role: str | None
     mention_index: int | None
     entity_type: str | None
+    person: bool | None = None  # a person (True), a body (False), unknown (None)
 
 
 @dataclass
@@ -39,19 +43,41 @@ class _Seen:
     mention_index: int | None
     entity_type: str | None
     role: str | None
+    person: bool | None
     nested: bool = False
 
 
-def phrase_span(head: "Token", index: DocIndex) -> tuple[int, int]:
+def _relcl_cut(head: "Token") -> int | None:
+    """First token of the earliest relative clause inside the phrase (dropped from it)."""
+    starts = [t.left_edge.i for t in head.subtree if t.dep_ == "relcl" and t.i > head.i]
+    return min(starts) if starts else None
+
+
+def phrase_span(head: "Token", index: DocIndex, limit: int | None = None) -> tuple[int, int]:
     """Characters of the speaker phrase: the subject's subtree without relative clauses."""
-    toks = list(head.subtree)
-    cut = min((c.left_edge.i for c in head.children if c.dep_ in _PHRASE_DROP_DEPS), default=None)
+    toks = [t for t in head.subtree if not t.is_space]
+    cut = _relcl_cut(head)
     if cut is not None:
         toks = [t for t in toks if t.i < cut]
-    toks = [t for t in toks if not t.is_space]
-    while toks and (toks[-1].is_punct or toks[-1].text in ALL_MARKS):
+    if limit is not None:
+        toks = [t for t in toks if t.i <= limit]
+    text = index.text
+
+    def dangling(t: "Token", at_end: bool) -> bool:
+        if t.text in ALL_MARKS:
+            return True
+        if not t.is_punct:
+            return False
+        span = text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+        if at_end and t.text == ")":
+            return span.count("(") < span.count(")")
+        if not at_end and t.text == "(":
+            return span.count("(") > span.count(")")
+        return True
+
+    while toks and dangling(toks[-1], True):
         toks.pop()
-    while toks and (toks[0].is_punct or toks[0].text in ALL_MARKS):
+    while toks and dangling(toks[0], False):
         toks.pop(0)
     if not toks:
         return head.idx, head.idx + len(head.text)
@@ -70,6 +96,11 @@ def speaker_kind(head: "Token", index: DocIndex, rules: StatementRules) -> str |
         return "entity"
     if head.lemma_.lower() in rules.source_class or low in rules.source_class:
         return "source"
+    if head.pos_ == "NOUN" and any(
+        c.dep_ == "appos" and (cm := index.mention_of_token(c)) is not None and cm.entity_type == "PERSON"
+        for c in head.children
+    ):
+        return "source"  # "the maintenance supervisor, Jane Doe, testified": any noun naming a person
     if head.pos_ == "NUM" and any(c.dep_ == "det" for c in head.children):
         return "unnamed"  # "the two said"
     if head.pos_ == "PROPN" and m is None:
@@ -82,32 +113,74 @@ class SpeakerResolver:
         self.index = index
         self.rules = rules
         self.seen: list[_Seen] = []
+        self.spans: list[tuple[int, int]] = []  # statement texts resolved so far
         self.roles: dict[str, str] = {}
+        self.persons: set[str] = self._person_keys()  # mention keys with evidence of being a person
+        self.gender: dict[str, str] = {}
+
+    def _person_keys(self) -> set[str]:
+        """Names the text itself shows to be people: "X, 34, ...", "X, who ...", "Mr. X"."""
+        keys: set[str] = set()
+        doc = self.index.doc
+        for m in self.index.mentions:
+            if m.entity_type == "PERSON":
+                continue
+            head = self._phrase_head(m)
+            for c in head.children:
+                if c.i < head.i:
+                    if c.lower_.rstrip(".") in _MALE_HONORIFICS + _FEMALE_HONORIFICS:
+                        keys.add(self._key(m))
+                    continue
+                if (c.dep_ in ("appos", "amod", "npadvmod") and c.like_num) or (
+                    c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ == "who" for g in c.children)
+                ):
+                    keys.add(self._key(m))
+            prev = doc[self.index.token_index_at(m.char_start) - 1] if m.char_start > 0 else None
+            if prev is not None and prev.lower_.rstrip(".") in _MALE_HONORIFICS + _FEMALE_HONORIFICS:
+                keys.add(self._key(m))
+        return keys
 
     # public -------------------------------------------------------------
-    def resolve(self, head: "Token", phrase: tuple[int, int], coordinated: bool) -> Resolved:
+    def resolve(self, head: "Token", phrase: tuple[int, int]) -> list[Resolved]:
+        """One speaker per referent: "the two countries" may stand for two."""
         text = self.index.text[phrase[0] : phrase[1]]
         kind = speaker_kind(head, self.index, self.rules)
-        mention: Mention | None = None
-        role: str | None = None
         if kind == "pronoun":
-            mention = self._antecedent(head)
-        elif kind == "entity":
-            mention = self._full_name(self.index.mention_of_token(head))
-            role = self._role_from_phrase(head, mention)
-        elif kind == "source":
-            mention, role = self._source(head)
-        if mention is not None:
-            key = self._key(mention)
-            if role:
-                self.roles.setdefault(key, role)
-            else:
-                role = self.roles.get(key)
-        return Resolved(text, role, mention.mention_index if mention else None, mention.entity_type if mention else None)
+            mention, person = self._antecedent(head)
+            return [self._finish(text, mention, None, person)]
+        if kind == "entity":
+            own = self.index.mention_of_token(head)
+            if own is not None and self._is_definite_description(head, own):
+                return [self._last_person(text, head)]
+            mention = self._full_name(own)
+            role = self._role_from_phrase(head, own)
+            self._note_honorific(head, mention)
+            person = self._person_evidence(mention, role)
+            return [self._finish(text, mention, role, person)]
+        if kind == "unnamed" and head.pos_ == "PROPN":
+            earlier = self._by_surname(head)
+            if earlier is not None:
+                self._note_honorific(head, earlier)
+                return [self._finish(text, earlier, None, self._person_evidence(earlier, None))]
+        pair = self._pair(head)
+        if pair:
+            return [self._finish(text, m, None, m.entity_type == "PERSON") for m in pair]
+        if kind == "source":
+            return [self._source(text, head)]
+        return [Resolved(text, None, None, None, None)]
 
-    def remember(self, char: int, resolved: Resolved, nested: bool = False) -> None:
+    def remember(self, span: tuple[int, int], resolved: Resolved, nested: bool = False) -> None:
+        self.spans.append(span)
         self.seen.append(
-            _Seen(self.index.paragraph_index(char), char, resolved.mention_index, resolved.entity_type, resolved.speaker_role, nested)
+            _Seen(
+                self.index.paragraph_index(span[0]),
+                span[0],
+                resolved.mention_index,
+                resolved.entity_type,
+                resolved.speaker_role,
+                resolved.person,
+                nested,
+            )
         )
 
     def last_speaker(self, char: int, max_paragraphs: int) -> Resolved | None:
@@ -117,100 +190,246 @@ class SpeakerResolver:
                 continue
             if para - s.para > max_paragraphs:
                 return None
-            return Resolved(None, s.role, s.mention_index, s.entity_type)
+            return Resolved(None, s.role, s.mention_index, s.entity_type, s.person)
         return None
 
-    # resolution ---------------------------------------------------------
+    # helpers ------------------------------------------------------------
     @staticmethod
     def _key(m: Mention) -> str:
         return " ".join(m.resolved_text.lower().split())
 
+    def _finish(self, text: str, mention: Mention | None, role: str | None, person: bool | None) -> Resolved:
+        if mention is not None:
+            key = self._key(mention)
+            if role:
+                self.roles.setdefault(key, role)
+            else:
+                role = self.roles.get(key)
+            if person:
+                self.persons.add(key)
+        return Resolved(text, role, mention.mention_index if mention else None, mention.entity_type if mention else None, person)
+
+    def _is_person_mention(self, m: Mention) -> bool:
+        return m.entity_type == "PERSON" or self._key(m) in self.persons
+
+    def _person_evidence(self, m: Mention | None, role: str | None) -> bool | None:
+        if m is None:
+            return None
+        if self._is_person_mention(m):
+            return True
+        if role and any(w.lower() in self._person_nouns() for w in role.replace(",", " ").split()):
+            return True
+        if m.entity_type in ("ORG", "GPE", "NORP", "FAC"):
+            return False
+        return None
+
+    def _person_nouns(self) -> set[str]:
+        return {k for k, v in self.rules.source_class.items() if v == "person"}
+
+    def _note_honorific(self, head: "Token", m: Mention | None) -> None:
+        if m is None:
+            return
+        doc = self.index.doc
+        for t in doc[head.left_edge.i : head.i + 1]:
+            low = t.lower_.rstrip(".")
+            if low in _MALE_HONORIFICS:
+                self.gender.setdefault(self._key(m), "m")
+                self.persons.add(self._key(m))
+            elif low in _FEMALE_HONORIFICS:
+                self.gender.setdefault(self._key(m), "f")
+                self.persons.add(self._key(m))
+
+    def _within(self, para_of: int, para: int) -> bool:
+        return para - para_of <= self.rules.antecedent_paragraphs
+
     def _full_name(self, m: Mention | None) -> Mention | None:
         """A bare surname the mention step left unresolved -> the earlier full name ending with it."""
-        if m is None or m.entity_type != "PERSON" or " " in m.surface_text.strip():
-            return m
-        if m.resolved_text != m.surface_text:
+        if m is None or " " in m.surface_text.strip() or m.resolved_text != m.surface_text:
             return m
         last = m.surface_text.lower()
         for earlier in self.index.mentions_before(m.char_start):
-            if earlier.entity_type == "PERSON" and earlier.resolved_text.lower().split()[-1:] == [last] and " " in earlier.resolved_text:
+            words = earlier.resolved_text.lower().split()
+            if len(words) > 1 and words[-1] == last and earlier.entity_type in self.rules.speaker_entity_types:
                 return earlier
         return m
 
-    def _within(self, s: _Seen, para: int) -> bool:
-        return para - s.para <= self.rules.antecedent_paragraphs
+    def _by_surname(self, head: "Token") -> Mention | None:
+        """A name the NER missed ("Robles said") -> the earlier full name ending with it."""
+        low = head.lower_
+        for earlier in self.index.mentions_before(head.idx):
+            words = earlier.resolved_text.lower().split()
+            if len(words) > 1 and words[-1] == low and earlier.entity_type in self.rules.speaker_entity_types:
+                return earlier
+        return None
 
-    def _antecedent(self, pron: "Token") -> Mention | None:
+    # pronouns and descriptions ------------------------------------------
+    def _antecedent(self, pron: "Token") -> tuple[Mention | None, bool | None]:
         low = pron.lower_
         para = self.index.paragraph_index(pron.idx)
         if low in self.rules.person_pronouns:
-            wanted = {"PERSON"}
-        elif low in self.rules.thing_pronouns:
-            wanted = self.rules.speaker_entity_types - {"PERSON"}
-        else:
-            wanted = self.rules.speaker_entity_types - {"PERSON"}
-        last_seen = next((s for s in reversed(self.seen) if s.char <= pron.idx), None)
-        # A person made the subject of a sentence after the last speaker is the likelier antecedent.
-        since = last_seen.char if last_seen is not None else -1
-        subject = self._recent_subject(pron, wanted, since, para)
+            gender = "f" if low in ("she", "her") else "m"
+            m = self._person_antecedent(pron, para, gender)
+            if m is not None:
+                self.gender.setdefault(self._key(m), gender)
+                self.persons.add(self._key(m))
+            return m, True
+        body = self._body_antecedent(pron, para, recent_paragraphs=1 if low in self.rules.group_pronouns else None)
+        return body, False
+
+    def _gender_ok(self, m: Mention, gender: str) -> bool:
+        return self.gender.get(self._key(m), gender) == gender
+
+    def _last_seen_before(self, char: int) -> _Seen | None:
+        return next((s for s in reversed(self.seen) if s.char <= char), None)
+
+    def _person_antecedent(self, pron: "Token", para: int, gender: str) -> Mention | None:
+        last = self._last_seen_before(pron.idx)
+        since = last.char if last is not None else -1
+        subject = self._recent_subject(pron, since, para, person=True, gender=gender)
         if subject is not None:
-            return self._full_name(subject) if subject.entity_type == "PERSON" else subject
+            return self._full_name(subject)
         for s in reversed(self.seen):
-            if s.char > pron.idx or not self._within(s, para):
+            if s.char > pron.idx or s.nested or not self._within(s.para, para):
                 continue
-            if s.entity_type in wanted and s.mention_index is not None:
-                return self.index.by_index.get(s.mention_index)
-        if low in self.rules.group_pronouns:
-            return None  # "they" with no speaking group: too vague to guess
+            if not s.person:
+                continue
+            m = self.index.by_index.get(s.mention_index) if s.mention_index is not None else None
+            if m is None:
+                return None  # the last person quoted is unnamed: so is "he"
+            if self._gender_ok(m, gender):
+                return m
         for m in self.index.mentions_before(pron.idx):
-            if para - self.index.paragraph_index(m.char_start) > self.rules.antecedent_paragraphs:
+            if not self._within(self.index.paragraph_index(m.char_start), para):
                 break
-            if m.entity_type in wanted:
+            if self._is_person_mention(m) and self._gender_ok(m, gender):
                 return self._full_name(m)
         return None
 
-    def _recent_subject(self, pron: "Token", wanted: set[str] | frozenset[str], since: int, para: int) -> Mention | None:
-        doc = self.index.doc
-        for m in self.index.mentions_before(pron.idx):
-            if m.char_start <= since:
-                return None
-            if para - self.index.paragraph_index(m.char_start) > self.rules.antecedent_paragraphs:
-                return None
-            if m.entity_type not in wanted:
+    def _body_antecedent(self, pron: "Token", para: int, recent_paragraphs: int | None) -> Mention | None:
+        last = self._last_seen_before(pron.idx)
+        since = last.char if last is not None else -1
+        subject = self._recent_subject(pron, since, para, person=False, gender=None)
+        if subject is not None:
+            return subject
+        window = recent_paragraphs if recent_paragraphs is not None else self.rules.antecedent_paragraphs
+        for s in reversed(self.seen):
+            if s.char > pron.idx or s.nested or para - s.para > window:
                 continue
-            tok = doc[self.index.token_index_at(m.char_end - 1)]
-            # climb compounds to the phrase head
-            while tok.dep_ in ("compound", "flat") and tok.head is not tok:
-                tok = tok.head
-            if tok.dep_ in ("nsubj", "nsubjpass"):
+            if s.person is False:
+                return self.index.by_index.get(s.mention_index) if s.mention_index is not None else None
+        return None
+
+    def _recent_subject(
+        self, pron: "Token", since: int, para: int, person: bool, gender: str | None
+    ) -> Mention | None:
+        """A main-clause subject named after the last statement: the likelier antecedent."""
+        for m in self.index.mentions_before(pron.idx):
+            if m.char_start <= since or not self._within(self.index.paragraph_index(m.char_start), para):
+                return None
+            if any(a <= m.char_start < b for a, b in self.spans):
+                continue  # a subject inside a reported clause is not who speaks next
+            if m.entity_type not in self.rules.speaker_entity_types:
+                continue
+            if person != self._is_person_mention(m):
+                continue
+            if gender is not None and not self._gender_ok(m, gender):
+                continue
+            tok = self._phrase_head(m)
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT" and tok.head.i < pron.i:
                 return m
         return None
 
-    def _source(self, head: "Token") -> tuple[Mention | None, str | None]:
-        cls = self.rules.source_class.get(head.lemma_.lower()) or self.rules.source_class.get(head.lower_)
+    def _phrase_head(self, m: Mention) -> "Token":
+        tok = self.index.doc[self.index.token_index_at(m.char_end - 1)]
+        hops = 0
+        while tok.dep_ in ("compound", "flat", "appos") and tok.head is not tok and hops < 4:
+            tok = tok.head
+            hops += 1
+        return tok
+
+    @staticmethod
+    def _is_definite_description(head: "Token", m: Mention) -> bool:
+        """ "the Swede", "the Brazilian": a nationality standing for a person named before."""
+        return (
+            m.entity_type == "NORP"
+            and head.tag_ in ("NN", "NNP")
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+        )
+
+    def _last_person(self, text: str, head: "Token") -> Resolved:
+        para = self.index.paragraph_index(head.idx)
+        for s in reversed(self.seen):
+            if s.char > head.idx or s.nested or not self._within(s.para, para):
+                continue
+            if s.person and s.mention_index is not None:
+                m = self.index.by_index.get(s.mention_index)
+                return self._finish(text, m, None, True)
+            break
+        return Resolved(text, None, None, None, True)
+
+    def _pair(self, head: "Token") -> list[Mention]:
+        """ "the two (countries)", "both": the last coordinated pair of speakers named before."""
+        low = head.lower_
+        two = low in ("two", "both") or any(c.dep_ == "nummod" and c.lower_ == "two" for c in head.children)
+        if not two or (low != "both" and not any(c.dep_ == "det" for c in head.children)):
+            return []
+        cls = self.rules.source_class.get(head.lemma_.lower())
+        para = self.index.paragraph_index(head.idx)
+        for m in self.index.mentions_before(head.idx):
+            if para - self.index.paragraph_index(m.char_start) > 1:
+                return []
+            if m.entity_type not in self.rules.speaker_entity_types:
+                continue
+            if cls == "person" and not self._is_person_mention(m):
+                continue
+            if cls == "organisation" and self._is_person_mention(m):
+                continue
+            tok = self.index.doc[self.index.token_index_at(m.char_end - 1)]
+            while tok.dep_ in ("compound", "flat") and tok.head is not tok:
+                tok = tok.head
+            if tok.dep_ != "conj":
+                continue
+            other = self.index.mention_of_token(tok.head)
+            if other is not None and other.entity_type in self.rules.speaker_entity_types and other.mention_index != m.mention_index:
+                return [self._full_name(other) or other, self._full_name(m) or m]
+        return []
+
+    # common-noun speakers -----------------------------------------------
+    def _source(self, text: str, head: "Token") -> Resolved:
+        cls = self.rules.source_class.get(head.lemma_.lower()) or self.rules.source_class.get(head.lower_) or "person"
+        named = self._appositive_name(head)
+        if named is not None and cls in ("person", "organisation"):
+            tok, m = named
+            role = self._role_without(head, tok) if cls == "person" else None
+            person = True if cls == "person" else self._person_evidence(m, None)
+            self._note_honorific(tok, m)
+            return self._finish(text, self._full_name(m), role, person)
         if cls == "person":
-            for c in head.children:
-                if c.dep_ == "appos":
-                    m = self._person_in(c)
-                    if m is not None:
-                        return self._full_name(m), self._role_text(head, exclude=c)
             if head.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
-                para = self.index.paragraph_index(head.idx)
-                for s in reversed(self.seen):
-                    if s.char > head.idx or not self._within(s, para):
-                        continue
-                    if s.entity_type == "PERSON" and s.mention_index is not None:
-                        return self.index.by_index.get(s.mention_index), None
-                    break
-            return self._via_preposition(head), None
+                return self._last_person(text, head)
+            return self._finish(text, self._via_preposition(head), None, True)
         if cls == "document":
             for c in head.children:
                 if c.dep_ == "poss":
                     m = self.index.mention_of_token(c)
                     if m is not None and m.entity_type in self.rules.speaker_entity_types:
-                        return self._full_name(m), None
-            return self._via_preposition(head), None
-        return None, None
+                        m = self._full_name(m)
+                        return self._finish(text, m, None, self._person_evidence(m, None))
+            m = self._via_preposition(head)
+            return self._finish(text, m, None, self._person_evidence(m, None))
+        return Resolved(text, None, None, None, False)
+
+    def _appositive_name(self, head: "Token") -> tuple["Token", Mention] | None:
+        """ "the ambassador, Jane Doe," / "the chair of the judges, Jane Doe,": the name in apposition."""
+        cut = _relcl_cut(head)
+        for t in head.subtree:
+            if cut is not None and t.i >= cut:
+                break
+            if t.dep_ == "appos" and t.i > head.i:
+                m = self.index.mention_of_token(t)
+                if m is not None and m.entity_type in self.rules.speaker_entity_types:
+                    return t, m
+        return None
 
     def _via_preposition(self, head: "Token") -> Mention | None:
         for c in head.children:
@@ -222,38 +441,53 @@ class SpeakerResolver:
                             return m
         return None
 
-    def _person_in(self, tok: "Token") -> Mention | None:
-        m = self.index.mention_of_token(tok)
-        return m if m is not None and m.entity_type == "PERSON" else None
-
     # roles --------------------------------------------------------------
-    def _role_from_phrase(self, head: "Token", mention: Mention | None) -> str | None:
-        own = self.index.mention_of_token(head)
-        if own is not None and own.title:
-            return own.title
-        for c in head.children:
-            if c.dep_ == "appos":
-                if own is not None and own.entity_type == "PERSON" and self.index.mention_of_token(c) is None:
-                    return self._clean_role(c.left_edge.i, c.right_edge.i)
+    def _role_from_phrase(self, head: "Token", own: Mention | None) -> str | None:
         if own is None:
             return None
+        if own.title and self._valid_role_text(own.title):
+            return own.title
+        for c in head.children:
+            if c.dep_ == "appos" and c.i > head.i and self.index.mention_of_token(c) is None:
+                cut = _relcl_cut(c)
+                last = c.right_edge.i if cut is None else cut - 1
+                role = self._clean_role(c.left_edge.i, last)
+                if role:
+                    return role
         # Words before the name inside the phrase: "Russian President Vladimir Putin".
         left = head.left_edge.i
-        first_tok_of_name = self.index.token_index_at(own.char_start)
-        if first_tok_of_name <= left:
+        name_start = self.index.token_index_at(own.char_start)
+        if name_start <= left:
             return None
-        return self._clean_role(left, first_tok_of_name - 1)
+        last = name_start - 1
+        doc = self.index.doc
+        person_nouns = self._person_nouns()
+        # First names the NER left out of the mention ("Chief Executive Jane Doe-Smith").
+        while last >= left and doc[last].pos_ == "PROPN" and doc[last].lower_ not in person_nouns and self.index.mention_of_token(doc[last]) is None:
+            last -= 1
+        return self._clean_role(left, last)
 
-    def _role_text(self, head: "Token", exclude: "Token") -> str | None:
-        lo, hi = exclude.left_edge.i, exclude.right_edge.i
-        toks = [t for t in head.subtree if not (lo <= t.i <= hi) and t.dep_ != "relcl"]
-        if not toks:
+    def _role_without(self, head: "Token", name: "Token") -> str | None:
+        lo, hi = name.left_edge.i, name.right_edge.i
+        cut = _relcl_cut(head)
+        toks = [t for t in head.subtree if not (lo <= t.i <= hi) and (cut is None or t.i < cut)]
+        before = [t for t in toks if t.i < lo]
+        if not before:
             return None
-        return self._clean_role(toks[0].i, max(t.i for t in toks if t.i < lo or t.i > hi))
+        return self._clean_role(before[0].i, before[-1].i)
+
+    def _valid_role_text(self, text: str) -> bool:
+        words = [w.strip(".,").lower() for w in text.split()]
+        return any(w.isalpha() for w in words) and not all(w in self.rules.honorifics for w in words)
 
     def _clean_role(self, first: int, last: int) -> str | None:
         doc = self.index.doc
-        while first <= last and (doc[first].dep_ in _ROLE_SKIP_DEPS or doc[first].lower_ in _ROLE_SKIP_WORDS or doc[first].is_space):
+        while first <= last and (
+            doc[first].dep_ in _ROLE_SKIP_DEPS
+            or doc[first].lower_ in _ROLE_SKIP_WORDS
+            or doc[first].is_space
+            or (doc[first].dep_ == "poss" and doc[first].pos_ == "PRON")  # "its chair"
+        ):
             first += 1
         while last >= first and (doc[last].is_punct or doc[last].is_space or doc[last].text in ALL_MARKS):
             last -= 1
@@ -262,9 +496,11 @@ class SpeakerResolver:
         words = [t for t in doc[first : last + 1] if not t.is_punct]
         if all(t.lower_.rstrip(".") in self.rules.honorifics for t in words):
             return None
+        if words and words[0].lower_.rstrip(".") in self.rules.honorifics:
+            return None
+        if not any(t.is_alpha and t.pos_ in ("NOUN", "PROPN") for t in words):
+            return None  # "68" (an age), "former"
         # Keep a role only if it says something besides other names ("Russia's").
         if all(self.index.mention_of_token(t) is not None or t.tag_ == "POS" for t in words):
-            return None
-        if words and words[0].lower_.rstrip(".") in self.rules.honorifics:
             return None
         return self.index.text[doc[first].idx : doc[last].idx + len(doc[last].text)]

@@ -30,12 +30,14 @@ from newswarehouse.enrichment.records import Mention, Sentence, Statement
 from newswarehouse.enrichment.reported import (
     Content,
     CueHit,
+    according_phrase_end,
     according_speaker,
     content_of,
     coordinated,
     find_cues,
     is_reporting,
     noun_speaker,
+    subject_candidates,
     subject_of,
     word_count,
 )
@@ -48,6 +50,8 @@ if TYPE_CHECKING:
 
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"\u201d\u2019')\]]*\s+")
 _WORD = re.compile(r"\w+")
+# "ALDER SPRINGS — ", "LONDON, May 2 (Agency) - ": a dateline opening the paragraph.
+_DATELINE = re.compile(r"[A-Z][A-Z .'\-]+(?:,[^\n\u2014\u2013]{0,40}?)?(?:\([^)]{0,40}\))?\s*[\u2014\u2013-]{1,2}\s+")
 _TRAILING_JUNK = ",;:\u2014\u2013-"
 _SENTENCE_END_TOKENS = (".", "!", "?", "\u2026")
 _FRAME_ENDINGS = (":", ",", "\u2014", "\u2013")
@@ -77,7 +81,8 @@ def extract_statements(doc: "Doc", sentences: Sequence[Sentence], mentions: Sequ
     by_token = {h.token: h for h in hits}
     quotes = find_quotes(index.text)
     direct, used = _direct_drafts(index, quotes, by_token, rules)
-    reported = _reported_drafts(index, hits, used, direct, rules)
+    quoted = [(q.start, q.end) for q in quotes]
+    reported = _drop_nested(index, _reported_drafts(index, hits, used, direct, quoted, rules), rules)
     drafts = sorted(direct + reported, key=lambda d: (d.start, d.end, d.heads))
     return _resolve(index, drafts, rules)
 
@@ -148,8 +153,10 @@ def _attribution(
         v = doc[hit.token]
         if after and v in words and words.index(v) > _MAX_FRAME_LEAD:
             continue
+        limit = None
         if hit.kind == "according":
             subj = according_speaker(doc, hit)
+            limit = according_phrase_end(doc, hit)
         else:
             if not is_reporting(v, rules):
                 continue
@@ -158,16 +165,32 @@ def _attribution(
                 subj = _inverted_subject(doc, hit, in_frame)
         if subj is None or subj.i not in in_frame:
             continue
-        heads = tuple(h.i for h in coordinated(subj) if speaker_kind(h, index, rules) is not None)
+        heads = _speaker_heads(index, subj, rules)
         if not heads:
             continue
-        phrase = phrase_span(subj, index)
+        phrase = phrase_span(subj, index, limit)
         if after:
             first = words[0]
             if first.i not in hit.tokens and not (phrase[0] <= first.idx < phrase[1]):
                 continue
         return hit, heads, phrase
     return None
+
+
+def _speaker_heads(index: DocIndex, subj: "Token", rules: StatementRules) -> tuple[int, ...]:
+    """Coordinated speakers, one per referent ("Marrow & Finch" is one name)."""
+    heads: list[int] = []
+    seen_mentions: set[int] = set()
+    for h in coordinated(subj):
+        if speaker_kind(h, index, rules) is None:
+            continue
+        m = index.mention_of_token(h)
+        if m is not None:
+            if m.mention_index in seen_mentions:
+                continue
+            seen_mentions.add(m.mention_index)
+        heads.append(h.i)
+    return tuple(heads)
 
 
 def _inverted_subject(doc: "Doc", hit: CueHit, in_frame: set[int]) -> "Token | None":
@@ -188,30 +211,48 @@ def _inverted_subject(doc: "Doc", hit: CueHit, in_frame: set[int]) -> "Token | N
 
 
 def _reported_drafts(
-    index: DocIndex, hits: list[CueHit], used: set[int], direct: list[_Draft], rules: StatementRules
+    index: DocIndex,
+    hits: list[CueHit],
+    used: set[int],
+    direct: list[_Draft],
+    quoted: list[tuple[int, int]],
+    rules: StatementRules,
 ) -> list[_Draft]:
     doc = index.doc
     direct_spans = [(d.start, d.end) for d in direct]
     out: list[_Draft] = []
     seen: set[tuple[int, int, tuple[int, ...]]] = set()
+    cue_tokens = frozenset(h.token for h in hits if h.kind == "verb")
     for hit in hits:
         if hit.token in used:
             continue
         v = doc[hit.token]
+        limit = None
         if hit.kind == "according":
             subj = according_speaker(doc, hit)
+            limit = according_phrase_end(doc, hit)
         elif hit.kind == "noun":
             subj = noun_speaker(v)
         else:
             if not is_reporting(v, rules):
                 continue
-            subj = subject_of(v)
+            quote = next(((a, b) for a, b in direct_spans if a <= v.idx < b), None)
+            subj = next(
+                (
+                    c
+                    for c in subject_candidates(v)
+                    if speaker_kind(c, index, rules) is not None
+                    # a cue inside a quotation takes its subject from inside it
+                    and (quote is None or quote[0] <= c.idx < quote[1])
+                ),
+                None,
+            )
         if subj is None:
             continue
-        heads = tuple(h.i for h in coordinated(subj) if speaker_kind(h, index, rules) is not None)
+        heads = _speaker_heads(index, subj, rules)
         if not heads:
             continue
-        content = content_of(hit, doc, subj, rules)
+        content = content_of(hit, doc, subj, rules, cue_tokens)
         if content is None:
             continue
         span = _content_span(index, content, hit)
@@ -226,15 +267,40 @@ def _reported_drafts(
             continue
         if hit.kind != "according" and start <= subj.idx < end:
             continue  # the parse folded the speaker into the clause: not trustworthy
-        if any(_overlap(start, end, a, b) > 0.5 * (end - start) for a, b in direct_spans):
-            continue
+        nested = any(a <= v.idx < b for a, b in quoted)
+        if not any(a <= v.idx < b for a, b in direct_spans) and any(_overlap(start, end, a, b) > 0.5 * (end - start) for a, b in direct_spans):
+            continue  # the same words as a direct quotation, reached through its frame
         key = (start, end, heads)
         if key in seen:
             continue
         seen.add(key)
-        nested = any(a <= v.idx < b for a, b in direct_spans)
-        out.append(_Draft(start, end, False, hit, heads, phrase_span(subj, index), nested))
+        out.append(_Draft(start, end, False, hit, heads, phrase_span(subj, index, limit), nested))
     return out
+
+
+def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> list[_Draft]:
+    """Reports inside reports and quotations count only when a named entity speaks.
+
+    "Kirby said: “the DPRK has said it will not sell”" is two statements;
+    "Hughes said he feared that ..." and "“They keep telling us ...”" are one.
+    """
+    doc = index.doc
+    out = []
+    for d in drafts:
+        kinds = [speaker_kind(doc[h], index, rules) for h in d.heads]
+        if d.nested and any(k != "entity" for k in kinds):
+            continue
+        cue_at = index.doc[d.hit.token].idx if d.hit else d.start
+        inside = any(o is not d and o.start <= cue_at < o.end and o.start <= d.start and d.end <= o.end + 1 for o in drafts)
+        if inside and any(k == "pronoun" or (k == "source" and _generic(doc[h])) for k, h in zip(kinds, d.heads)):
+            continue  # the reporter's speaker again ("X said he feared"), or people in general
+        out.append(d)
+    return out
+
+
+def _generic(head: "Token") -> bool:
+    """A bare plural ("companies must tell employees"): nobody in particular."""
+    return not any(c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in head.children)
 
 
 def _overlap(a: int, b: int, c: int, d: int) -> int:
@@ -264,13 +330,17 @@ def _content_span(index: DocIndex, content: Content, hit: CueHit) -> tuple[int, 
         or (doc[first].dep_ == "mark" and doc[first].lower_ == "that")
     ):
         first += 1
-    while last >= first and (doc[last].is_space or (doc[last].is_punct and doc[last].text not in _CLOSING)):
+    while last >= first and (doc[last].is_space or (doc[last].is_punct and doc[last].text not in _CLOSING + '"')):
         last -= 1
     if last < first:
         return None
     start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
     ps, pe = index.paragraph_span(doc[hit.token].idx)
     start, end = max(start, ps), min(end, pe)
+    if start == ps:
+        dateline = _DATELINE.match(text, start, end)
+        if dateline:
+            start = dateline.end()
     return _balance(text, start, end)
 
 
@@ -321,13 +391,13 @@ def _resolve(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> li
             if prev is None:
                 continue  # a quotation nobody can be found to have said
             out.append(_statement(index, len(out), d, None, None, prev.speaker_role, prev.mention_index))
-            resolver.remember(d.start, prev, d.nested)
+            resolver.remember((d.start, d.end), prev, d.nested)
             continue
         phrase = d.phrase or (doc[d.heads[0]].idx, doc[d.heads[0]].idx + len(doc[d.heads[0]].text))
         for h in d.heads:
-            r = resolver.resolve(doc[h], phrase, coordinated=len(d.heads) > 1)
-            out.append(_statement(index, len(out), d, cue, lemma, r.speaker_role, r.mention_index, r.speaker_text))
-            resolver.remember(d.start, r, d.nested)
+            for r in resolver.resolve(doc[h], phrase):
+                out.append(_statement(index, len(out), d, cue, lemma, r.speaker_role, r.mention_index, r.speaker_text))
+                resolver.remember((d.start, d.end), r, d.nested)
     return out
 
 
