@@ -128,8 +128,17 @@ def test_caption_credits(line):
     assert local(line) == B.CAPTION
 
 
-def test_prose_with_parenthesis_is_not_caption():
-    assert local("The agency (which reports to the ministry) said the figures were preliminary and would be revised.") is None
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The agency (which reports to the ministry) said the figures were preliminary and would be revised.",
+        "The images, courtesy of the space agency, show the storm from orbit over the ocean.",
+        "A screenshot of the message was shared online by the group.",
+        "The figures were revised (see the full report, which was published by the ministry on its website on Friday).",
+    ],
+)
+def test_prose_is_not_caption(line):
+    assert local(line) is None
 
 
 # --- metadata lines ------------------------------------------------------------------------------
@@ -229,7 +238,7 @@ def test_not_publisher_lines(line):
 
 def test_dateline_and_copyright():
     assert parse_dateline("(Metro Wire) – The council met on Monday.", RULES) == ("Metro Wire", len("(Metro Wire) – "))
-    outlet, cut = parse_dateline("LAGOS (Coast News) — Officials said on Monday that talks had failed.", RULES)
+    outlet, _cut = parse_dateline("LAGOS (Coast News) — Officials said on Monday that talks had failed.", RULES)
     assert outlet == "Coast News"
     assert parse_dateline("OSLO, March 3 (Northern Wire) - Officials said on Sunday that talks had failed.", RULES)[0] == "Northern Wire"
     assert parse_dateline("(AP Photo/Jane Doe) - A caption", RULES) is None
@@ -432,8 +441,8 @@ Tags: Climate, Switzerland, Glaciers
 PAGES = {
     "wire": (
         WIRE,
-        dict(title="Senate passes stopgap bill to avert government shutdown", author="JANE MARLOWE and TOMAS ORTEGA",
-             date=date(2024, 3, 1), publisher="Capital Wire"),
+        {"title": "Senate passes stopgap bill to avert government shutdown", "author": "JANE MARLOWE and TOMAS ORTEGA",
+             "date": date(2024, 3, 1), "publisher": "Capital Wire"},
         ["The Senate passed a short-term spending bill", "“We did our job,” the majority leader told reporters.",
          "no appetite for a shutdown in an election year."],
         ["Skip to main content", "Sections", "Advertisement", "contributed to this report", "All rights reserved",
@@ -441,47 +450,47 @@ PAGES = {
     ),
     "blog": (
         BLOG,
-        dict(title="City council approves new bike lanes downtown", author="Maria Gonzalez", date=date(2024, 4, 12), publisher=None),
+        {"title": "City council approves new bike lanes downtown", "author": "Maria Gonzalez", "date": date(2024, 4, 12), "publisher": None},
         ["The city council voted 7-2", "expected to begin in June."],
         ["Home »", "Share this", "Twitter", "Council delays vote", "thoughts on", "says:", "terrible idea", "Leave a Reply",
          "Your email address"],
     ),
     "uk": (
         UK,
-        dict(title="Chancellor signals U-turn on fuel duty freeze", author="Hannah Rowe", date=date(2023, 9, 6), publisher=None),
+        {"title": "Chancellor signals U-turn on fuel duty freeze", "author": "Hannah Rowe", "date": date(2023, 9, 6), "publisher": None},
         ["The chancellor has signalled", "Motoring groups reacted angrily.", "a kick in the teeth."],
         ["BST", "Political correspondent", "Explore more", "Fuel duty\n", "Reuse this content", "Most viewed"],
     ),
     "single_newlines": (
         SINGLE_NEWLINES,
-        dict(title="Tech giant fined over data breach", author=None, date=date(2024, 3, 3), publisher=None),
+        {"title": "Tech giant fined over data breach", "author": None, "date": date(2024, 3, 3), "publisher": None},
         ["fined the company 50 million euros", "It was the largest fine the authority has issued.",
          "penalties remained too small to change corporate behaviour."],
         ["Menu", "Log in", "Advertisement", "READ MORE", "Sign up", "delivered to your inbox", "Email address"],
     ),
     "headings_and_lists": (
         HEADINGS_AND_LISTS,
-        dict(title="What the new budget means for you", author="Jordan Blake", date=date(2024, 3, 3), publisher="Example Daily News"),
+        {"title": "What the new budget means for you", "author": "Jordan Blake", "date": date(2024, 3, 3), "publisher": "Example Daily News"},
         ["The government unveiled its annual budget", "Here are the main changes:", "- Income tax thresholds rise",
          "- Fuel duty stays frozen", "too little, too late."],
         ["Jordan Blake", "2024-03-03", "Winners And Losers", "Protesters", "Demonstrators hold placards", "originally appeared"],
     ),
     "trending": (
         TRENDING,
-        dict(title="Flooding forces thousands to evacuate in northern province", author=None, date=date(2024, 3, 5), publisher=None),
+        {"title": "Flooding forces thousands to evacuate in northern province", "author": None, "date": date(2024, 3, 5), "publisher": None},
         ["Heavy rain over the weekend", "“We have never seen water this high,” one resident said."],
         ["Trending", "Stocks tumble", "Celebrity chef", "Breaking News", "REUTERS/Ana Lima", "wades through"],
     ),
     "tabloid": (
         TABLOID,
-        dict(title="Dog saves family from house fire", author=None, date=None, publisher=None),
+        {"title": "Dog saves family from house fire", "author": None, "date": None, "publisher": None},
         ["A quick-thinking dog woke its owners", "He is expected to make a full recovery."],
         ["Share on"],
     ),
     "masthead": (
         MASTHEAD_PAGE,
-        dict(title="Library reopens after two-year renovation with new children's wing", author="Priya Natarajan",
-             date=date(2024, 1, 12), publisher="The Riverside Gazette"),
+        {"title": "Library reopens after two-year renovation with new children's wing", "author": "Priya Natarajan",
+             "date": date(2024, 1, 12), "publisher": "The Riverside Gazette"},
         ["The county's central library reopened on Friday", "“It was worth the wait,” said Ellen Marsh",
          "She declined to say more."],
         ["cookies", "Accept all", "RIVERSIDE GAZETTE", "COUNTY NEWS", "Facebook", "Visitors browse", "Tom Baker",
@@ -489,14 +498,14 @@ PAGES = {
     ),
     "menu": (
         MENU_PAGE,
-        dict(title="Glaciers in the Alps lost a record share of their ice this summer", author="Tomás Weber",
-             date=date(2023, 10, 2), publisher=None),
+        {"title": "Glaciers in the Alps lost a record share of their ice this summer", "author": "Tomás Weber",
+             "date": date(2023, 10, 2), "publisher": None},
         ["Switzerland's glaciers lost 4 percent", "one of the researchers said."],
         ["Home", "About", "Tomás Weber", "2023-10-02", "Tags:"],
     ),
     "no_metadata": (
         NO_METADATA,
-        dict(title="Scientists discover new species of deep-sea octopus", author=None, date=None, publisher=None),
+        {"title": "Scientists discover new species of deep-sea octopus", "author": None, "date": None, "publisher": None},
         ["Researchers have identified", "brood their eggs in the warm water."],
         [],
     ),

@@ -40,6 +40,8 @@ __all__ = ["LineStats", "parse_article"]
 _DATELINE_RANK = 1000
 _COPYRIGHT_RANK = 1001
 _MASTHEAD_RANK = 1002
+# a credit line *between* paragraphs is more likely a chart's or quote's source
+_INSIDE_BODY_DEMOTION = 2000
 
 
 @dataclass
@@ -130,7 +132,7 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
             if holder:
                 meta.publishers.append((_COPYRIGHT_RANK, i, holder))
 
-    publisher = min(meta.publishers)[2] if meta.publishers else None
+    publisher = _choose_publisher(meta.publishers, final)
     return ParsedArticle(
         title=title,
         publisher=publisher,
@@ -190,8 +192,22 @@ def _bare_name_author(
     return None
 
 
+def _choose_publisher(candidates: list[tuple[int, int, str]], final: list[str]) -> str | None:
+    body_idx = [i for i, lab in enumerate(final) if lab == B.BODY]
+    if not candidates:
+        return None
+    first, last = (body_idx[0], body_idx[-1]) if body_idx else (len(final), -1)
+
+    def rank(candidate: tuple[int, int, str]) -> tuple[int, int]:
+        base, index, _ = candidate
+        inside = final[index] == B.PUBLISHER_LINE and first < index < last
+        return (base + (_INSIDE_BODY_DEMOTION if inside else 0), index)
+
+    return min(candidates, key=rank)[2]
+
+
 def _mark_repeats(feats: list[Features], labels: list[str | None]) -> None:
-    """A line printed twice on one page is chrome the second time (and the first, if short)."""
+    """A line printed twice on one page is chrome the second time (menus, share rows, pull quotes)."""
     seen: dict[str, int] = {}
     for i, f in enumerate(feats):
         first = seen.setdefault(f.norm, i)

@@ -18,7 +18,7 @@ reason a line was dropped.
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from newswarehouse.parsing.features import Features
 from newswarehouse.parsing.rules import Rules, normalize
@@ -114,22 +114,29 @@ def is_caption(text: str, f: Features, rules: Rules) -> bool:
     """A photo caption: ends in a credit "(Name/Agency via X)", or carries a credit phrase."""
     if f.n_words > 80:
         return False
+    cfg = rules.section("captions")
     m = _CREDIT_PAREN.search(text)
-    if m:
+    if m and len(m.group(1).split()) <= cfg["credit_max_words"]:
         inner = m.group(1)
-        inner_norm = normalize(inner)
-        if rules.credit_words.findall(inner_norm) or re.search(r"\w\s*/\s*\w", inner) and inner[:1].isupper():
+        if rules.credit_words.findall(normalize(inner)) or re.search(r"\w\s*/\s*\w", inner) and inner[:1].isupper():
             return True
-    if f.n_words <= 40 and rules.credit_phrases.findall(f.norm):
+    if f.n_words <= 40 and _credit_phrase_at_edge(f.norm, rules, cfg["credit_phrase_edge_words"]):
         return True
     if any(p.search(text) for p in rules.credit_suffix_patterns):
         return True
     # a bare credit line: "AFP via Getty Images"
-    cfg = rules.section("captions")
     if f.n_words <= cfg["credit_line_max_words"] and not f.terminal:
         hits = rules.credit_words.findall(f.norm)
         return len(hits) >= 2 or (bool(hits) and hits[0] == "via")
     return False
+
+
+def _credit_phrase_at_edge(norm: str, rules: Rules, edge: int) -> bool:
+    """"Photo by X" opens or closes a caption; "courtesy of" mid-sentence is prose."""
+    parts = norm.split()
+    # a caption opens with the credit ("Photo courtesy of X: ...") or ends with it ("... Photo by X")
+    head, tail = " ".join(parts[:3]), " ".join(parts[-edge:])
+    return bool(rules.credit_phrases.findall(head) or rules.credit_phrases.findall(tail))
 
 
 def caption_labels(units: Sequence[Unit], feats: Sequence[Features], labels: list[str | None], rules: Rules) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from newswarehouse.parsing.rules import load_rules, normalize
 
@@ -17,7 +17,7 @@ class LineStats:
     n_docs: int = 0
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str]) -> "LineStats":
+    def from_texts(cls, texts: Iterable[str]) -> LineStats:
         counts: Counter[str] = Counter()
         n = 0
         for text in texts:
@@ -28,4 +28,4 @@ class LineStats:
     def min_docs(self) -> int:
         """Documents a line must appear in to count as template (never fewer than the rules' floor)."""
         cfg = load_rules().section("corpus")
-        return max(int(cfg["min_docs"]), int(round(cfg["min_share"] * self.n_docs)))
+        return max(int(cfg["min_docs"]), round(cfg["min_share"] * self.n_docs))

@@ -33,10 +33,6 @@ class Features:
     nav: bool  # a row of short links: "Home | News | Sport"
     widget: bool  # counters and widgets: "37 Comments"
 
-    @property
-    def prose(self) -> bool:
-        """Reads like a sentence or more (before any context)."""
-        return self.stop_density > 0 and self.n_words >= 1 and self.terminal
 
 
 def words(text: str) -> list[str]:

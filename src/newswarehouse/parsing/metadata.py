@@ -21,7 +21,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _YEAR = re.compile(r"\d{4}")
 _NAME_SEPARATORS = re.compile(r"\s*(?:[,|•·;/]|\s[-–—]\s|\s{2,})\s*")
 _NAME_OK_LOWER = frozenset({"the", "of", "and", "&", "for", "de", "la", "le", "du", "on", "in", "at"})
-_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def embedded_byline(text: str, hits: list[DateHit], rules: Rules) -> str | None:
     rest = text
     for hit in reversed(hits):
         rest = rest[:hit.start] + " " + rest[hit.end:]
-    m = re.search(r"(?<!\w)by\s", rest, flags=re.I)
+    m = re.search(r"(?<!\w)by\s", rest, flags=re.IGNORECASE)
     return parse_byline(rest[m.start():], rules) if m else None
 
 
@@ -162,7 +162,7 @@ def _after(text: str, end: int) -> str:
 
 @lru_cache(maxsize=256)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(p) for p in phrase.split()) + r"(?!\w)", flags=re.I)
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(p) for p in phrase.split()) + r"(?!\w)", flags=re.IGNORECASE)
 
 
 def is_copyright_line(text: str, rules: Rules) -> bool:
@@ -183,8 +183,8 @@ def parse_copyright(text: str, rules: Rules) -> str | None:
         idx = rest.lower().find(marker)
         if idx >= 0:
             rest = rest[idx + len(marker):]
-    rest = re.sub(r"^[\s©:,.-]*(?:\(c\))?[\s,]*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,.:-]*", "", rest, flags=re.I)
-    holder = re.split(r"\.\s|[,|;]|\ball rights\b|\.$", rest, maxsplit=1, flags=re.I)[0]
+    rest = re.sub(r"^[\s©:,.-]*(?:\(c\))?[\s,]*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,.:-]*", "", rest, flags=re.IGNORECASE)
+    holder = re.split(r"\.\s|[,|;]|\ball rights\b|\.$", rest, maxsplit=1, flags=re.IGNORECASE)[0]
     return _outlet_name(holder, rules)
 
 
@@ -258,7 +258,7 @@ def _prefix_pattern(phrase: str) -> re.Pattern[str]:
     pattern = r"^\s*" + r"\s+".join(re.escape(p) for p in phrase.split())
     if phrase[-1:].isalnum():
         pattern += r"(?=[\s:]|$)"
-    return re.compile(pattern, flags=re.I)
+    return re.compile(pattern, flags=re.IGNORECASE)
 
 
 # --- dates -----------------------------------------------------------------------------------

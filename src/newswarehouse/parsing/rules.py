@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -152,8 +153,8 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         date_labels={normalize(k): int(v) for k, v in dates["labels"].items()},
         date_label_set=PhraseSet(dates["labels"].keys()),
         section_words=frozenset(raw["title"]["section_words"]),
-        media_patterns=tuple(re.compile(p, re.I) for p in raw["noise"]["media_patterns"]),
-        markup_patterns=tuple(re.compile(p, re.I) for p in raw["noise"]["markup_patterns"]),
+        media_patterns=tuple(re.compile(p, re.IGNORECASE) for p in raw["noise"]["media_patterns"]),
+        markup_patterns=tuple(re.compile(p, re.IGNORECASE) for p in raw["noise"]["markup_patterns"]),
         credit_suffix_patterns=tuple(re.compile(p) for p in caps["credit_suffix_patterns"]),
         chrome_patterns=tuple(re.compile(p) for p in raw["noise"]["chrome_patterns"]),
         nav_separators=re.compile(raw["nav"]["separators"]),
