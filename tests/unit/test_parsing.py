@@ -236,6 +236,20 @@ def test_not_publisher_lines(line):
     assert parse_publisher_line(line, RULES) is None
 
 
+def test_contributor_credits():
+    from newswarehouse.parsing.metadata import is_contributor_line
+
+    def credit(line):
+        f = feat(line)
+        return is_contributor_line(f.norm, f.n_words, RULES)
+
+    assert credit("Jane Doe contributed to this report.")
+    assert credit("Reporting by Jane Doe; Editing by John Roe")
+    assert credit("Additional reporting by Li Wei in Beijing")
+    assert not credit("The report, compiled by the agency, found rising prices.")
+    assert not credit("The book, edited by a former minister, sold well.")
+
+
 def test_dateline_and_copyright():
     assert parse_dateline("(Metro Wire) – The council met on Monday.", RULES) == ("Metro Wire", len("(Metro Wire) – "))
     outlet, _cut = parse_dateline("LAGOS (Coast News) — Officials said on Monday that talks had failed.", RULES)

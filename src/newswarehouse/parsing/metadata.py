@@ -124,7 +124,9 @@ def _leading_name(segment: str, rules: Rules) -> str | None:
 
 def is_contributor_line(norm: str, n_words: int, rules: Rules) -> bool:
     """ "X contributed to this report", "Reporting by X; Editing by Y"."""
-    return n_words <= 30 and bool(rules.contributor_phrases.findall(norm))
+    if n_words > 30:
+        return False
+    return bool(rules.contributor_phrases.findall(norm)) or norm.startswith(rules.contributor_openers)
 
 
 # --- publisher -------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ class Rules:
     byline_stop_words: PhraseSet
     name_particles: frozenset[str]
     contributor_phrases: PhraseSet
+    contributor_openers: tuple[str, ...]
     publisher_prefixes: tuple[str, ...]
     publisher_phrases: tuple[str, ...]
     publisher_weak_prefixes: tuple[str, ...]
@@ -144,6 +145,7 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         byline_stop_words=PhraseSet(meta["byline_stop_words"]),
         name_particles=frozenset(w.lower() for w in meta["name_particles"]),
         contributor_phrases=PhraseSet(meta["credit_phrases"]),
+        contributor_openers=tuple(normalize(p) for p in meta["credit_openers"]),
         publisher_prefixes=tuple(normalize(p) for p in meta["publisher_prefixes"]),
         publisher_phrases=tuple(normalize(p) for p in meta["publisher_phrases"]),
         publisher_weak_prefixes=tuple(normalize(p) for p in meta["publisher_weak_prefixes"]),
