@@ -554,6 +554,21 @@ def assert_invariants(raw: str, parsed) -> None:
     assert all(reason for _, reason in parsed.removed_lines)
 
 
+def test_split_byline_and_cut_off_last_paragraph():
+    raw = (
+        "A headline about the town budget\nBy\nJane Doe\nMay 2, 2024\n"
+        "The town council approved the budget on Tuesday after a long debate about school funding and road repairs.\n"
+        "The mayor said the vote was a good compromise for everyone in the town, and that the council would review spending in the\n"
+        "Related\nWhy the new budget matters\n"
+    )
+    parsed = parse_article(raw)
+    assert parsed.author == "Jane Doe"
+    assert parsed.published_date == date(2024, 5, 2)
+    assert parsed.body_text.endswith("would review spending in the")
+    assert "Why the new budget" not in parsed.body_text
+    assert_invariants(raw, parsed)
+
+
 def test_body_never_contains_chrome_lines():
     chrome = ["Previous Article", "Next Article", "Leave a Comment", "Write a Comment", "Connect with us",
               "Be First to Comment", "Share this article", "Subscribe to our newsletter", "Related Articles"]

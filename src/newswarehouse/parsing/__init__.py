@@ -154,6 +154,11 @@ def _metadata_lines(
         if hits:
             meta.dates[i] = hits
         name = parse_byline(u.text, rules) or (embedded_byline(u.text, hits, rules) if hits else None)
+        if name is None and i + 1 < len(units) and f.norm.rstrip(":") in rules.byline_prefixes:
+            # "By" on its own line, the name on the next
+            name = parse_byline(f"{u.text} {units[i + 1].text}", rules)
+            if name:
+                labels[i + 1] = B.AUTHOR_NAME
         if name:
             labels[i] = B.BYLINE
             meta.author = meta.author or name

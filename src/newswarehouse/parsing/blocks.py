@@ -164,7 +164,7 @@ def resolve_context(
     while changed:
         changed = False
         for i in range(n):
-            if body[i] or labels[i] is not None or not (is_sentence(feats[i], rules) or feats[i].bullet):
+            if body[i] or labels[i] is not None or not (is_sentence(feats[i], rules) or feats[i].bullet or _cut_off_prose(feats[i], rules)):
                 continue
             if _neighbour_is_body(i, -1, labels, body) or _neighbour_is_body(i, 1, labels, body):
                 body[i] = True
@@ -189,6 +189,17 @@ def resolve_context(
     if cfg["keep_subheadings"]:
         out = [BODY if lab == SUBHEADING else lab for lab in out]
     return out
+
+
+def _cut_off_prose(f: Features, rules: Rules) -> bool:
+    """A long, lower-case, function-word-rich line that only lacks its full stop (a truncated paragraph)."""
+    cfg = rules.section("prose")
+    return (
+        f.n_words >= cfg["unpunctuated_edge_min_words"]
+        and f.cap_ratio <= cfg["unpunctuated_sentence_max_cap_ratio"]
+        and f.stop_density >= cfg["good_min_stop_density"]
+        and not (f.markup or f.nav)
+    )
 
 
 def _inside_label(f: Features, rules: Rules) -> str:
