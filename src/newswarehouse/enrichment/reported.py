@@ -132,14 +132,16 @@ def _single(t: "Token", lex: CueLexicon) -> CueHit | None:
 # --- reportedness ------------------------------------------------------------
 
 
-def is_reporting(v: "Token", rules: StatementRules) -> bool:
-    """False for negated, modal or passive cues: "did not say", "would warn", "was told"."""
+def is_reporting(v: "Token", rules: StatementRules, modal_only: bool = False) -> bool:
+    """False for negated, modal, passive or cancelled cues: "did not say", "would warn", "was told", "refused to blame"."""
+    if v.dep_ == "xcomp" and (v.head.lemma_.lower() in rules.cancelling_heads or not is_reporting(v.head, rules, modal_only=True)):
+        return False
     for c in v.children:
         if c.dep_ == "neg":
             return False
         if c.dep_ == "aux" and c.lower_ in rules.modals:
             return False
-        if c.dep_ in _PASSIVE_DEPS:
+        if c.dep_ in _PASSIVE_DEPS and not modal_only:
             return False
     return True
 

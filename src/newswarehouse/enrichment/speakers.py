@@ -103,8 +103,8 @@ def speaker_kind(head: "Token", index: DocIndex, rules: StatementRules) -> str |
         return "source"  # "the maintenance supervisor, Jane Doe, testified": any noun naming a person
     if head.pos_ == "NUM" and any(c.dep_ == "det" for c in head.children):
         return "unnamed"  # "the two said"
-    if head.pos_ == "PROPN" and m is None:
-        return "unnamed"
+    if head.pos_ == "PROPN":
+        return "unnamed"  # a name the NER missed or typed as something that cannot speak
     return None
 
 
@@ -117,6 +117,7 @@ class SpeakerResolver:
         self.roles: dict[str, str] = {}
         self.persons: set[str] = self._person_keys()  # mention keys with evidence of being a person
         self.gender: dict[str, str] = {}
+        self._unknown_subject = False
 
     def _person_keys(self) -> set[str]:
         """Names the text itself shows to be people: "X, 34, ...", "X, who ...", "Mr. X"."""
@@ -288,6 +289,8 @@ class SpeakerResolver:
         subject = self._recent_subject(pron, since, para, person=True, gender=gender)
         if subject is not None:
             return self._full_name(subject)
+        if self._unknown_subject:
+            return None
         for s in reversed(self.seen):
             if s.char > pron.idx or s.nested or not self._within(s.para, para):
                 continue
@@ -322,21 +325,42 @@ class SpeakerResolver:
     def _recent_subject(
         self, pron: "Token", since: int, para: int, person: bool, gender: str | None
     ) -> Mention | None:
-        """A main-clause subject named after the last statement: the likelier antecedent."""
-        for m in self.index.mentions_before(pron.idx):
-            if m.char_start <= since or not self._within(self.index.paragraph_index(m.char_start), para):
+        """The subject of a main clause after the last statement: the likelier antecedent.
+
+        Returns None both when there is none and when it is a name the mention
+        step did not recognise (then nobody else should be guessed either);
+        ``self._unknown_subject`` tells the two apart.
+        """
+        self._unknown_subject = False
+        doc = self.index.doc
+        for i in range(pron.i - 1, -1, -1):
+            tok = doc[i]
+            if tok.idx <= since or not self._within(self.index.paragraph_index(tok.idx), para):
                 return None
-            if any(a <= m.char_start < b for a, b in self.spans):
+            if tok.dep_ != "nsubj" or tok.head.dep_ != "ROOT" or tok.head.i > pron.i:
+                continue
+            if any(a <= tok.idx < b for a, b in self.spans):
                 continue  # a subject inside a reported clause is not who speaks next
-            if m.entity_type not in self.rules.speaker_entity_types:
+            if tok.pos_ == "PRON":
+                continue
+            m = self.index.mention_of_token(tok)
+            if m is None:
+                appos = next((c for c in tok.children if c.dep_ == "appos"), None)
+                m = self.index.mention_of_token(appos) if appos is not None else None
+            if m is None and tok.pos_ == "PROPN":
+                m = self._by_surname(tok)
+                if m is None:
+                    if person:
+                        self._unknown_subject = True
+                        return None
+                    continue
+            if m is None or m.entity_type not in self.rules.speaker_entity_types:
                 continue
             if person != self._is_person_mention(m):
                 continue
             if gender is not None and not self._gender_ok(m, gender):
                 continue
-            tok = self._phrase_head(m)
-            if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT" and tok.head.i < pron.i:
-                return m
+            return m
         return None
 
     def _phrase_head(self, m: Mention) -> "Token":

@@ -27,6 +27,7 @@ class StatementRules:
     object_prepositions: frozenset[str]
     source_prepositions: frozenset[str]
     modals: frozenset[str]
+    cancelling_heads: frozenset[str]
 
 
 def _words(values: list[str]) -> frozenset[str]:
@@ -58,4 +59,5 @@ def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
         object_prepositions=_words(grammar["object_prepositions"]),
         source_prepositions=_words(grammar["source_prepositions"]),
         modals=_words(grammar["modals"]),
+        cancelling_heads=_words(grammar["cancelling_heads"]),
     )

