@@ -554,6 +554,20 @@ def assert_invariants(raw: str, parsed) -> None:
     assert all(reason for _, reason in parsed.removed_lines)
 
 
+def test_breadcrumb_holding_the_headline_is_not_the_title():
+    raw = (
+        "Home » News » Officials warn of record heat this week\nOfficials warn of record heat this week\n"
+        "Posted by admin | September 7, 2023\n"
+        "Forecasters warned on Thursday that temperatures could exceed 40C in several cities this week, breaking records.\n"
+        "Tags: weather, heatwave\nBuy cheap followers\nBest casino bonuses 2023\n"
+    )
+    parsed = parse_article(raw)
+    assert parsed.title == "Officials warn of record heat this week"
+    assert parsed.author is None
+    assert parsed.published_date == date(2023, 9, 7)
+    assert parsed.body_text.startswith("Forecasters warned") and "casino" not in parsed.body_text
+
+
 def test_split_byline_and_cut_off_last_paragraph():
     raw = (
         "A headline about the town budget\nBy\nJane Doe\nMay 2, 2024\n"

@@ -85,7 +85,8 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
             if labels[i] is None and f.norm == author_norm:
                 labels[i] = B.AUTHOR_NAME
 
-    title_index = pick_title(feats, labels, classes, rules)
+    texts = [u.text for u in units]
+    title_index = pick_title(feats, labels, classes, texts, rules)
     title = units[title_index].text if title_index is not None else None
     if title_index is not None:
         labels[title_index] = B.TITLE
@@ -94,7 +95,7 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
                 labels[i] = B.TITLE_REPEAT
         if meta.author is None and rules.section("meta")["bare_name_author"]:
             meta.author = _bare_name_author(units, labels, classes, title_index, rules)
-    masthead = pick_masthead(feats, labels, title_index, [u.text for u in units], rules)
+    masthead = pick_masthead(feats, labels, title_index, texts, rules)
     if masthead:
         labels[masthead[0]] = B.MASTHEAD
         meta.publishers.append((_MASTHEAD_RANK, masthead[0], masthead[1]))

@@ -37,7 +37,7 @@ def is_headline_like(f: Features, rules: Rules) -> bool:
 
 
 def pick_title(
-    feats: Sequence[Features], labels: Sequence[str | None], classes: Sequence[str], rules: Rules
+    feats: Sequence[Features], labels: Sequence[str | None], classes: Sequence[str], texts: Sequence[str], rules: Rules
 ) -> int | None:
     """Index of the headline unit, or None (a page that opens straight into prose has none)."""
     cfg = rules.section("title")
@@ -70,6 +70,8 @@ def pick_title(
             score += cfg["near_body"]
         if counts.get(f.norm, 0) > 1:
             score += cfg["repeated_in_head"]
+        if any(mark in texts[i] for mark in cfg["separator_marks"]):
+            score -= cfg["separator_penalty"]
         if _run_length(i, cand_set, feats) >= cfg["list_run"]:
             score -= cfg["list_penalty"]
         if best_score is None or score > best_score:
