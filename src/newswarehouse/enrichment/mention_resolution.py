@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from newswarehouse.enrichment.mention_spans import Candidate, abbreviates
+from newswarehouse.enrichment.mention_types import group_type
 from newswarehouse.enrichment.mention_vocab import MentionRules, name_key, word_key
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}$|^[A-Z][A-Z&.-]*[A-Z]\.?$")
@@ -86,7 +87,10 @@ def acronym_definitions(cands: Sequence[Candidate], body: str, rules: MentionRul
     return out
 
 
-def resolve(cands: Sequence[Candidate], body: str, rules: MentionRules) -> list[Resolved]:
+def resolve(
+    cands: Sequence[Candidate], body: str, rules: MentionRules, evidence: Sequence[tuple[str, int]]
+) -> list[Resolved]:
+    """One ``Resolved`` per candidate; ``evidence`` holds each one's (type, strength) for the group's type vote."""
     n = len(cands)
     uf = _UnionFind(n)
     keys = [c.key(body) for c in cands]
@@ -97,10 +101,10 @@ def resolve(cands: Sequence[Candidate], body: str, rules: MentionRules) -> list[
             for m in members[1:]:
                 uf.union(members[0], m)
 
-    same_key: dict[tuple[str, bool], list[int]] = {}
+    same_key: dict[str, list[int]] = {}
     same_place: dict[str, list[int]] = {}
     for i, c in enumerate(cands):
-        same_key.setdefault((keys[i], c.label == "PERSON"), []).append(i)
+        same_key.setdefault(keys[i], []).append(i)
         if c.gazetteer is not None:
             same_place.setdefault(f"{c.gazetteer.entity_type}:{name_key(c.gazetteer.canonical)}", []).append(i)
     join_all(same_key)
@@ -147,6 +151,7 @@ def resolve(cands: Sequence[Candidate], body: str, rules: MentionRules) -> list[
             and words[j][-len(words[i]) :] == words[i]
         ]
         longer += [j for j, o in enumerate(cands) if o.label == c.label and abbreviates(words[i], words[j])]
+
         if longer:
             uf.union(i, _nearest(i, longer, cands))
         if c.label == "NORP" and keys[i].endswith("s"):
@@ -154,12 +159,27 @@ def resolve(cands: Sequence[Candidate], body: str, rules: MentionRules) -> list[
             if singular:
                 uf.union(i, singular[0])
 
+    for i, c in enumerate(cands):
+        # "Valdris" after "Valdris Logistics": a company or club without its designator
+        if c.gazetteer is not None or (evidence[i][0] == "PERSON" and evidence[i][1] > 1):
+            continue
+        dropped = [
+            j
+            for j, o in enumerate(cands)
+            if o.label == "ORG"
+            and len(words[j]) > len(words[i])
+            and words[j][: len(words[i])] == words[i]
+            and all(w in rules.droppable for w in words[j][len(words[i]) :])
+        ]
+        if dropped:
+            uf.union(i, _nearest(i, dropped, cands))
+
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(uf.find(i), []).append(i)
     out: list[Resolved | None] = [None] * n
     for members in groups.values():
-        resolved = _representative(members, cands, keys, words, body)
+        resolved = _representative(members, cands, keys, words, body, evidence)
         for m in members:
             out[m] = resolved
     return [r for r in out if r is not None]
@@ -199,7 +219,12 @@ def _nearest(i: int, options: list[int], cands: Sequence[Candidate]) -> int:
 
 
 def _representative(
-    members: list[int], cands: Sequence[Candidate], keys: list[str], words: list[list[str]], body: str
+    members: list[int],
+    cands: Sequence[Candidate],
+    keys: list[str],
+    words: list[list[str]],
+    body: str,
+    evidence: Sequence[tuple[str, int]],
 ) -> Resolved:
     places = Counter(cands[m].gazetteer for m in members if cands[m].gazetteer is not None)
     if places:
@@ -218,6 +243,4 @@ def _representative(
         )
 
     best = max(members, key=fullness)
-    labels = [cands[m].label for m in members]
-    label = "PERSON" if any(lbl == "PERSON" and len(words[m]) >= 2 for lbl, m in zip(labels, members)) else cands[best].label
-    return Resolved(" ".join(cands[best].text(body).split()), label)
+    return Resolved(" ".join(cands[best].text(body).split()), group_type(members, evidence, cands[best].label))

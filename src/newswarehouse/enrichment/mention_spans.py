@@ -19,18 +19,26 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from newswarehouse.enrichment.mention_vocab import GazetteerEntry, MentionRules, name_key, word_key
+from newswarehouse.enrichment.mention_vocab import (
+    GazetteerEntry,
+    MentionRules,
+    name_key,
+    word_key,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-_DATELINE_BEFORE = re.compile(r"^[A-Z][A-Z .,'’-]*\(\s*$|^\(\s*$")
+_DATELINE_BEFORE = re.compile(r"^[A-Z][A-Z .,'’-]*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*\(\s*$|^\(\s*$")
 _DATELINE_AFTER = re.compile(r"^\s*\)\s*[-–—]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_SCORE = re.compile(r"\s+\d+\s*[-–]\s*\d+$")
+_NUMBERLESS = frozenset({"PERSON", "GPE", "NORP", "LOC"})
 
 
 class KnownNames(Protocol):
@@ -59,7 +67,7 @@ class Candidate:
 class TokenIndex:
     """Character offset -> spaCy token, for rules that look at neighbouring words."""
 
-    def __init__(self, doc: "Doc") -> None:
+    def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.starts = [t.idx for t in doc]
 
@@ -71,14 +79,14 @@ class TokenIndex:
         tok = self.doc[i]
         return i if char < tok.idx + len(tok.text) else None
 
-    def tokens(self, start: int, end: int) -> list["Token"]:
+    def tokens(self, start: int, end: int) -> list[Token]:
         lo = bisect.bisect_left(self.starts, start)
         if lo > 0 and self.doc[lo - 1].idx + len(self.doc[lo - 1].text) > start:
             lo -= 1
         hi = bisect.bisect_left(self.starts, end)
         return [t for t in self.doc[lo:hi] if not t.is_space]
 
-    def next_token(self, end: int) -> "Token | None":
+    def next_token(self, end: int) -> Token | None:
         i = bisect.bisect_left(self.starts, end)
         while i < len(self.doc) and self.doc[i].is_space and "\n" not in self.doc[i].text:
             i += 1
@@ -86,7 +94,7 @@ class TokenIndex:
             return None
         return self.doc[i]
 
-    def previous_token(self, start: int) -> "Token | None":
+    def previous_token(self, start: int) -> Token | None:
         i = bisect.bisect_left(self.starts, start) - 1
         if i < 0 or self.doc[i].is_space or "\n" in self.doc.text[self.doc[i].idx : start]:
             return None
@@ -115,7 +123,7 @@ def title_prefix_length(words: list[str], rules: MentionRules) -> int:
 # ---------------------------------------------------------------- raw spans
 
 
-def spacy_candidates(doc: "Doc", rules: MentionRules) -> list[Candidate]:
+def spacy_candidates(doc: Doc, rules: MentionRules) -> list[Candidate]:
     """spaCy's kept entities, cut at line breaks and caption separators ("Name/Agency")."""
     out: list[Candidate] = []
     text = doc.text
@@ -152,12 +160,21 @@ def trim(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules) ->
                 i += n
                 continue
         break
-    while j > i and (words[j - 1] in rules.possessives or (_is_punct(words[j - 1], rules))):
+    while j > i and (
+        words[j - 1] in rules.possessives
+        or _is_punct(words[j - 1], rules)
+        # an age glued to a name ("Smith 54")
+        or (cand.label in _NUMBERLESS and words[j - 1].isdigit())
+    ):
         j -= 1
     if j <= i:
         return None
     start = max(toks[i].idx, cand.start)
     end = min(toks[j - 1].idx + len(toks[j - 1].text), cand.end)
+    # a match score glued to a team ("Harlington Athletic 2-1")
+    score = _SCORE.search(body[start:end])
+    if score and score.start() > 0:
+        end = start + score.start()
     for pos in rules.possessives:
         seg = body[start:end]
         if seg.endswith(pos) and len(seg) > len(pos):
@@ -217,6 +234,28 @@ def _extend_over_particles(cand: Candidate, tokens: TokenIndex, rules: MentionRu
     return cand
 
 
+def split_leading_possessive(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules) -> list[Candidate]:
+    """"Norway's Ministry of Trade" is two names: the country and its ministry."""
+    text = cand.text(body)
+    m = re.search(r"['’]s\s+(?=[A-Z])", text)
+    if m is None or rules.gazetteer.get(name_key(text[: m.start()])) is None:
+        return [cand]
+    first = Candidate(cand.start, cand.start + m.start(), "GPE", origin=cand.origin)
+    rest = trim(Candidate(cand.start + m.end(), cand.end, cand.label, origin=cand.origin), body, tokens, rules)
+    return [first] + ([rest] if rest is not None else [])
+
+
+def extend_possessive_name(cand: Candidate, body: str, rules: MentionRules) -> Candidate:
+    """"Cook County State" + "'s Attorney's Office": a possessive chain of capitalised words ending in a designator."""
+    m = re.match(r"(?:['’]s(?:\s+[A-Z][\w-]*)+)+", body[cand.end : cand.end + 80])
+    if m is None:
+        return cand
+    last = word_key(m.group(0).split()[-1])
+    if rules.designators.get(last) != "ORG":
+        return cand
+    return Candidate(cand.start, cand.end + m.end(), "ORG", origin=cand.origin)
+
+
 def is_dateline_credit(cand: Candidate, body: str) -> bool:
     """The outlet credit of a dateline, "(Agency) - ..." or "CITY (Agency) - ...", at a line start."""
     line_start = body.rfind("\n", 0, cand.start) + 1
@@ -272,11 +311,7 @@ def title_before(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> st
         key = word_key(t.text)
         if key in rules.determiners or key in rules.honorifics:
             break
-        if key in rules.title_modifiers or key in rules.title_heads:
-            k -= 1
-        elif t.text in rules.possessives and k >= 2 and doc[k - 2].text[:1].isupper():
-            k -= 1
-        elif t.text[:1].isupper() and (t.pos_ == "PROPN" or t.ent_type_ in rules.kept_types):
+        if key in rules.title_modifiers or key in rules.title_heads or t.text in rules.possessives and k >= 2 and doc[k - 2].text[:1].isupper() or t.text[:1].isupper() and (t.pos_ == "PROPN" or t.ent_type_ in rules.kept_types):
             k -= 1
         else:
             break
@@ -319,7 +354,7 @@ def in_ranges(pos: int, ranges: list[tuple[int, int]]) -> bool:
 
 
 def known_subspans(
-    cand: Candidate, body: str, tokens: TokenIndex, known: "KnownNames", rules: MentionRules
+    cand: Candidate, body: str, tokens: TokenIndex, known: KnownNames, rules: MentionRules
 ) -> list[Candidate]:
     """The longest known names inside ``cand``, left to right (their type from ``known.get(surface)``)."""
     toks = [t for t in tokens.tokens(cand.start, cand.end) if not _is_punct(t.text, rules)]

@@ -68,6 +68,13 @@ class MentionRules:
     name_suffixes: frozenset[str]
     surname_particles: frozenset[str]
     gazetteer: dict[str, GazetteerEntry]
+    designators: dict[str, str]  # word -> entity type
+    surname_like: frozenset[str]
+    droppable: frozenset[str]
+    place_bodies: tuple[tuple[str, ...], ...]
+    descriptors: dict[str, str]  # noun -> entity type
+    locative_prepositions: frozenset[str]
+    place_suffixes: tuple[str, ...]
 
     def is_title_word(self, word: str) -> bool:
         key = word_key(word)
@@ -78,7 +85,7 @@ class MentionRules:
 def load_rules() -> MentionRules:
     with RULES_FILE.open("rb") as fh:
         raw = tomllib.load(fh)
-    words = lambda values: frozenset(word_key(v) for v in values)  # noqa: E731
+    words = lambda values: frozenset(word_key(v) for v in values)
     phrases = sorted(
         (tuple(word_key(w) for w in p.split()) for p in raw["titles"]["phrases"]),
         key=len,
@@ -104,7 +111,24 @@ def load_rules() -> MentionRules:
         name_suffixes=words(raw["resolution"]["name_suffixes"]),
         surname_particles=words(raw["resolution"]["surname_particles"]),
         gazetteer=load_gazetteer(GAZETTEER_FILE),
+        designators=_typed_words(raw["designators"]),
+        surname_like=words(raw["designators"]["surname_like"]),
+        droppable=words(raw["designators"]["droppable"]),
+        place_bodies=tuple(tuple(p.split()) for p in raw["designators"]["place_bodies"]),
+        descriptors={**{h: "PERSON" for h in words(raw["titles"]["heads"])}, **_typed_words(raw["descriptors"])},
+        locative_prepositions=words(raw["descriptors"]["locative_prepositions"]),
+        place_suffixes=tuple(raw["descriptors"]["place_suffixes"]),
     )
+
+
+def _typed_words(section: dict) -> dict[str, str]:
+    """{"ORG": [...], "FAC": [...]} -> word -> type (upper-case keys are entity types; first listing wins)."""
+    out: dict[str, str] = {}
+    for label, values in section.items():
+        if label.isupper():
+            for v in values:
+                out.setdefault(word_key(v), label)
+    return out
 
 
 def load_gazetteer(path: Path) -> dict[str, GazetteerEntry]:
@@ -120,14 +144,17 @@ def load_gazetteer(path: Path) -> dict[str, GazetteerEntry]:
             country = row["country"].strip()
             if not country:
                 continue
-            split = lambda col: [v.strip() for v in (row.get(col) or "").split(";") if v.strip()]  # noqa: E731
-            for name in [country, *split("alternative_names")]:
+            for name in [country, *_cells(row, "alternative_names")]:
                 staged.append((0, name, GazetteerEntry(country, "country")))
-            for name in split("capitals"):
+            for name in _cells(row, "capitals"):
                 staged.append((1, name, GazetteerEntry(country, "capital")))
-            demonyms = split("demonyms")
+            demonyms = _cells(row, "demonyms")
             for name in demonyms:
                 staged.append((2, name, GazetteerEntry(demonyms[0], "demonym")))
     for _, name, entry in sorted(staged, key=lambda s: s[0]):
         entries.setdefault(name_key(name), entry)
     return entries
+
+
+def _cells(row: dict[str, str | None], column: str) -> list[str]:
+    return [v.strip() for v in (row.get(column) or "").split(";") if v.strip()]

