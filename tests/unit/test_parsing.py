@@ -554,6 +554,14 @@ def assert_invariants(raw: str, parsed) -> None:
     assert all(reason for _, reason in parsed.removed_lines)
 
 
+def test_kicker_headline():
+    body = "Rescue teams searched collapsed buildings through the night after the quake struck the coastal city on Monday."
+    parsed = parse_article(f"Menu\nBREAKING: Strong earthquake hits coastal city\nMarch 4, 2024\n{body}\n")
+    assert parsed.title == "BREAKING: Strong earthquake hits coastal city"
+    ticker = parse_article(f"BREAKING: Storm closes schools across the county\n\nStrong earthquake hits coastal city\nMarch 4, 2024\n{body}\n")
+    assert ticker.title == "Strong earthquake hits coastal city"
+
+
 def test_breadcrumb_holding_the_headline_is_not_the_title():
     raw = (
         "Home » News » Officials warn of record heat this week\nOfficials warn of record heat this week\n"

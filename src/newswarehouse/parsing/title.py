@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newswarehouse.parsing.blocks import AUTHOR_NAME, BYLINE, DATE_LINE, GOOD
+from newswarehouse.parsing.blocks import AUTHOR_NAME, BYLINE, DATE_LINE, GOOD, MARKER
 from newswarehouse.parsing.features import Features
 from newswarehouse.parsing.rules import Rules
 
@@ -43,7 +43,7 @@ def pick_title(
     cfg = rules.section("title")
     n = len(feats)
     start = body_start(labels, classes, rules)
-    head = [i for i in range(start) if labels[i] is None]
+    head = [i for i in range(start) if labels[i] is None or _kicker(i, feats, labels, rules)]
     candidates = [i for i in head if is_headline_like(feats[i], rules)]
     if not candidates and start < n and is_headline_like(feats[start], rules):
         candidates = [start]  # a long headline that reads like prose ("Why ... ?")
@@ -70,6 +70,8 @@ def pick_title(
             score += cfg["near_body"]
         if counts.get(f.norm, 0) > 1:
             score += cfg["repeated_in_head"]
+        if labels[i] is not None:
+            score -= cfg["kicker_penalty"]
         if any(mark in texts[i] for mark in cfg["separator_marks"]):
             score -= cfg["separator_penalty"]
         if _run_length(i, cand_set, feats) >= cfg["list_run"]:
@@ -77,6 +79,11 @@ def pick_title(
         if best_score is None or score > best_score:
             best, best_score = i, score
     return best
+
+
+def _kicker(i: int, feats: Sequence[Features], labels: Sequence[str | None], rules: Rules) -> bool:
+    f = feats[i]
+    return labels[i] == MARKER and f.prefix_marker and f.n_words >= rules.section("title")["kicker_min_words"]
 
 
 def pick_masthead(
