@@ -10,14 +10,18 @@ file open keeps reading its snapshot).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from newswarehouse.audit import LoadRecord, write_load_record
+from newswarehouse.faults import pause_point
 from newswarehouse.warehouse_schema import ensure_schema
 
 
@@ -55,24 +59,39 @@ class Workspace:
     def connect(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.build_db))
 
-    def begin(self) -> None:
+    def begin(self) -> list[str]:
         """Start (or restart) the load from the published warehouse; idempotent.
 
         Work files of other, abandoned loads (a crash, a killed worker) are
-        removed: only one load runs at a time (a lock or a one-slot pool).
+        removed: only one load runs at a time (a lock or a one-slot pool). A
+        load killed before it could record its outcome gets a 'failed' row in
+        audit.load_runs here, so no run vanishes without a trace. Returns the
+        abandoned load ids.
         """
+        abandoned: dict[str, str] = {}  # load id -> started_at (ISO)
+        own_start = None
         if self.root.exists():
-            for other in self.root.iterdir():
-                if other.name != self.load_id:
-                    shutil.rmtree(other, ignore_errors=True)
+            for other in sorted(p for p in self.root.iterdir() if p.is_dir()):
+                info = _read_info(other)
+                # Loads it had found abandoned, not yet on record: a chain of killed runs loses none.
+                abandoned.update(info.get("abandoned", {}))
+                if other.name == self.load_id:
+                    own_start = info.get("started_at")
+                    continue
+                abandoned[other.name] = info.get("started_at") or _mtime(other)
+                shutil.rmtree(other, ignore_errors=True)
         if self.dir.exists():
             shutil.rmtree(self.dir)
         self.dir.mkdir(parents=True)
+        info = {"started_at": own_start or _utcnow().isoformat(), "abandoned": abandoned}
+        (self.dir / _INFO).write_text(json.dumps(info))
         if self.warehouse.exists():
             _copy_file(self.warehouse, self.build_db)
         with self.connect() as con:
             ensure_schema(con)
+            _record_abandoned(con, abandoned, self.load_id)
             con.execute("checkpoint")
+        return sorted(abandoned)
 
     def publish(self, source: Path | None = None) -> None:
         """Atomically make ``source`` (default: the build file) the published warehouse."""
@@ -83,8 +102,10 @@ class Workspace:
         if wal.exists():
             raise RuntimeError(f"{wal} still exists after checkpoint; refusing to publish a partial file")
         _fsync(source)
+        pause_point("publish")
         os.replace(source, self.warehouse)
         _fsync(self.warehouse.parent)  # make the rename itself durable
+        pause_point("published")
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -92,6 +113,37 @@ class Workspace:
             self.root.rmdir()
         except OSError:
             pass
+
+
+_INFO = "load.json"  # when this load started, and the abandoned loads it puts on record
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _read_info(load_dir: Path) -> dict:
+    try:
+        info = json.loads((load_dir / _INFO).read_text())
+    except (OSError, ValueError):  # killed before writing it, or a work dir from an older version
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _mtime(load_dir: Path) -> str:
+    return datetime.fromtimestamp(load_dir.stat().st_mtime, UTC).replace(tzinfo=None).isoformat()
+
+
+def _record_abandoned(con: duckdb.DuckDBPyConnection, abandoned: dict[str, str], by_load: str) -> None:
+    for load_id, started_at in sorted(abandoned.items()):
+        (known,) = con.execute("select count(*) from audit.load_runs where load_id = ?", [load_id]).fetchone()
+        if known:
+            continue  # its outcome (e.g. rejected) is on record already
+        write_load_record(con, LoadRecord(
+            load_id=load_id, started_at=datetime.fromisoformat(started_at), status="failed",
+            message="abandoned: the load stopped before recording its outcome (process killed or crashed); "
+                    f"nothing of it was published; load {by_load} removed its work files",
+        ))
 
 
 def _copy_file(src: Path, dst: Path) -> None:

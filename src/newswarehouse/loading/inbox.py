@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from newswarehouse.faults import pause_point
 from newswarehouse.loading.decoding import Undecodable, decode
 
 
@@ -61,6 +62,7 @@ def scan_inbox(inbox: Path, max_file_bytes: int) -> Iterator[LandedFile | Reject
                 yield RejectedFile(str(path), "symbolic link: not followed (it may point outside the inbox)", None, None)
         for name in sorted(filenames):
             yield read_one(here / name, max_file_bytes)
+            pause_point("land")
 
 
 def read_one(path: Path, max_file_bytes: int) -> LandedFile | RejectedFile:

@@ -1,0 +1,170 @@
+"""Crash windows of the write-audit-publish workspace and the run lock, without a whole load.
+
+Fast counterparts of test_crash_recovery.py: the same guarantees exercised
+directly on ``Workspace`` and ``warehouse_lock`` many times over.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from warehouse_digest import overall, warehouse_digests
+
+from newswarehouse.audit import LoadRecord, write_load_record
+from newswarehouse.runlock import WarehouseBusy, warehouse_lock
+from newswarehouse.workspace import Workspace
+
+HERE = Path(__file__).resolve().parent
+
+
+def _statuses(warehouse: Path) -> dict[str, tuple[str, str | None]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {lid: (status, msg) for lid, status, msg in
+                con.execute("select load_id, status, message from audit.load_runs").fetchall()}
+
+
+def _publish_with_record(ws: Workspace, status: str = "published") -> None:
+    from datetime import datetime
+
+    with ws.connect() as con:
+        write_load_record(con, LoadRecord(ws.load_id, datetime(2024, 1, 1), status))
+    ws.publish()
+    ws.discard()
+
+
+def test_killed_loads_are_cleaned_up_and_put_on_record_by_the_next_load(tmp_path):
+    wh = tmp_path / "warehouse.duckdb"
+    first = Workspace(wh, "load_1")
+    first.begin()
+    _publish_with_record(first)
+
+    # load_2 is killed after begin, load_3 while copying the warehouse (a .partial file is left).
+    Workspace(wh, "load_2").begin()
+    killed_copy = Workspace(wh, "load_3")
+    killed_copy.dir.mkdir(parents=True)
+    (killed_copy.dir / "build.duckdb.partial").write_bytes(b"half a copy")
+    # load_4 finds both, and is killed in turn: its successor must still record all three.
+    assert Workspace(wh, "load_4").begin() == ["load_2", "load_3"]
+    assert sorted(p.name for p in first.root.iterdir()) == ["load_4"]
+    last = Workspace(wh, "load_5")
+    assert last.begin() == ["load_2", "load_3", "load_4"]
+    _publish_with_record(last)
+
+    statuses = _statuses(wh)
+    assert statuses["load_1"][0] == statuses["load_5"][0] == "published"
+    for killed in ("load_2", "load_3", "load_4"):
+        status, message = statuses[killed]
+        assert status == "failed" and message.startswith("abandoned:") and "load_5" in message
+    assert not first.root.exists()
+
+
+def test_restarted_begin_keeps_what_it_inherited_and_known_outcomes_are_not_overwritten(tmp_path):
+    wh = tmp_path / "warehouse.duckdb"
+    rejected = Workspace(wh, "rejected_load")
+    rejected.begin()
+    with rejected.connect() as con:  # a rejected load publishes its record but keeps its work dir
+        from datetime import datetime
+
+        write_load_record(con, LoadRecord("rejected_load", datetime(2024, 1, 1), "rejected", message="gates"))
+    shutil.copyfile(rejected.build_db, tmp_path / "side.duckdb")
+    rejected.publish(tmp_path / "side.duckdb")
+
+    Workspace(wh, "killed_load").begin()
+    retried = Workspace(wh, "retried_load")
+    assert retried.begin() == ["killed_load", "rejected_load"]
+    started = json.loads((retried.dir / "load.json").read_text())["started_at"]
+    assert retried.begin() == ["killed_load", "rejected_load"]  # an Airflow retry of the begin task
+    assert json.loads((retried.dir / "load.json").read_text())["started_at"] == started
+    _publish_with_record(retried)
+    statuses = _statuses(wh)
+    assert statuses["rejected_load"] == ("rejected", "gates")
+    assert statuses["killed_load"][0] == "failed"
+
+
+def _state_file(path: Path, rows: int, tag: str) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.articles as select ? || i::varchar as article_id, repeat('x', 200) as raw_text "
+                    "from range(?) t(i)", [tag, rows])
+
+
+def test_a_polling_reader_only_ever_sees_whole_published_states(tmp_path):
+    wh = tmp_path / "warehouse.duckdb"
+    states = {}
+    for tag, rows in (("a", 2_000), ("b", 3_000)):
+        _state_file(tmp_path / f"{tag}.duckdb", rows, tag)
+        states[tag] = overall(warehouse_digests(tmp_path / f"{tag}.duckdb"))
+    shutil.copyfile(tmp_path / "a.duckdb", wh)
+
+    stop, out = tmp_path / "stop", tmp_path / "seen.json"
+    reader = subprocess.Popen([sys.executable, str(HERE / "warehouse_digest.py"), str(wh), str(stop), str(out)])
+    try:
+        while not out.with_suffix(".ready").exists() and reader.poll() is None:
+            time.sleep(0.05)
+        ws = Workspace(wh, "flip")
+        for i in range(100):
+            ws.dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(tmp_path / ("b.duckdb" if i % 2 == 0 else "a.duckdb"), ws.build_db)
+            ws.publish()
+            time.sleep(0.02)
+    finally:
+        stop.touch()
+        reader.wait(timeout=120)
+    seen = json.loads(out.read_text())["seen"]
+    assert set(seen) <= set(states.values()), seen
+    assert len(seen) == 2, seen  # it did see the flips
+
+
+_HOLDER = """
+import sys, time
+from pathlib import Path
+from newswarehouse.runlock import warehouse_lock
+with warehouse_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def _hold_lock(wh: Path) -> subprocess.Popen:
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(wh)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_lock_refuses_names_the_holder_and_is_freed_when_the_holder_is_killed(tmp_path):
+    wh = tmp_path / "warehouse.duckdb"
+    holder = _hold_lock(wh)
+    try:
+        with pytest.raises(WarehouseBusy, match=rf"another load is running on .* \(pid {holder.pid}\).*--wait"):
+            with warehouse_lock(wh):
+                pass
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+    with warehouse_lock(wh):  # the kernel released the dead holder's flock: no stale lock
+        assert (tmp_path / "warehouse.duckdb.lock").read_text() == str(os.getpid())
+
+
+def test_waiting_for_the_lock_succeeds_once_the_holder_dies(tmp_path):
+    wh = tmp_path / "warehouse.duckdb"
+    holder = _hold_lock(wh)
+    killer = threading.Timer(1.0, os.kill, (holder.pid, signal.SIGKILL))
+    killer.start()
+    try:
+        with warehouse_lock(wh, wait_seconds=300):
+            assert holder.poll() is not None or holder.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        killer.cancel()
+        if holder.poll() is None:
+            holder.kill()
+        holder.wait()
