@@ -41,6 +41,23 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+# Landed rows are written in chunks of this many: memory stays flat however
+# large the inbox, and one Arrow insert per chunk is far cheaper than a
+# parameterised INSERT per row.
+LANDING_CHUNK_ROWS = 500
+
+_ARTICLE_COLUMNS = ("article_id", "source_uri", "raw_text", "byte_size", "load_id", "landed_at", "source_encoding")
+
+
+def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    chunk = pa.Table.from_pylist([dict(zip(_ARTICLE_COLUMNS, r)) for r in rows])
+    con.register("_landing_chunk", chunk)
+    try:
+        con.execute("insert into raw.articles by name select * from _landing_chunk")
+    finally:
+        con.unregister("_landing_chunk")
+
+
 def land_inbox(
     con: duckdb.DuckDBPyConnection,
     inbox: Path,
@@ -56,29 +73,40 @@ def land_inbox(
     landed_rows: list[tuple] = []
     rejected_rows: list[tuple] = []
     now = utcnow()
-    for item in scan_inbox(inbox, max_file_bytes):
-        summary.files_seen += 1
-        if summary.files_seen % 500 == 0:
-            progress(f"  read {summary.files_seen:,} files")
-        if isinstance(item, RejectedFile):
-            summary.files_rejected += 1
-            summary.rejections.append((item.source_uri, item.reason))
-            if (item.source_uri, item.content_sha256) not in recorded_rejections:
-                recorded_rejections.add((item.source_uri, item.content_sha256))
-                rejected_rows.append((item.source_uri, item.reason, load_id, now, item.byte_size, item.content_sha256))
-            continue
-        assert isinstance(item, LandedFile)
-        if item.article_id in known:
-            summary.files_already_known += 1
-            continue
-        known.add(item.article_id)
-        landed_rows.append((item.article_id, item.source_uri, item.text, item.byte_size, load_id, now, item.encoding))
-        summary.articles_landed += 1
     con.execute("begin transaction")
-    if landed_rows:
-        con.executemany("insert into raw.articles values (?, ?, ?, ?, ?, ?, ?)", landed_rows)
-    if rejected_rows:
-        con.executemany("insert into raw.rejected_files values (?, ?, ?, ?, ?, ?)", rejected_rows)
+    try:
+        for item in scan_inbox(inbox, max_file_bytes):
+            summary.files_seen += 1
+            if summary.files_seen % 500 == 0:
+                progress(f"  read {summary.files_seen:,} files")
+            if isinstance(item, RejectedFile):
+                summary.files_rejected += 1
+                summary.rejections.append((item.source_uri, item.reason))
+                if (item.source_uri, item.content_sha256) not in recorded_rejections:
+                    recorded_rejections.add((item.source_uri, item.content_sha256))
+                    rejected_rows.append(
+                        (item.source_uri, item.reason, load_id, now, item.byte_size, item.content_sha256)
+                    )
+                continue
+            assert isinstance(item, LandedFile)
+            if item.article_id in known:
+                summary.files_already_known += 1
+                continue
+            known.add(item.article_id)
+            landed_rows.append(
+                (item.article_id, item.source_uri, item.text, item.byte_size, load_id, now, item.encoding)
+            )
+            summary.articles_landed += 1
+            if len(landed_rows) >= LANDING_CHUNK_ROWS:
+                _insert_articles(con, landed_rows)
+                landed_rows.clear()
+        if landed_rows:
+            _insert_articles(con, landed_rows)
+        if rejected_rows:
+            con.executemany("insert into raw.rejected_files values (?, ?, ?, ?, ?, ?)", rejected_rows)
+    except BaseException:
+        con.execute("rollback")
+        raise
     con.execute("commit")
     return summary
 
