@@ -1,7 +1,10 @@
 """news_warehouse: scraped articles in the inbox -> the published DuckDB warehouse.
 
-land -> enrich (mapped over batches, any worker) -> build (dbt) -> validate
-(quality gates) -> publish (atomic). Thin on purpose: every step is a function
+land -> enrich (mapped over batches, any worker) -> check_articles (load the
+enrichment, article gates: quarantine) -> build (dbt) -> validate (mart gates)
+-> publish (atomic; a rejected load publishes only raw and audit rows).
+Trigger with conf ``{"reprocess_quarantined": true}`` (or a load id) to re-check
+quarantined articles after a fix. Thin on purpose: every step is a function
 in ``newswarehouse.loadsteps``; nothing heavy is imported at parse time.
 """
 
@@ -40,7 +43,8 @@ def news_warehouse():
     def land(load: dict) -> dict:
         from newswarehouse import loadsteps
 
-        return loadsteps.land(load["load_id"])
+        conf = get_current_context()["dag_run"].conf or {}
+        return loadsteps.land(load["load_id"], reprocess_quarantined=conf.get("reprocess_quarantined") or False)
 
     @task
     def batches_of(landed: dict) -> list[str]:
@@ -53,16 +57,22 @@ def news_warehouse():
         return loadsteps.enrich(batch_file, load["load_id"])
 
     @task(pool=DUCKDB_POOL, trigger_rule="none_failed")
-    def build(load: dict) -> dict:
+    def check_articles(load: dict) -> dict:
         from newswarehouse import loadsteps
 
-        return loadsteps.build(load["load_id"])
+        return loadsteps.check_articles(load["load_id"])
 
     @task(pool=DUCKDB_POOL)
-    def validate(load: dict) -> dict:
+    def build(load: dict, checked: dict) -> dict:
         from newswarehouse import loadsteps
 
-        return loadsteps.validate(load["load_id"])
+        return loadsteps.build(load["load_id"], checked=checked)
+
+    @task(pool=DUCKDB_POOL)
+    def validate(load: dict, built: dict, checked: dict) -> dict:
+        from newswarehouse import loadsteps
+
+        return loadsteps.validate(load["load_id"], built=built, checked=checked)
 
     @task(pool=DUCKDB_POOL, outlets=[PUBLISHED_WAREHOUSE], retries=0)
     def publish(load: dict, landed: dict, built: dict, validation: dict) -> dict:
@@ -83,12 +93,12 @@ def news_warehouse():
     load = begin()
     landed = land(load)
     enriched = enrich.partial(load=load).expand(batch_file=batches_of(landed))
-    built = build(load)
-    enriched >> built
-    validation = validate(load)
-    built >> validation
+    checked = check_articles(load)
+    enriched >> checked
+    built = build(load, checked)
+    validation = validate(load, built, checked)
     published = publish(load, landed, built, validation)
-    [landed, enriched, built, validation, published] >> record_failure(load)
+    [landed, enriched, checked, built, validation, published] >> record_failure(load)
 
 
 dag_object = news_warehouse()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -30,29 +31,50 @@ def _say(msg: str) -> None:
     print(msg, flush=True)
 
 
+def _took(started: float) -> str:
+    """The ``in N s`` suffix of a step's last line (bench/throughput.py reads it)."""
+    return f" in {time.monotonic() - started:.1f} s"
+
+
 def _workspace(settings: Settings, load_id: str) -> Workspace:
     return Workspace(settings.warehouse, load_id)
 
 
 def begin(run_id: str, settings: Settings | None = None) -> dict[str, Any]:
     settings = settings or load_settings()
+    started = time.monotonic()
     load_id = safe_load_id(run_id)
     _workspace(settings, load_id).begin()
-    _say(f"[begin] load {load_id}: building from {settings.warehouse.name if settings.warehouse.exists() else 'an empty warehouse'}")
+    source = settings.warehouse.name if settings.warehouse.exists() else "an empty warehouse"
+    _say(f"[begin] load {load_id}: building from {source}{_took(started)}")
     return {"load_id": load_id, "started_at": utcnow().isoformat()}
 
 
-def land(load_id: str, settings: Settings | None = None, progress: Callable[[str], None] = _say) -> dict[str, Any]:
+def land(
+    load_id: str,
+    settings: Settings | None = None,
+    progress: Callable[[str], None] = _say,
+    reprocess_quarantined: bool | str = False,
+) -> dict[str, Any]:
+    """Land the inbox and queue what to enrich; ``reprocess_quarantined`` (True, or a load id) re-queues
+    the articles quarantined (by that load), for a re-check after a fix."""
     settings = settings or load_settings()
+    started = time.monotonic()
     ws = _workspace(settings, load_id)
     progress(f"[land] reading {settings.inbox}")
     with ws.connect() as con:
+        if reprocess_quarantined:
+            from newswarehouse.quality.gates import release_quarantined
+
+            only = reprocess_quarantined if isinstance(reprocess_quarantined, str) else None
+            released = release_quarantined(con, only)
+            progress(f"[land] {released} quarantined article(s) released for a re-check")
         summary = land_inbox(con, settings.inbox, load_id, settings.max_file_bytes, progress)
         batches = queue_pending(con, ws.pending_dir, settings.enrich_batch_size)
     progress(
         f"[land] {summary.files_seen} files seen: {summary.articles_landed} landed, "
         f"{summary.files_already_known} already known, {summary.files_rejected} rejected; "
-        f"{len(batches)} batch(es) to enrich"
+        f"{len(batches)} batch(es) to enrich{_took(started)}"
     )
     return {"summary": summary.as_dict(), "batches": batches}
 
@@ -61,47 +83,105 @@ def enrich(batch_file: str, load_id: str, settings: Settings | None = None) -> d
     from newswarehouse.enrichment.batches import enrich_batch  # spaCy: only in the task that needs it
 
     settings = settings or load_settings()
+    started = time.monotonic()
     ws = _workspace(settings, load_id)
     out = ws.enriched_dir / Path(batch_file).stem
-    counts = enrich_batch(Path(batch_file), out, settings.spacy_model)
+    counts = enrich_batch(Path(batch_file), out, settings.spacy_model, settings.enrich_processes)
     _say(
         f"[enrich] {Path(batch_file).stem}: {counts['documents']} articles, {counts['sentences']} sentences, "
-        f"{counts['mentions']} mentions, {counts['statements']} statements, {counts['errors']} errors"
+        f"{counts['mentions']} mentions, {counts['statements']} statements, {counts['errors']} errors{_took(started)}"
     )
     return counts
 
 
-def build(load_id: str, settings: Settings | None = None) -> dict[str, Any]:
-    """Load enrichment output into the build database and run dbt there."""
+def check_articles(load_id: str, settings: Settings | None = None) -> dict[str, Any]:
+    """Load enrichment output into the build database, then the article gates (before dbt).
+
+    Articles that fail an article-level check are quarantined here, so dbt never
+    builds staging or marts rows from them.
+    """
     from newswarehouse.enrichment.batches import load_enriched
-    from newswarehouse.transform import run_dbt
+    from newswarehouse.quality.gates import check_articles as run_article_gates
 
     settings = settings or load_settings()
+    started = time.monotonic()
     ws = _workspace(settings, load_id)
     with ws.connect() as con:
         enriched = load_enriched(con, ws.enriched_dir, load_id)
+        result = run_article_gates(con, load_id, settings)
+    if not result.checked:
+        _say(f"[check_articles] nothing new to check{_took(started)}")
+    else:
+        status = "passed" if result.passed else "FAILED: " + ", ".join(result.failed_checks)
+        _say(f"[check_articles] {result.checked} article(s) checked: {status}; "
+             f"{result.quarantined} quarantined{_took(started)}")
+    return {"articles_enriched": enriched, **result.as_dict()}
+
+
+def build(load_id: str, settings: Settings | None = None, checked: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run dbt in the build database (after ``check_articles`` loaded and gated the batch)."""
+    from newswarehouse.transform import run_dbt
+
+    settings = settings or load_settings()
+    started = time.monotonic()
+    ws = _workspace(settings, load_id)
+    with ws.connect() as con:
+        if checked is None:  # called on its own: load the enrichment output here
+            from newswarehouse.enrichment.batches import load_enriched
+
+            enriched = load_enriched(con, ws.enriched_dir, load_id)
+        else:
+            enriched = int(checked.get("articles_enriched", 0))
         marts_exist = con.execute(
             "select count(*) from information_schema.tables where table_schema = 'marts'"
         ).fetchone()[0]
     if enriched == 0 and marts_exist:
-        _say("[build] nothing new: dbt skipped")
+        _say(f"[build] nothing new: dbt skipped{_took(started)}")
         return {"articles_enriched": 0, "dbt": "skipped"}
     _say(f"[build] {enriched} articles enriched; running dbt build")
     run_dbt(["build"], ws.build_db, settings.dbt_project_dir, ws.dir / "logs" / "dbt.log", progress=_say)
+    _say(f"[build] dbt build done{_took(started)}")
     return {"articles_enriched": enriched, "dbt": "built"}
 
 
-def validate(load_id: str, settings: Settings | None = None) -> dict[str, Any]:
-    from newswarehouse.quality.gates import run_gates
-
+def validate(
+    load_id: str,
+    settings: Settings | None = None,
+    built: dict[str, Any] | None = None,
+    checked: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The mart gates; the verdict combines them with the article gates of ``check_articles``."""
     settings = settings or load_settings()
+    started = time.monotonic()
+    checked = checked or {}
+    if built is not None and built.get("dbt") == "skipped":
+        # Nothing new was enriched and nothing was rebuilt: the published
+        # warehouse already passed its gates, and importing GX alone costs ~10 s.
+        _say(f"[validate] nothing new: quality gates skipped{_took(started)}")
+        return {"failed_checks": [], "quarantined": 0, "data_docs_path": None}
+    from newswarehouse.quality.gates import check_marts
+    from newswarehouse.quality.report import write_load_page
+
     ws = _workspace(settings, load_id)
     with ws.connect() as con:
-        result = run_gates(con, load_id)
-    status = "passed" if result.passed else "FAILED: " + ", ".join(result.failed_checks)
-    _say(f"[validate] quality gates {status}; {result.quarantined} article(s) quarantined")
-    return {"failed_checks": result.failed_checks, "quarantined": result.quarantined,
-            "data_docs_path": result.data_docs_path}
+        marts = check_marts(con, load_id, settings)
+        quarantined = con.execute(
+            "select q.article_id, a.source_uri, q.check_name, q.reason from audit.quarantined_articles q "
+            "left join raw.articles a on a.article_id = q.article_id where q.load_id = ? order by 3, 2",
+            [load_id],
+        ).fetchall()
+    failed = list(checked.get("failed_checks") or []) + marts.failed_checks
+    problems = list(checked.get("problems") or []) + marts.problems
+    page = write_load_page(
+        settings.data_docs_dir, load_id, "passed" if not failed else "rejected", failed, problems,
+        list(checked.get("suites") or []) + marts.suites, marts.skipped, quarantined,
+    )
+    n_quarantined = len({row[0] for row in quarantined})
+    status = "passed" if not failed else "FAILED: " + ", ".join(failed)
+    _say(f"[validate] quality gates {status}; {n_quarantined} article(s) quarantined; "
+         f"report {page}{_took(started)}")
+    return {"failed_checks": failed, "problems": problems, "quarantined": n_quarantined,
+            "data_docs_path": str(page)}
 
 
 def publish(
@@ -113,6 +193,7 @@ def publish(
     settings: Settings | None = None,
 ) -> dict[str, Any]:
     settings = settings or load_settings()
+    started = time.monotonic()
     ws = _workspace(settings, load_id)
     summary = landing["summary"]
     record = LoadRecord(
@@ -132,19 +213,22 @@ def publish(
     if failed:
         record.status = "rejected"
         record.failed_checks = failed
-        record.message = "quality gates failed: " + ", ".join(failed)
+        problems = list(validation.get("problems") or failed)
+        record.message = "quality gates failed: " + "; ".join(problems)
         record.finished_at = utcnow()
-        _publish_raw_and_audit_only(ws, record)
+        _publish_raw_and_audit_only(ws, record)  # the build copy stays for inspection until the next load
         raise LoadRejected(
-            f"load {load_id} rejected by quality checks: {', '.join(failed)}. The published warehouse is "
-            "unchanged; the batch stays in raw.articles and is reprocessed by the next load."
+            f"load {load_id} rejected by quality checks: {', '.join(failed)}. Staging and marts are "
+            "unchanged; the batch's raw rows are kept: the next load reprocesses its unquarantined articles, "
+            "`newswarehouse reprocess --quarantined` re-checks the quarantined ones. "
+            f"Details: {'; '.join(problems)[:1500]}. Report: {record.data_docs_path}"
         )
     record.finished_at = utcnow()
     with ws.connect() as con:
         write_load_record(con, record)
     ws.publish()
     ws.discard()
-    _say(f"[publish] load {load_id} published to {settings.warehouse}")
+    _say(f"[publish] load {load_id} published to {settings.warehouse}{_took(started)}")
     return {"status": "published"}
 
 
@@ -216,13 +300,13 @@ def landing_report(path: Path, load_id: str) -> dict[str, Any]:
     with duckdb.connect(str(path), read_only=True) as con:
         row = con.execute(
             "select status, files_seen, articles_landed, files_already_known, files_rejected, failed_checks, "
-            "landing_report, message from audit.load_runs where load_id = ?",
+            "landing_report, message, articles_quarantined, data_docs_path from audit.load_runs where load_id = ?",
             [load_id],
         ).fetchone()
     if row is None:
         return {}
     keys = ("status", "files_seen", "articles_landed", "files_already_known", "files_rejected", "failed_checks",
-            "landing_report", "message")
+            "landing_report", "message", "articles_quarantined", "data_docs_path")
     report = dict(zip(keys, row))
     report["landing_report"] = json.loads(report["landing_report"] or "{}")
     return report
