@@ -1,3 +1,27 @@
+-- Incremental on article_id: a load rebuilds only its new articles, plus the
+-- earlier ones whose duplicate_of a new article can change (it shares a MinHash
+-- band with them: articles of a rejected load may land earlier and arrive
+-- later). Rows whose article is now quarantined or failed are deleted first.
+{{
+    config(
+        materialized='incremental',
+        unique_key='article_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook=[
+            "{% if is_incremental() %}
+            delete from {{ this }}
+            where
+                article_id in (select q.article_id from {{ source('audit', 'quarantined_articles') }} as q)
+                or article_id in (
+                    select d.article_id from {{ source('enriched', 'documents') }} as d
+                    where d.enrichment_error is not null
+                )
+            {% endif %}"
+        ]
+    )
+}}
+
 with
 
 documents as (
@@ -18,19 +42,16 @@ quarantined as (
 
 ),
 
-renamed as (
+-- Every publishable article, without its body: the near-duplicate search
+-- compares against all of them, but only reads signatures and ordering keys.
+eligible as (
 
     select
         documents.article_id,
-        documents.title,
-        documents.publisher,
-        documents.author,
         documents.published_date,
-        documents.body_text,
         documents.minhash,
         raw_articles.source_uri,
-        raw_articles.landed_at,
-        len(regexp_extract_all(documents.body_text, '\S+'))::integer as word_count
+        raw_articles.landed_at
     from documents
     inner join raw_articles
         on documents.article_id = raw_articles.article_id
@@ -46,12 +67,46 @@ renamed as (
 signature_bands as (
 
     select
-        renamed.article_id,
+        eligible.article_id,
         bands.band,
-        hash(list_slice(renamed.minhash, bands.band * 8 + 1, bands.band * 8 + 8)) as band_hash
-    from renamed
+        hash(list_slice(eligible.minhash, bands.band * 8 + 1, bands.band * 8 + 8)) as band_hash
+    from eligible
     cross join range(8) as bands (band)
-    where len(renamed.minhash) = 64
+    where len(eligible.minhash) = 64
+
+),
+
+new_articles as (
+
+    select eligible.article_id
+    from eligible
+    {% if is_incremental() %}
+        where eligible.article_id not in (select built_articles.article_id from {{ this }} as built_articles)
+    {% endif %}
+
+),
+
+-- The articles (re)built by this run: the new ones, earlier ones sharing a band
+-- with a new one, and any whose duplicate_of no longer exists.
+affected as (
+
+    select new_articles.article_id from new_articles
+    {% if is_incremental() %}
+        union
+        select earlier.article_id
+        from signature_bands as earlier
+        inner join signature_bands as later
+            on
+                earlier.band = later.band
+                and earlier.band_hash = later.band_hash
+        where later.article_id in (select new_articles.article_id from new_articles)
+        union
+        select built_articles.article_id
+        from {{ this }} as built_articles
+        where
+            built_articles.duplicate_of is not null
+            and built_articles.duplicate_of not in (select eligible.article_id from eligible)
+    {% endif %}
 
 ),
 
@@ -66,6 +121,7 @@ candidate_pairs as (
             later.band = earlier.band
             and later.band_hash = earlier.band_hash
             and later.article_id != earlier.article_id
+    where later.article_id in (select affected.article_id from affected)
 
 ),
 
@@ -89,9 +145,9 @@ scored_pairs as (
                 earlier.article_id
         ) as earliness_rank
     from candidate_pairs
-    inner join renamed as later
+    inner join eligible as later
         on candidate_pairs.article_id = later.article_id
-    inner join renamed as earlier
+    inner join eligible as earlier
         on candidate_pairs.earlier_article_id = earlier.article_id
     where
         (earlier.landed_at, coalesce(earlier.published_date, date '9999-12-31'), earlier.source_uri)
@@ -115,22 +171,40 @@ earliest_duplicates as (
 
 ),
 
+affected_documents as (
+
+    select
+        documents.article_id,
+        documents.title,
+        documents.publisher,
+        documents.author,
+        documents.published_date,
+        documents.body_text,
+        len(regexp_extract_all(documents.body_text, '\S+'))::integer as word_count
+    from affected
+    inner join documents
+        on affected.article_id = documents.article_id
+
+),
+
 final as (
 
     select
-        renamed.article_id,
-        renamed.title,
-        renamed.publisher,
-        renamed.author,
-        renamed.published_date,
-        renamed.body_text,
-        renamed.word_count,
+        affected_documents.article_id,
+        affected_documents.title,
+        affected_documents.publisher,
+        affected_documents.author,
+        affected_documents.published_date,
+        affected_documents.body_text,
+        affected_documents.word_count,
         earliest_duplicates.duplicate_of,
-        renamed.source_uri,
-        renamed.landed_at
-    from renamed
+        raw_articles.source_uri,
+        raw_articles.landed_at
+    from affected_documents
+    inner join raw_articles
+        on affected_documents.article_id = raw_articles.article_id
     left join earliest_duplicates
-        on renamed.article_id = earliest_duplicates.article_id
+        on affected_documents.article_id = earliest_duplicates.article_id
 
 )
 

@@ -1,3 +1,19 @@
+-- Incremental on article_id: a load appends the rows of its new articles only;
+-- rows of articles no longer in stg_articles (quarantined later) are deleted first.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=[
+            "{% if is_incremental() %}
+            delete from {{ this }}
+            where article_id not in (select a.article_id from {{ ref('stg_articles') }} as a)
+            {% endif %}"
+        ]
+    )
+}}
+
 with
 
 sentences as (
@@ -9,6 +25,9 @@ sentences as (
 articles as (
 
     select article_id from {{ ref('stg_articles') }}
+    {% if is_incremental() %}
+        where article_id not in (select built_rows.article_id from {{ this }} as built_rows)
+    {% endif %}
 
 ),
 
