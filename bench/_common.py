@@ -24,9 +24,11 @@ PYTHON = sys.executable
 
 # "[enrich] batch_00003: ... in 12.3 s" -> ("enrich", 12.3). The stage names of
 # the report: the DAG's tasks, with dbt and the quality gates named for what they do.
-STEP_LINE = re.compile(r"^\[(begin|land|enrich|build|validate|publish)\].* in ([0-9.]+) s\s*$")
-STAGE_NAMES = {"begin": "copy", "land": "land", "enrich": "enrich", "build": "dbt", "validate": "gates",
-               "publish": "publish"}
+# check_articles = loading the enrichment output into DuckDB + the article gates;
+# validate = the mart gates; begin = copying the published file (write-audit-publish).
+STEP_LINE = re.compile(r"^\[(begin|land|enrich|check_articles|build|validate|publish)\].* in ([0-9.]+) s\s*$")
+STAGE_NAMES = {"begin": "copy", "land": "land", "enrich": "enrich", "check_articles": "check", "build": "dbt",
+               "validate": "gates", "publish": "publish"}
 
 
 def ensure_corpus(n: int, out: Path, seed: int, start: int = 0) -> Path:
