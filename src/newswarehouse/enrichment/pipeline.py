@@ -15,6 +15,7 @@ from newswarehouse.enrichment.nlp import load_pipeline
 from newswarehouse.enrichment.records import EnrichedDocument, ParsedArticle
 from newswarehouse.enrichment.sentences import split_sentences
 from newswarehouse.enrichment.statements import extract_statements
+from newswarehouse.faults import pause_point
 from newswarehouse.parsing import parse_article
 
 
@@ -30,14 +31,21 @@ def enrich_documents(
     parsed_items: list[tuple[str, ParsedArticle | None, str | None]] = []
     for article_id, raw_text in items:
         try:
-            parsed_items.append((article_id, parse_article(raw_text), None))
+            parsed = parse_article(raw_text)
         except Exception as exc:  # noqa: BLE001 - recorded per document, never silent
             parsed_items.append((article_id, None, _describe(exc)))
+            continue
+        error = None
+        if len(parsed.body_text) > nlp.max_length:
+            # spaCy would raise for the whole batch (E088): refuse this document alone, with the reason.
+            error = f"body of {len(parsed.body_text):,} characters exceeds the NLP limit of {nlp.max_length:,}"
+        parsed_items.append((article_id, parsed, error))
+    pause_point("enrich")
 
-    bodies = (p.body_text if p is not None else "" for _, p, _ in parsed_items)
+    bodies = (p.body_text if p is not None and e is None else "" for _, p, e in parsed_items)
     for (article_id, parsed, error), doc in zip(parsed_items, nlp.pipe(bodies, batch_size=batch_size)):
-        if parsed is None:
-            yield EnrichedDocument(article_id, ParsedArticle(None, None, None, None, ""), error=error)
+        if parsed is None or error is not None:
+            yield EnrichedDocument(article_id, parsed or ParsedArticle(None, None, None, None, ""), error=error)
             continue
         try:
             sentences = split_sentences(doc)
