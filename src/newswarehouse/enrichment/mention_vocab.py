@@ -29,7 +29,7 @@ def name_key(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(f"[.{_APOSTROPHES}]", "", text)
-    return re.sub(r"[^0-9a-z]+", " ", text).strip()
+    return re.sub(r"[\W_]+", " ", text).strip()
 
 
 def word_key(word: str) -> str:
