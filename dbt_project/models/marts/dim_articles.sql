@@ -10,8 +10,8 @@ entity_counts as (
 
     select
         article_id,
-        count(distinct entity_type || ':' || lower(resolved_text)) as entity_count
-    from {{ ref('stg_mentions') }}
+        count(distinct entity_id) as entity_count
+    from {{ ref('fct_entity_mentions') }}
     group by article_id
 
 ),
@@ -21,7 +21,7 @@ statement_counts as (
     select
         article_id,
         count(*) as statement_count
-    from {{ ref('stg_statements') }}
+    from {{ ref('fct_statements') }}
     group by article_id
 
 ),

@@ -1,0 +1,93 @@
+-- One row per attributed statement: who said what, with the speaker resolved to an entity.
+-- statement_id is derived from the article and the statement's place in it (and the
+-- speaker as written, which tells coordinated speakers apart), never from load order,
+-- so that it survives rebuilds and reloads.
+
+with
+
+statements as (
+
+    select * from {{ ref('stg_statements') }}
+
+),
+
+mentions as (
+
+    select
+        article_id,
+        mention_index,
+        char_start,
+        char_end
+    from {{ ref('stg_mentions') }}
+
+),
+
+entity_mentions as (
+
+    select
+        article_id,
+        entity_id,
+        char_start,
+        char_end
+    from {{ ref('fct_entity_mentions') }}
+
+),
+
+speech_verbs as (
+
+    select
+        cue_class,
+        lower(lemma) as lemma
+    from {{ ref('speech_verbs') }}
+
+),
+
+speaker_entities as (
+
+    select
+        mentions.article_id,
+        mentions.mention_index,
+        min(entity_mentions.entity_id) as entity_id
+    from mentions
+    inner join entity_mentions
+        on
+            mentions.article_id = entity_mentions.article_id
+            and mentions.char_start = entity_mentions.char_start
+            and mentions.char_end = entity_mentions.char_end
+    group by mentions.article_id, mentions.mention_index
+
+),
+
+final as (
+
+    select
+        statements.article_id,
+        statements.sentence_index,
+        speaker_entities.entity_id as speaker_entity_id,
+        statements.speaker_text,
+        statements.speaker_role,
+        statements.cue_verb,
+        statements.statement_text,
+        statements.is_direct_quote,
+        statements.char_start,
+        statements.char_end,
+        statements.statement_index,
+        statements.cue_lemma,
+        speech_verbs.cue_class,
+        statements.speaker_mention_index,
+        md5(
+            statements.article_id
+            || '|' || statements.statement_index::varchar
+            || '|' || coalesce(statements.speaker_text, '')
+        ) as statement_id
+    from statements
+    left join speaker_entities
+        on
+            statements.article_id = speaker_entities.article_id
+            and statements.speaker_mention_index = speaker_entities.mention_index
+    left join speech_verbs
+        on lower(statements.cue_lemma) = speech_verbs.lemma
+
+)
+
+select * from final
