@@ -345,7 +345,10 @@ def _with_object_preps(v: "Token", first: int, last: int, rules: StatementRules,
         if (c.dep_ == "prep" and c.lower_ in rules.object_prepositions) or c.dep_ in _CONTENT_AFTER_OBJECT:
             last = c.right_edge.i
             nominal = nominal and c.dep_ == "prep"
-        elif c.dep_ not in ("advmod", "punct"):
+        elif c.dep_ in ("advmod", "npadvmod", "appos", "punct"):
+            # "accused the referee, Jane Doe, of ...": an apposition misattached to the cue
+            last = max(last, c.right_edge.i) if c.dep_ in ("npadvmod", "appos") else last
+        else:
             break
     return Content(first, last, nominal=nominal)
 
