@@ -14,6 +14,11 @@ from dataclasses import dataclass
 # above this we refuse the guess instead of landing unreadable text.
 MAX_CHAOS = 0.2
 
+# A file that is not valid UTF-8 still counts as (damaged) UTF-8 when its valid
+# multi-byte characters outnumber its bad sequences at least this many times;
+# legacy code-page text almost never forms valid UTF-8 sequences by chance.
+MIN_VALID_PER_BAD_UTF8 = 2
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: its BOM is a prefix of this one
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -53,6 +58,9 @@ def decode(data: bytes) -> Decoded:
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged
     from charset_normalizer import from_bytes
 
     candidates = list(from_bytes(data))
@@ -64,6 +72,23 @@ def decode(data: bytes) -> Decoded:
     # (WHATWG), prefer windows-1252, the web's dominant legacy encoding.
     best = next((m for m in tied if m.encoding in _PREFERRED_LEGACY), tied[0])
     return _checked(str(best), best.encoding)
+
+
+def _damaged_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with a few bad bytes (a truncated download, a stray byte), or None.
+
+    Such a file is still UTF-8: a legacy code page guessed for it (charset-
+    normalizer picks e.g. mac_iceland) would garble every other non-ASCII
+    character silently. Its valid multi-byte characters must outnumber the bad
+    sequences; each bad sequence becomes U+FFFD, visible in the text, and the
+    encoding column says how many.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid_multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    if bad <= 0 or valid_multibyte < MIN_VALID_PER_BAD_UTF8 * bad:
+        return None
+    return _checked(text, f"utf-8 ({bad} invalid byte sequence(s) replaced by U+FFFD)")
 
 
 def _checked(text: str, encoding: str) -> Decoded:

@@ -39,6 +39,20 @@ def article_id_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def source_uri_of(path: Path) -> str:
+    """The path as storable text; the bytes of a name that is not valid UTF-8 become ``\\xNN`` escapes.
+
+    Python hands such names over with lone surrogates, which no database column
+    can store: left as they were, one oddly named file failed the whole load.
+    """
+    uri = str(path)
+    try:
+        uri.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(uri).decode("utf-8", "backslashreplace")
+    return uri
+
+
 def _looks_like_markup(text: str) -> str | None:
     head = text.lstrip()[:512].lower()
     if head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text):
@@ -59,14 +73,14 @@ def scan_inbox(inbox: Path, max_file_bytes: int) -> Iterator[LandedFile | Reject
         for name in sorted(dirnames):
             path = here / name
             if path.is_symlink():
-                yield RejectedFile(str(path), "symbolic link: not followed (it may point outside the inbox)", None, None)
+                yield RejectedFile(source_uri_of(path), "symbolic link: not followed (it may point outside the inbox)", None, None)
         for name in sorted(filenames):
             yield read_one(here / name, max_file_bytes)
             pause_point("land")
 
 
 def read_one(path: Path, max_file_bytes: int) -> LandedFile | RejectedFile:
-    uri = str(path)
+    uri = source_uri_of(path)
     try:
         info = os.lstat(path)
     except OSError as exc:
