@@ -287,6 +287,11 @@ def _verb_content(doc: "Doc", v: "Token", subject: "Token | None", hit: CueHit, 
         return Content(first, last, nominal=False)
     if before:
         return _preposed(doc, before[0].left_edge.i, v, subject)
+    clause = _that_clause_in_prep(v)
+    if clause is not None:
+        return Content(clause.left_edge.i, clause.right_edge.i, nominal=False)
+    if hit.cue_class in rules.finite_clause_only_classes:
+        return None
     xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > v.i and c.pos_ in CLAUSE_POS]
     if xcomps:
         x = xcomps[0]
@@ -315,6 +320,19 @@ def _verb_content(doc: "Doc", v: "Token", subject: "Token | None", hit: CueHit, 
     if nxt < len(doc) and doc[nxt].pos_ in CLAUSE_POS and doc[nxt].dep_ != "aux" and not any(c.dep_ in ("dobj", "prep") for c in children if c.i > v.i):
         end = max(t.i for t in doc[nxt].subtree if t.i >= nxt)
         return Content(nxt, end, nominal=False)
+    return None
+
+
+def _that_clause_in_prep(v: "Token") -> "Token | None":
+    """ "said in a statement that X": the clause misparsed as modifying "statement"."""
+    for p in v.children:
+        if p.dep_ != "prep" or p.i < v.i:
+            continue
+        for o in p.children:
+            for c in o.children:
+                if c.dep_ in ("acl", "relcl") and c.pos_ in CLAUSE_POS and _has_subject(c):
+                    if any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
+                        return c
     return None
 
 

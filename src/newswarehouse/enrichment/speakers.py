@@ -96,11 +96,11 @@ def speaker_kind(head: "Token", index: DocIndex, rules: StatementRules) -> str |
         return "entity"
     if head.lemma_.lower() in rules.source_class or low in rules.source_class:
         return "source"
-    if head.pos_ == "NOUN" and any(
+    if head.pos_ in ("NOUN", "NUM") and any(
         c.dep_ == "appos" and (cm := index.mention_of_token(c)) is not None and cm.entity_type == "PERSON"
         for c in head.children
     ):
-        return "source"  # "the maintenance supervisor, Jane Doe, testified": any noun naming a person
+        return "source"  # "the supervisor, Jane Doe, testified", "one of them, Jane Doe, told": a named person
     if head.pos_ == "NUM" and any(c.dep_ == "det" for c in head.children):
         return "unnamed"  # "the two said"
     if head.pos_ == "PROPN":
@@ -424,7 +424,9 @@ class SpeakerResolver:
         named = self._appositive_name(head)
         if named is not None and cls in ("person", "organisation"):
             tok, m = named
-            role = self._role_without(head, tok) if cls == "person" else None
+            role = None
+            if cls == "person":
+                role = self._role_without(head, tok) or self._role_from_phrase(tok, m)
             person = True if cls == "person" else self._person_evidence(m, None)
             self._note_honorific(tok, m)
             return self._finish(text, self._full_name(m), role, person)

@@ -13,8 +13,10 @@ RULES_PATH = Path(__file__).with_name("statement_rules.toml")
 @dataclass(frozen=True)
 class StatementRules:
     clausal_only_classes: frozenset[str]
+    finite_clause_only_classes: frozenset[str]
     min_clausal_words: int
     min_nominal_words: int
+    min_nominal_words_by_class: dict[str, int]
     continuation_paragraphs: int
     antecedent_paragraphs: int
     speaker_entity_types: frozenset[str]
@@ -45,8 +47,10 @@ def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
             source_class.setdefault(noun.lower(), cls)
     return StatementRules(
         clausal_only_classes=_words(raw["clausal_only_classes"]),
+        finite_clause_only_classes=_words(raw["finite_clause_only_classes"]),
         min_clausal_words=int(raw["min_clausal_words"]),
         min_nominal_words=int(raw["min_nominal_words"]),
+        min_nominal_words_by_class={k.lower(): int(v) for k, v in raw.get("min_nominal_words_by_class", {}).items()},
         continuation_paragraphs=int(raw["continuation_paragraphs"]),
         antecedent_paragraphs=int(raw["antecedent_paragraphs"]),
         speaker_entity_types=frozenset(raw["speaker_entity_types"]),

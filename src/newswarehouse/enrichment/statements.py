@@ -260,7 +260,9 @@ def _reported_drafts(
             continue
         start, end = span
         toks = index.tokens_in(start, end)
-        need = rules.min_nominal_words if content.nominal else rules.min_clausal_words
+        need = rules.min_clausal_words
+        if content.nominal:
+            need = rules.min_nominal_words_by_class.get(hit.cue_class, rules.min_nominal_words)
         if word_count(toks) < need:
             continue
         if content.nominal and _is_addressee(index, content, rules):
@@ -315,6 +317,8 @@ def _is_addressee(index: DocIndex, content: Content, rules: StatementRules) -> b
     if len(roots) != 1:
         return False
     root = roots[0]
+    if any(c.dep_ in ("prep", "acl", "relcl", "ccomp", "xcomp") and c.i > root.i for c in root.children):
+        return False  # "accused the lawyers of cherry-picking": the charge is the content
     kind = speaker_kind(root, index, rules)
     if kind in ("pronoun", "entity", "unnamed"):
         return True
