@@ -32,7 +32,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         with warehouse_lock(settings.warehouse, args.wait):
             airflow_local.migrate_if_needed(settings)
-            dag_run = airflow_local.run_dag_in_process()
+            dag_run = airflow_local.run_dag_in_process(run_conf=getattr(args, "run_conf", None))
     except WarehouseBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -40,6 +40,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     load_id = _load_id_of(dag_run)
     _print_summary(settings, load_id, state, time.monotonic() - started)
     return 0 if state.endswith("success") else 1
+
+
+def _cmd_reprocess(args: argparse.Namespace) -> int:
+    args.run_conf = {"reprocess_quarantined": args.from_load or True}
+    return _cmd_run(args)
 
 
 def _load_id_of(dag_run: object) -> str:
@@ -64,9 +69,14 @@ def _print_summary(settings: Settings, load_id: str, state: str, seconds: float)
         )
         for uri, reason in report["landing_report"].get("rejections", []):
             print(f"  rejected {uri}: {reason}")
+        if report.get("articles_quarantined"):
+            print(f"quarantined articles: {report['articles_quarantined']} (newswarehouse reprocess --quarantined "
+                  "re-checks them after a fix)")
         if report["failed_checks"]:
             print(f"failed quality checks: {', '.join(report['failed_checks'])}")
         print(f"status: {report['status']}")
+        if report.get("data_docs_path"):
+            print(f"quality report: {report['data_docs_path']}")
     print("rows per table:")
     for table, count in describe_warehouse(settings.warehouse).items():
         print(f"  {table:40s} {count:>8,}")
@@ -100,7 +110,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
         if failed:
             print(f"    failed checks: {', '.join(failed)}")
         if docs:
-            print(f"    data docs: {docs}")
+            print(f"    data docs: {Path(docs).as_uri() if docs.startswith('/') else docs}")
     return 0
 
 
@@ -112,6 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, help="published DuckDB file (env NEWSWH_WAREHOUSE; default ./warehouse.duckdb)")
     run.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run on the same warehouse (default: refuse at once)")
     run.set_defaults(func=_cmd_run)
+    reprocess = sub.add_parser(
+        "reprocess", help="run a load that also re-checks quarantined articles (after a fix to the pipeline or gates)"
+    )
+    reprocess.add_argument("--quarantined", action="store_true", required=True,
+                           help="re-enrich and re-check the articles in audit.quarantined_articles")
+    reprocess.add_argument("--load", dest="from_load", help="only those quarantined by this load id")
+    reprocess.add_argument("--inbox", type=Path, help="as for run")
+    reprocess.add_argument("--warehouse", type=Path, help="as for run")
+    reprocess.add_argument("--wait", type=float, default=0.0, help="as for run")
+    reprocess.set_defaults(func=_cmd_reprocess)
     status = sub.add_parser("status", help="show the last loads from audit.load_runs")
     status.add_argument("--warehouse", type=Path)
     status.add_argument("--limit", type=int, default=10)

@@ -108,13 +108,14 @@ def check_articles(load_id: str, settings: Settings | None = None) -> dict[str, 
     ws = _workspace(settings, load_id)
     with ws.connect() as con:
         enriched = load_enriched(con, ws.enriched_dir, load_id)
+        gates_started = time.monotonic()
         result = run_article_gates(con, load_id, settings)
     if not result.checked:
         _say(f"[check_articles] nothing new to check{_took(started)}")
     else:
         status = "passed" if result.passed else "FAILED: " + ", ".join(result.failed_checks)
         _say(f"[check_articles] {result.checked} article(s) checked: {status}; "
-             f"{result.quarantined} quarantined{_took(started)}")
+             f"{result.quarantined} quarantined (gates {time.monotonic() - gates_started:.1f} s){_took(started)}")
     return {"articles_enriched": enriched, **result.as_dict()}
 
 

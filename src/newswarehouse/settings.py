@@ -85,6 +85,7 @@ GATE_THRESHOLDS: dict[str, tuple[float, str]] = {
     "NEWSWH_GATE_MIN_TITLE_FILL": (0.8, "load: share of the batch with a title"),
     "NEWSWH_GATE_MIN_BODY_FILL": (0.8, "load: share of the batch with a non-empty body"),
     "NEWSWH_GATE_MAX_QUARANTINE_SHARE": (0.25, "load: share of the batch quarantined"),
+    "NEWSWH_GATE_MIN_BATCH_FOR_SHARES": (5, "load: articles needed before the three share checks above apply"),
     "NEWSWH_GATE_VOLUME_MIN_WORDS": (3000, "load: body words needed before the per-1,000-word volume checks apply"),
     "NEWSWH_GATE_MIN_MENTIONS_PER_1K_WORDS": (5, "load: entity mentions per 1,000 body words, lower bound"),
     "NEWSWH_GATE_MAX_MENTIONS_PER_1K_WORDS": (250, "load: entity mentions per 1,000 body words, upper bound"),
