@@ -166,6 +166,16 @@ def test_unbalanced_quote_ends_at_its_paragraph(nlp):
     assert "dunn" in names(x, s)
 
 
+def test_forgotten_closing_mark_before_the_attribution(nlp):
+    body = "“We will rebuild the pier by summer, Harbour Master Ellen Voss said. “Then the ferries return.”\n\nThe storm passed."
+    x = run(nlp, body)
+    first, second = x.find("We will rebuild the pier"), x.find("Then the ferries return")
+    assert first.is_direct_quote and first.statement_text == "We will rebuild the pier by summer"
+    assert "voss" in names(x, first)
+    assert second.is_direct_quote and second.speaker_mention_index == first.speaker_mention_index
+    assert "The storm passed" not in second.statement_text
+
+
 def test_nested_quotes_stay_inside_the_outer_quote(nlp):
     body = "“He looked at me and said ‘never again’, and I believed him,” said Ruth Okonkwo, the victim’s sister."
     x = run(nlp, body)
@@ -224,6 +234,27 @@ def test_said_after_the_clause(nlp):
     s = x.find("Prices will rise")
     assert s.statement_text == "Prices will rise again next year"
     assert s.speaker_text == "the central bank"
+
+
+def test_aside_cue_inside_the_clause(nlp):
+    x = run(nlp, "Biologist Marta Ruiz led the survey. The reefs, she added, were recovering faster than expected.")
+    s = x.find("were recovering")
+    assert s.statement_text == "The reefs, she added, were recovering faster than expected"
+    assert "ruiz" in names(x, s)
+
+
+def test_relative_clause_cue(nlp):
+    x = run(nlp, "The app is part of a suite which the company says is used by 40 million people.")
+    s = x.find("40 million people")
+    assert s.statement_text == "is used by 40 million people"
+    assert s.speaker_text == "the company"
+
+
+def test_according_to_any_source(nlp):
+    x = run(nlp, "Work will start in May, according to a schedule presented by city staff.")
+    s = x.find("Work will start in May")
+    assert s.statement_text == "Work will start in May"
+    assert s.speaker_text == "a schedule presented by city staff"
 
 
 def test_according_to(nlp):
@@ -346,6 +377,27 @@ def test_coordinated_speakers_one_statement_each(nlp):
     assert len(found) == 2
     assert {names(x, s) for s in found} == {"portugal", "norway"}
     assert all(s.speaker_text == "Both Portugal and Norway" for s in found)
+
+
+def test_definite_description_of_a_named_organisation(nlp):
+    body = (
+        "The Northfield Water Authority raised prices on Monday.\n\n"
+        "Residents protested outside the town hall.\n\n"
+        "The authority said the increase would fund new pipes."
+    )
+    x = run(nlp, body)
+    s = x.find("fund new pipes")
+    assert "water authority" in names(x, s)
+
+
+def test_they_after_coordinated_speakers(nlp):
+    body = (
+        "Researchers Anna Lindholm and Peter Novak published a study on Monday showing that the glacier had shrunk. "
+        "They said the loss was accelerating."
+    )
+    x = run(nlp, body)
+    found = x.all_with("the loss was accelerating")
+    assert {names(x, s).split()[-1] for s in found} == {"lindholm", "novak"}
 
 
 def test_unnamed_sources_keep_their_text(nlp):

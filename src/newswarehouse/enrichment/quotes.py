@@ -33,7 +33,9 @@ class Quote:
     start: int  # first character of the quoted words
     end: int  # one past the last quoted character
     open_mark: int  # index of the opening mark
-    close_mark: int | None  # index of the closing mark; None when it never closed
+    # index of the closing mark (or of the comma standing in for a forgotten
+    # one before an attribution); None when it never closed
+    close_mark: int | None
     single: bool = False  # quoted with single marks
 
 
@@ -92,6 +94,26 @@ def _double_role(text: str, i: int, lo: int, hi: int, inside: bool) -> str | Non
     return "close" if inside else None
 
 
+_MAX_FRAME_WORDS = 8
+
+
+def _forgotten_close(text: str, start: int, reopen: int) -> int | None:
+    """The comma where a quotation should have closed before its attribution.
+
+    In “We won, Jane said. “Now we rest.” the second opening mark arrives
+    while the first quotation is open: if a short sentence-final frame
+    (", Jane said.") precedes it, the first quotation ended at that comma.
+    """
+    comma = text.rfind(",", start, reopen)
+    if comma == -1:
+        return None
+    frame = text[comma + 1 : reopen].strip()
+    words = frame.split()
+    if not (1 <= len(words) <= _MAX_FRAME_WORDS) or frame[-1] not in ".!?":
+        return None
+    return comma
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -134,6 +156,17 @@ def find_quotes(text: str) -> list[Quote]:
             ch = text[i]
             if ch in DOUBLE_MARKS:
                 role = _double_role(text, i, ps, pe, depth > 0)
+                if role == "open" and depth > 0 and open_mark is not None and ch in OPEN_DOUBLE:
+                    comma = _forgotten_close(text, content_start, i)
+                    if comma is not None:
+                        # “A, Jane said. “B.” -- the first quotation lost its closing mark.
+                        s_, e_ = _trimmed(text, content_start, comma)
+                        if e_ > s_:
+                            quotes.append(Quote(s_, e_, open_mark, comma))
+                        spans_in_para.append((open_mark, comma))
+                        open_mark, content_start, depth = i, i + 1, 1
+                        i += 1
+                        continue
                 if role == "open":
                     if depth == 0:
                         open_mark, content_start = i, i + 1

@@ -43,6 +43,7 @@ class Content:
     first: int  # token range of the reported words (inclusive)
     last: int
     nominal: bool  # a noun phrase rather than a clause
+    aside: bool = False  # the cue and speaker sit inside it, set off by commas
 
 
 def find_cues(doc: "Doc", lex: CueLexicon) -> list[CueHit]:
@@ -273,7 +274,8 @@ def _verb_content(doc: "Doc", v: "Token", subject: "Token | None", hit: CueHit, 
         for conj in children:
             if conj.dep_ == "conj" and conj.i > last and any(m.dep_ == "mark" for m in conj.children):
                 last = max(last, conj.right_edge.i)
-        first = c.left_edge.i
+        # "which the firm says is used by ...": the relative pronoun before the cue is not said.
+        first = max(c.left_edge.i, v.i + 1)
         if not _has_subject(c):
             # "told analysts that volumes had fallen" misparsed with "volumes" as the
             # cue's object: the clause starts after the last "that" before it.
@@ -302,6 +304,9 @@ def _verb_content(doc: "Doc", v: "Token", subject: "Token | None", hit: CueHit, 
         return Content(first, x.right_edge.i, nominal=False)
     # "X will Y, officials said": the reported clause is the head the cue hangs off.
     own_subject = next((c for c in children if c.dep_ in _SUBJECT_DEPS), None)
+    if own_subject is not None and _parenthetical(doc, v, own_subject):
+        # "The bacteria, she added, were ...": the whole clause around the aside.
+        return Content(v.head.left_edge.i, v.head.right_edge.i, nominal=False, aside=True)
     if (
         own_subject is not None
         and v.dep_ in ("conj", "parataxis", "advcl", "ccomp")
@@ -321,6 +326,17 @@ def _verb_content(doc: "Doc", v: "Token", subject: "Token | None", hit: CueHit, 
         end = max(t.i for t in doc[nxt].subtree if t.i >= nxt)
         return Content(nxt, end, nominal=False)
     return None
+
+
+def _parenthetical(doc: "Doc", v: "Token", subject: "Token") -> bool:
+    """A cue set off by commas inside the clause it reports: ", she added,"."""
+    if v.dep_ not in ("parataxis", "advcl", "ccomp", "conj") or v.head.pos_ not in CLAUSE_POS:
+        return False
+    own = [t.i for t in v.subtree if not t.is_punct]
+    lo, hi = min(own), max(own)
+    if not (v.head.left_edge.i < lo and v.head.i > hi):
+        return False
+    return lo > 0 and doc[lo - 1].text == "," and hi + 1 < len(doc) and doc[hi + 1].text == ","
 
 
 def _that_clause_in_prep(v: "Token") -> "Token | None":

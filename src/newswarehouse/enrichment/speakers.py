@@ -45,6 +45,7 @@ class _Seen:
     role: str | None
     person: bool | None
     nested: bool = False
+    group: int = -1  # statements of one draft (coordinated speakers) share a group
 
 
 def _relcl_cut(head: "Token") -> int | None:
@@ -96,6 +97,8 @@ def speaker_kind(head: "Token", index: DocIndex, rules: StatementRules) -> str |
         return "entity"
     if head.lemma_.lower() in rules.source_class or low in rules.source_class:
         return "source"
+    if head.pos_ == "NOUN" and head.tag_ == "NN" and _names_earlier_organisation(head, index):
+        return "source"  # "the forum" after "the Glenmoray Youth Forum"
     if head.pos_ in ("NOUN", "NUM") and any(
         c.dep_ == "appos" and (cm := index.mention_of_token(c)) is not None and cm.entity_type == "PERSON"
         for c in head.children
@@ -106,6 +109,16 @@ def speaker_kind(head: "Token", index: DocIndex, rules: StatementRules) -> str |
     if head.pos_ == "PROPN":
         return "unnamed"  # a name the NER missed or typed as something that cannot speak
     return None
+
+
+def _names_earlier_organisation(head: "Token", index: DocIndex) -> bool:
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+        return False
+    noun = head.lemma_.lower()
+    return any(
+        m.entity_type in ("ORG", "FAC") and noun in m.resolved_text.lower().split()
+        for m in index.mentions_before(head.idx)
+    )
 
 
 class SpeakerResolver:
@@ -147,6 +160,9 @@ class SpeakerResolver:
         text = self.index.text[phrase[0] : phrase[1]]
         kind = speaker_kind(head, self.index, self.rules)
         if kind == "pronoun":
+            group = self._group_antecedent(head) if head.lower_ in self.rules.group_pronouns else []
+            if group:
+                return [self._finish(text, m, None, self._is_person_mention(m) or None) for m in group]
             mention, person = self._antecedent(head)
             return [self._finish(text, mention, None, person)]
         if kind == "entity":
@@ -167,10 +183,11 @@ class SpeakerResolver:
         if pair:
             return [self._finish(text, m, None, m.entity_type == "PERSON") for m in pair]
         if kind == "source":
-            return [self._source(text, head)]
-        return [Resolved(text, None, None, None, None)]
+            return self._source(text, head)
+        # A name the NER missed is most likely a person's: "he"/"she" may point at it.
+        return [Resolved(text, None, None, None, True if head.pos_ == "PROPN" else None)]
 
-    def remember(self, span: tuple[int, int], resolved: Resolved, nested: bool = False) -> None:
+    def remember(self, span: tuple[int, int], resolved: Resolved, nested: bool = False, group: int = -1) -> None:
         self.spans.append(span)
         self.seen.append(
             _Seen(
@@ -181,6 +198,7 @@ class SpeakerResolver:
                 resolved.speaker_role,
                 resolved.person,
                 nested,
+                group,
             )
         )
 
@@ -276,6 +294,33 @@ class SpeakerResolver:
             return m, True
         body = self._body_antecedent(pron, para, recent_paragraphs=1 if low in self.rules.group_pronouns else None)
         return body, False
+
+    def _group_antecedent(self, pron: "Token") -> list[Mention]:
+        """ "they" after coordinated speakers ("X and Y said ... They added") stands for all of them."""
+        para = self.index.paragraph_index(pron.idx)
+        last = next((s for s in reversed(self.seen) if s.char <= pron.idx and not s.nested), None)
+        if last is not None and para - last.para <= 1 and last.group >= 0:
+            members = [s for s in self.seen if s.group == last.group and s.mention_index is not None]
+            found: list[Mention] = []
+            for s in members:
+                m = self.index.by_index.get(s.mention_index)
+                if m is not None and all(self._key(m) != self._key(f) for f in found):
+                    found.append(m)
+            if len(found) > 1:
+                return found
+        since = last.char if last is not None else -1
+        for i in range(pron.i - 1, -1, -1):
+            tok = self.index.doc[i]
+            if tok.idx <= since or para - self.index.paragraph_index(tok.idx) > 1:
+                break
+            if tok.dep_ != "nsubj" or tok.head.dep_ != "ROOT" or any(a <= tok.idx < b for a, b in self.spans):
+                continue
+            heads = [tok] + [c for c in tok.subtree if c.dep_ == "conj"]
+            found = [m for m in (self.index.mention_of_token(h) for h in heads) if m is not None]
+            if len(found) > 1 and all(m.entity_type in self.rules.speaker_entity_types for m in found):
+                return [self._full_name(m) or m for m in found]
+            return []
+        return []
 
     def _gender_ok(self, m: Mention, gender: str) -> bool:
         return self.gender.get(self._key(m), gender) == gender
@@ -419,31 +464,96 @@ class SpeakerResolver:
         return []
 
     # common-noun speakers -----------------------------------------------
-    def _source(self, text: str, head: "Token") -> Resolved:
-        cls = self.rules.source_class.get(head.lemma_.lower()) or self.rules.source_class.get(head.lower_) or "person"
-        named = self._appositive_name(head)
-        if named is not None and cls in ("person", "organisation"):
-            tok, m = named
-            role = None
-            if cls == "person":
-                role = self._role_without(head, tok) or self._role_from_phrase(tok, m)
-            person = True if cls == "person" else self._person_evidence(m, None)
-            self._note_honorific(tok, m)
-            return self._finish(text, self._full_name(m), role, person)
+    def _source(self, text: str, head: "Token") -> list[Resolved]:
+        cls = self.rules.source_class.get(head.lemma_.lower()) or self.rules.source_class.get(head.lower_)
+        named = self._appositive_names(head)
+        if named and cls in ("person", "organisation", None):
+            out = []
+            for tok, m in named:
+                role = None
+                if cls != "organisation":
+                    role = self._role_without(head, tok) or self._role_from_phrase(tok, m)
+                person = True if cls != "organisation" else self._person_evidence(m, None)
+                self._note_honorific(tok, m)
+                out.append(self._finish(text, self._full_name(m), role, person))
+            return out
+        definite = any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) or any(
+            c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children
+        )
         if cls == "person":
-            if head.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
-                return self._last_person(text, head)
-            return self._finish(text, self._via_preposition(head), None, True)
+            if head.tag_ == "NN" and definite:
+                described = self._described(head, person=True)
+                if described is not None:
+                    return [self._finish(text, described, None, True)]
+                return [self._last_person(text, head)]
+            return [self._finish(text, self._via_preposition(head), None, True)]
         if cls == "document":
             for c in head.children:
                 if c.dep_ == "poss":
                     m = self.index.mention_of_token(c)
                     if m is not None and m.entity_type in self.rules.speaker_entity_types:
                         m = self._full_name(m)
-                        return self._finish(text, m, None, self._person_evidence(m, None))
+                        return [self._finish(text, m, None, self._person_evidence(m, None))]
             m = self._via_preposition(head)
-            return self._finish(text, m, None, self._person_evidence(m, None))
-        return Resolved(text, None, None, None, False)
+            return [self._finish(text, m, None, self._person_evidence(m, None))]
+        # an organisation, named in the lexicon or by an earlier name ("the forum")
+        if head.tag_ == "NN" and definite:
+            described = self._described(head, person=False)
+            if described is not None:
+                return [self._finish(text, described, None, False)]
+        return [Resolved(text, None, None, None, False)]
+
+    def _appositive_names(self, head: "Token") -> list[tuple["Token", Mention]]:
+        """ "the ambassador, Jane Doe," / "researchers Jane Doe and John Roe": the names in apposition."""
+        first = self._appositive_name(head)
+        if first is None:
+            return []
+        out = [first]
+        for c in first[0].subtree:
+            if c.dep_ == "conj" and c.head.i == first[0].i:
+                m = self.index.mention_of_token(c)
+                if m is not None and m.entity_type in self.rules.speaker_entity_types and m is not first[1]:
+                    out.append((c, m))
+        return out
+
+    def _described(self, head: "Token", person: bool) -> Mention | None:
+        """ "the department", "the judge": the entity named before with that word in its name or role.
+
+        Falls back, for organisations, to the last organisation quoted ("the
+        company said" after "Acme said").
+        """
+        noun = head.lemma_.lower()
+        para = self.index.paragraph_index(head.idx)
+        for m in self.index.mentions_before(head.idx):
+            if m.entity_type not in self.rules.speaker_entity_types or self._is_person_mention(m) != person:
+                continue
+            if noun in m.resolved_text.lower().split() or noun in self._role_words(m):
+                return self._full_name(m) if person else m
+        for s in reversed(self.seen):
+            if s.char > head.idx or s.nested or not self._within(s.para, para):
+                continue
+            if s.mention_index is None or bool(s.person) != person:
+                continue
+            m = self.index.by_index.get(s.mention_index)
+            if m is None:
+                continue
+            if noun in (s.role or "").lower().split() or (not person and m.entity_type == "ORG"):
+                return m
+        return None
+
+    def _role_words(self, m: Mention) -> set[str]:
+        """Lemmas of the words naming m's role where it is introduced ("Circuit Judge X", "X, a judge,")."""
+        doc = self.index.doc
+        head = self._phrase_head(m)
+        words = {t.lemma_.lower() for t in doc[head.left_edge.i : self.index.token_index_at(m.char_start)]}
+        for c in head.children:
+            if c.dep_ == "appos":
+                words |= {t.lemma_.lower() for t in c.subtree}
+        if head.dep_ == "appos":
+            words |= {t.lemma_.lower() for t in doc[head.head.left_edge.i : head.head.i + 1]}
+        if m.title:
+            words |= {w.lower() for w in m.title.split()}
+        return words
 
     def _appositive_name(self, head: "Token") -> tuple["Token", Mention] | None:
         """ "the ambassador, Jane Doe," / "the chair of the judges, Jane Doe,": the name in apposition."""

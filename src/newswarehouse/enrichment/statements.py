@@ -177,8 +177,11 @@ def _attribution(
     return None
 
 
-def _speaker_heads(index: DocIndex, subj: "Token", rules: StatementRules) -> tuple[int, ...]:
-    """Coordinated speakers, one per referent ("Marrow & Finch" is one name)."""
+def _speaker_heads(index: DocIndex, subj: "Token", rules: StatementRules, any_noun: bool = False) -> tuple[int, ...]:
+    """Coordinated speakers, one per referent ("Marrow & Finch" is one name).
+
+    ``any_noun``: every noun can be the source ("according to a schedule").
+    """
     heads: list[int] = []
     seen_mentions: set[int] = set()
     for h in coordinated(subj):
@@ -190,6 +193,8 @@ def _speaker_heads(index: DocIndex, subj: "Token", rules: StatementRules) -> tup
                 continue
             seen_mentions.add(m.mention_index)
         heads.append(h.i)
+    if not heads and any_noun and subj.pos_ in ("NOUN", "PROPN"):
+        heads.append(subj.i)
     return tuple(heads)
 
 
@@ -241,7 +246,7 @@ def _reported_drafts(
                 (
                     c
                     for c in subject_candidates(v)
-                    if speaker_kind(c, index, rules) is not None
+                    if any(speaker_kind(h, index, rules) is not None for h in coordinated(c))
                     # a cue inside a quotation takes its subject from inside it
                     and (quote is None or quote[0] <= c.idx < quote[1])
                 ),
@@ -249,7 +254,7 @@ def _reported_drafts(
             )
         if subj is None:
             continue
-        heads = _speaker_heads(index, subj, rules)
+        heads = _speaker_heads(index, subj, rules, any_noun=hit.kind == "according")
         if not heads:
             continue
         content = content_of(hit, doc, subj, rules, cue_tokens)
@@ -267,7 +272,7 @@ def _reported_drafts(
             continue
         if content.nominal and _is_addressee(index, content, rules):
             continue
-        if hit.kind != "according" and start <= subj.idx < end:
+        if hit.kind != "according" and not content.aside and start <= subj.idx < end:
             continue  # the parse folded the speaker into the clause: not trustworthy
         nested = any(a <= v.idx < b for a, b in quoted)
         if not any(a <= v.idx < b for a, b in direct_spans) and any(_overlap(start, end, a, b) > 0.5 * (end - start) for a, b in direct_spans):
@@ -387,7 +392,7 @@ def _resolve(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> li
     doc, text = index.doc, index.text
     resolver = SpeakerResolver(index, rules)
     out: list[Statement] = []
-    for d in drafts:
+    for draft_no, d in enumerate(drafts):
         cue = text[d.hit.text_start : d.hit.text_end] if d.hit else None
         lemma = d.hit.lemma if d.hit else None
         if not d.heads:
@@ -401,7 +406,7 @@ def _resolve(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> li
         for h in d.heads:
             for r in resolver.resolve(doc[h], phrase):
                 out.append(_statement(index, len(out), d, cue, lemma, r.speaker_role, r.mention_index, r.speaker_text))
-                resolver.remember((d.start, d.end), r, d.nested)
+                resolver.remember((d.start, d.end), r, d.nested, group=draft_no)
     return out
 
 
