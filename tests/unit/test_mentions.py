@@ -75,6 +75,17 @@ def test_title_is_trimmed_and_recorded(nlp):
     assert "National Security" not in ms
 
 
+def test_title_phrases_and_regnal_titles(nlp):
+    text = (
+        "Secretary of State Antony Blinken flew to Rome on Monday.\n\n"
+        "He met Pope Francis at the Vatican, and later Prince William."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert ms["Antony Blinken"][0].title == "Secretary of State"
+    assert "State" not in ms, "a role word inside a title is not an organisation"
+    assert "Pope Francis" in ms and "Prince William" in ms
+
+
 def test_title_keeps_its_qualifiers(nlp):
     text = "German Chancellor Olaf Scholz warned against a trade war on Monday."
     ms = by_surface(mentions_of(nlp, text))

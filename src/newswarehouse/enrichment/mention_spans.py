@@ -156,7 +156,9 @@ def trim(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules) ->
             continue
         if cand.label == "PERSON":
             n = title_prefix_length(words[i:j], rules)
-            if n and i + n < j and words[i + n][:1].isupper():
+            # "Pope Francis", "Prince Harry": a regnal title is part of the name
+            regnal = n == 1 and key in rules.name_titles
+            if n and not regnal and i + n < j and words[i + n][:1].isupper():
                 i += n
                 continue
         break
@@ -197,6 +199,9 @@ def extend_by_context(cand: Candidate, tokens: TokenIndex, rules: MentionRules) 
     a person's name goes on over lower-case particles ("Ursula von" + "der Leyen")."""
     if cand.label == "PERSON":
         cand = _extend_over_particles(cand, tokens, rules)
+        prev = tokens.previous_token(cand.start)
+        if prev is not None and prev.text[:1].isupper() and word_key(prev.text) in rules.name_titles:
+            cand = Candidate(prev.idx, cand.end, cand.label, origin=cand.origin)
     nxt = tokens.next_token(cand.end)
     if nxt is None:
         return cand
@@ -287,6 +292,12 @@ def abbreviates(short: list[str], full: list[str]) -> bool:
 
 def title_before(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> str | None:
     """The role written right before a name: "National Security Advisor", "Russian President"."""
+    span = title_span(cand, tokens, rules)
+    return tokens.doc.text[span[0] : span[1]] if span is not None else None
+
+
+def title_span(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> tuple[int, int] | None:
+    """Character range of the role written right before a name, or None."""
     doc = tokens.doc
     first = tokens.at(cand.start)
     if first is None or first == 0:
@@ -304,18 +315,24 @@ def title_before(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> st
         if word_key(doc[j].text) not in rules.title_heads:
             return None
         k = j
-    while k > 0 and not doc[k].is_sent_start:
-        t = doc[k - 1]
-        if t.is_space or "\n" in t.whitespace_:
-            break
-        key = word_key(t.text)
-        if key in rules.determiners or key in rules.honorifics:
-            break
-        if key in rules.title_modifiers or key in rules.title_heads or t.text in rules.possessives and k >= 2 and doc[k - 2].text[:1].isupper() or t.text[:1].isupper() and (t.pos_ == "PROPN" or t.ent_type_ in rules.kept_types):
-            k -= 1
-        else:
-            break
-    return doc.text[doc[k].idx : doc[j].idx + len(doc[j].text)]
+    while k > 0 and not doc[k].is_sent_start and _extends_title(doc, k - 1, rules):
+        k -= 1
+    return doc[k].idx, doc[j].idx + len(doc[j].text)
+
+
+def _extends_title(doc: Doc, i: int, rules: MentionRules) -> bool:
+    """May token ``i`` open the title that follows it ("Russian", "White House", "Russia's", "former")?"""
+    t = doc[i]
+    if t.is_space or "\n" in t.whitespace_:
+        return False
+    key = word_key(t.text)
+    if key in rules.determiners or key in rules.honorifics:
+        return False
+    if key in rules.title_modifiers or key in rules.title_heads:
+        return True
+    if t.text in rules.possessives:
+        return i >= 1 and doc[i - 1].text[:1].isupper()
+    return t.text[:1].isupper() and (t.pos_ == "PROPN" or t.ent_type_ in rules.kept_types)
 
 
 def is_role_only(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules) -> bool:

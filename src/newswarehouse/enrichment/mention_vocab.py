@@ -57,6 +57,7 @@ class MentionRules:
     title_heads: frozenset[str]
     title_modifiers: frozenset[str]
     title_phrases: tuple[tuple[str, ...], ...]  # longest first, as word keys
+    name_titles: frozenset[str]
     person_org_heads: frozenset[str]
     geo_heads: frozenset[str]
     split_characters: str
@@ -100,6 +101,7 @@ def load_rules() -> MentionRules:
         title_heads=words(raw["titles"]["heads"]),
         title_modifiers=words(raw["titles"]["modifiers"]),
         title_phrases=tuple(phrases),
+        name_titles=words(raw["titles"]["name_titles"]),
         person_org_heads=words(raw["spans"]["person_org_heads"]),
         geo_heads=words(raw["spans"]["geo_heads"]),
         split_characters=raw["spans"]["split_characters"],

@@ -44,6 +44,7 @@ from newswarehouse.enrichment.mention_spans import (
     spacy_candidates,
     split_leading_possessive,
     title_before,
+    title_span,
     trim,
 )
 from newswarehouse.enrichment.mention_types import (
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 KEPT_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT")
+_WORDS = re.compile(r"[^\W\d_][\w'’.-]*")
 _GAZETTEER_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT"})
 # "CHICAGO -", "SEVILLE —", "AMSTERDAM, April 11 (" at the start of the body
 _DATELINE_PLACE = re.compile(
@@ -131,10 +133,29 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
     surnames = {parts[-1] for parts in full_names}
     for c in cands:
         _apply_gazetteer(c, body, rules, person_words, surnames)
+    titles = []
     for c in cands:
         if c.label == "PERSON":
             c.title = title_before(c, tokens, rules)
-    return [c for c in cands if c.gazetteer is not None or not is_role_only(c, body, tokens, rules)]
+            span = title_span(c, tokens, rules)
+            if span is not None:
+                titles.append(span)
+    return [
+        c
+        for c in cands
+        if c.gazetteer is not None
+        or not (is_role_only(c, body, tokens, rules) or _inside_title(c, body, titles, rules))
+    ]
+
+
+def _inside_title(c: Candidate, body: str, titles: list[tuple[int, int]], rules: MentionRules) -> bool:
+    """Role words tagged as a name inside a person's title ("State" in "Secretary of State X")."""
+    words = _WORDS.findall(c.text(body))
+    return (
+        bool(words)
+        and all(rules.is_title_word(w) or w.lower() in ("of", "the") for w in words)
+        and any(s <= c.start and c.end <= e for s, e in titles)
+    )
 
 
 def _is_capitalised_common_word(c: Candidate, doc: Doc, body: str, tokens: TokenIndex, rules: MentionRules) -> bool:
@@ -147,7 +168,15 @@ def _is_capitalised_common_word(c: Candidate, doc: Doc, body: str, tokens: Token
         return False
     prev = tokens.previous_token(c.start)
     opens = doc[first].is_sent_start or prev is None or prev.text in "\"“‘'([—–-"
-    return opens and re.search(r"(?<![\w-])" + re.escape(text.lower()) + r"(?![\w-])", body) is not None
+    if not opens or re.search(r"(?<![\w-])" + re.escape(text.lower()) + r"(?![\w-])", body) is None:
+        return False
+    # written with a capital inside a sentence too ("... said Apple"): a name after all
+    for m in re.finditer(r"(?<![\w-])" + re.escape(text) + r"(?![\w-])", body):
+        i = tokens.at(m.start())
+        before = tokens.previous_token(m.start())
+        if i is not None and not doc[i].is_sent_start and before is not None and before.text not in "\"“‘'([—–-":
+            return False
+    return True
 
 
 def _with_dateline_place(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
