@@ -131,6 +131,7 @@ class SpeakerResolver:
         self.persons: set[str] = self._person_keys()  # mention keys with evidence of being a person
         self.gender: dict[str, str] = {}
         self._unknown_subject = False
+        self._current: tuple[int, int] = (0, 0)
 
     def _person_keys(self) -> set[str]:
         """Names the text itself shows to be people: "X, 34, ...", "X, who ...", "Mr. X"."""
@@ -155,8 +156,13 @@ class SpeakerResolver:
         return keys
 
     # public -------------------------------------------------------------
-    def resolve(self, head: "Token", phrase: tuple[int, int]) -> list[Resolved]:
-        """One speaker per referent: "the two countries" may stand for two."""
+    def resolve(self, head: "Token", phrase: tuple[int, int], statement: tuple[int, int] = (0, 0)) -> list[Resolved]:
+        """One speaker per referent: "the two countries" may stand for two.
+
+        ``statement``: the characters of the statement itself, whose own
+        subjects ("The company expects ..., it said") are not antecedents.
+        """
+        self._current = statement
         text = self.index.text[phrase[0] : phrase[1]]
         kind = speaker_kind(head, self.index, self.rules)
         if kind == "pronoun":
@@ -365,6 +371,17 @@ class SpeakerResolver:
                 continue
             if s.person is False:
                 return self.index.by_index.get(s.mention_index) if s.mention_index is not None else None
+        if recent_paragraphs is not None:
+            return None  # "they" with no speaking group: too vague to guess
+        # "it said": the organisation or country named last, outside reported clauses.
+        for m in self.index.mentions_before(pron.idx):
+            if para - self.index.paragraph_index(m.char_start) > 1:
+                break
+            if m.entity_type not in ("ORG", "GPE") or self._is_person_mention(m):
+                continue
+            if any(a <= m.char_start < b for a, b in self.spans):
+                continue
+            return m
         return None
 
     def _recent_subject(
@@ -489,6 +506,9 @@ class SpeakerResolver:
             return [self._finish(text, self._via_preposition(head), None, True)]
         if cls == "document":
             for c in head.children:
+                if c.dep_ == "poss" and c.pos_ == "PRON" and c.lower_ in ("its", "their"):
+                    m = self._body_antecedent(c, self.index.paragraph_index(c.idx), None)
+                    return [self._finish(text, m, None, False)]
                 if c.dep_ == "poss":
                     m = self.index.mention_of_token(c)
                     if m is not None and m.entity_type in self.rules.speaker_entity_types:

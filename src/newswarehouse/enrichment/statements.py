@@ -184,8 +184,20 @@ def _speaker_heads(index: DocIndex, subj: "Token", rules: StatementRules, any_no
     """
     heads: list[int] = []
     seen_mentions: set[int] = set()
-    for h in coordinated(subj):
-        if speaker_kind(h, index, rules) is None:
+    doc = index.doc
+    conjuncts = coordinated(subj)
+    # "its publisher, Acme & Co": a name after a comma only is an apposition
+    # the parser took for a conjunct; the common noun it names is not a second speaker.
+    appositive_heads = {
+        h.head.i
+        for h in conjuncts
+        if h.dep_ == "conj"
+        and h.head.pos_ == "NOUN"
+        and h.pos_ == "PROPN"
+        and not any(t.dep_ == "cc" for t in doc[h.head.i + 1 : h.i])
+    }
+    for h in conjuncts:
+        if h.i in appositive_heads or speaker_kind(h, index, rules) is None:
             continue
         m = index.mention_of_token(h)
         if m is not None:
@@ -299,8 +311,14 @@ def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -
             continue
         cue_at = index.doc[d.hit.token].idx if d.hit else d.start
         inside = any(o is not d and o.start <= cue_at < o.end and o.start <= d.start and d.end <= o.end + 1 for o in drafts)
-        if inside and any(k == "pronoun" or (k == "source" and _generic(doc[h])) for k, h in zip(kinds, d.heads)):
-            continue  # the reporter's speaker again ("X said he feared"), or people in general
+        if inside and any(
+            k == "pronoun"
+            or (k == "source" and (_generic(doc[h]) or rules.source_class.get(doc[h].lemma_.lower()) == "document"))
+            for k, h in zip(kinds, d.heads)
+        ):
+            # the reporter's speaker again ("X said he feared"), people in general,
+            # or a text the speaker cites ("X said the agreement showed ...")
+            continue
         out.append(d)
     return out
 
@@ -404,7 +422,7 @@ def _resolve(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> li
             continue
         phrase = d.phrase or (doc[d.heads[0]].idx, doc[d.heads[0]].idx + len(doc[d.heads[0]].text))
         for h in d.heads:
-            for r in resolver.resolve(doc[h], phrase):
+            for r in resolver.resolve(doc[h], phrase, (d.start, d.end)):
                 out.append(_statement(index, len(out), d, cue, lemma, r.speaker_role, r.mention_index, r.speaker_text))
                 resolver.remember((d.start, d.end), r, d.nested, group=draft_no)
     return out
