@@ -86,6 +86,19 @@ def test_title_phrases_and_regnal_titles(nlp):
     assert "Pope Francis" in ms and "Prince William" in ms
 
 
+def test_organisation_inside_a_title_is_kept(nlp):
+    text = "National Security Council spokesman John Kirby said on Aug. 30 that talks were advancing."
+    ms = by_surface(mentions_of(nlp, text))
+    assert ms["National Security Council"][0].entity_type == "ORG"
+    assert ms["John Kirby"][0].title == "National Security Council spokesman"
+
+
+def test_trailing_common_noun_is_trimmed_but_hyphenated_names_are_not(nlp):
+    text = "The official Xinhua news agency said Kim Jong-un visited a farm."
+    surfaces = {m.surface_text for m in mentions_of(nlp, text)}
+    assert "Xinhua" in surfaces and "Kim Jong-un" in surfaces
+
+
 def test_title_keeps_its_qualifiers(nlp):
     text = "German Chancellor Olaf Scholz warned against a trade war on Monday."
     ms = by_surface(mentions_of(nlp, text))

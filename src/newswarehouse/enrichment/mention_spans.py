@@ -167,6 +167,15 @@ def trim(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules) ->
         or _is_punct(words[j - 1], rules)
         # an age glued to a name ("Smith 54")
         or (cand.label in _NUMBERLESS and words[j - 1].isdigit())
+        # a common noun after the name ("Xinhua news agency"), unless it is part of it
+        or (
+            words[j - 1].isalpha()
+            and words[j - 1].islower()
+            and bool(toks[j - 2].whitespace_)  # not glued by a hyphen ("Jong-un")
+            and word_key(words[j - 1]) not in rules.geo_heads
+            and word_key(words[j - 1]) not in rules.person_org_heads
+            and any(w[:1].isupper() for w in words[i : j - 1])
+        )
     ):
         j -= 1
     if j <= i:

@@ -66,7 +66,8 @@ def evidence(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules
 def _descriptor_type(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules) -> str | None:
     """The noun the text puts next to a name: "the critic X", "the town of X", "X, a nonprofit", "the mayor, X"."""
     prev = tokens.previous_token(cand.start)
-    if prev is not None and prev.text.islower():
+    # a noun, not an adjective: "the critic X", but not "the official X news agency"
+    if prev is not None and prev.text.islower() and prev.pos_ == "NOUN":
         label = rules.descriptors.get(word_key(prev.text))
         if label is not None:
             return label
