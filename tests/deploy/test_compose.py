@@ -142,6 +142,9 @@ def test_airflow_services_share_environment_and_storage(compose):
                 assert mounts_of[name].get(target) == mounts_of["airflow-worker"][target], (name, target)
     warehouse_mount = next(v for v in services["airflow-worker"]["volumes"] if ":/data/warehouse" in v)
     assert not warehouse_mount.endswith(":ro")
+    for component in COMPONENTS:  # services that run tasks can never modify the inbox
+        inbox_mount = next(v for v in services[component.service]["volumes"] if ":/data/inbox" in v)
+        assert inbox_mount.endswith(":ro"), component.service
 
 
 def test_init_migrates_and_creates_the_duckdb_pool(compose):
