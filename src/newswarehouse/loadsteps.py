@@ -276,6 +276,8 @@ def _publish_audit_rows(ws: Workspace, record: LoadRecord, carry_raw: bool) -> N
                 "(select (source_uri, coalesce(content_sha256, '')) from raw.rejected_files)",
                 [record.load_id],
             )
+            # Replace, not append: publishing the same rejected load twice records its quarantine once.
+            con.execute("delete from audit.quarantined_articles where load_id = ?", [record.load_id])
             con.execute("insert into audit.quarantined_articles select * from build.audit.quarantined_articles "
                         "where load_id = ?", [record.load_id])
             con.execute("commit")
