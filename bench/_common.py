@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,7 @@ STAGE_NAMES = {"begin": "copy", "land": "land", "enrich": "enrich", "check_artic
 
 def ensure_corpus(n: int, out: Path, seed: int, start: int = 0) -> Path:
     """The corpus for (n, seed, start) in ``out``, generated once (a marker records what is there)."""
-    marker = out / ".corpus"
+    marker = out.parent / f"{out.name}.corpus"  # beside, not inside: the inbox would land it
     want = f"n={n} seed={seed} start={start}\n"
     if marker.exists() and marker.read_text() == want:
         return out
@@ -85,6 +86,13 @@ class TreeSampler:
         return self.peak_bytes / 2**20
 
 
+def children_cpu_seconds() -> float:
+    """User+system CPU of every waited-for descendant so far: the delta around one
+    subprocess is that process tree's CPU time, whatever else the machine runs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 @dataclass
 class RunResult:
     returncode: int
@@ -92,6 +100,7 @@ class RunResult:
     peak_rss_mb: float
     stages: dict[str, float] = field(default_factory=dict)
     log: Path | None = None
+    cpu_seconds: float = 0.0
 
     def stage(self, name: str) -> float:
         return self.stages.get(name, 0.0)
@@ -121,11 +130,12 @@ def run_load(inbox: Path, warehouse: Path, home: Path, log: Path, env: dict[str,
     cmd = [PYTHON, "-m", "newswarehouse.cli", "run", "--inbox", str(inbox), "--warehouse", str(warehouse)]
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w", encoding="utf-8") as out:
-        started = time.monotonic()
+        started, cpu_before = time.monotonic(), children_cpu_seconds()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env=full_env)
         with TreeSampler(proc.pid) as sampler:
             code = proc.wait()
         seconds = time.monotonic() - started
+        cpu = children_cpu_seconds() - cpu_before
     stages: dict[str, float] = {}
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
         m = STEP_LINE.match(line.strip())
@@ -133,7 +143,7 @@ def run_load(inbox: Path, warehouse: Path, home: Path, log: Path, env: dict[str,
             name = STAGE_NAMES[m.group(1)]
             stages[name] = stages.get(name, 0.0) + float(m.group(2))
     stages["other"] = max(0.0, seconds - sum(stages.values()))  # interpreter, Airflow, summary
-    return RunResult(code, seconds, sampler.peak_mb, stages, log)
+    return RunResult(code, seconds, sampler.peak_mb, stages, log, cpu)
 
 
 def require_ok(result: RunResult, what: str) -> None:

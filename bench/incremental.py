@@ -34,7 +34,7 @@ def _copy_warehouse(src: Path, dst: Path) -> Path:
 
 def _show(label: str, run: RunResult) -> None:
     stages = ", ".join(f"{k} {v:.1f}" for k, v in run.stages.items())
-    print(f"{label}: {run.seconds:.1f} s ({stages}); peak RSS {run.peak_rss_mb:.0f} MB; log {run.log}", flush=True)
+    print(f"{label}: {run.seconds:.1f} s, {run.cpu_seconds:.0f} CPU s ({stages}); peak RSS {run.peak_rss_mb:.0f} MB; log {run.log}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,10 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     _show(f"nothing new ({args.base} known files re-read)", noop)
 
     ratio = into_base.seconds / empty.seconds
-    print(f"ratio (into {args.base} / into empty): {ratio:.2f}")
+    cpu_ratio = into_base.cpu_seconds / empty.cpu_seconds
+    print(f"ratio (into {args.base} / into empty): {ratio:.2f} wall, {cpu_ratio:.2f} CPU")
     print(figures(
-        base=args.base, new=args.new, ratio=ratio, empty_s=empty.seconds, base_s=into_base.seconds,
-        noop_s=noop.seconds, copy_s_at_base=into_base.stage("copy"), dbt_s_empty=empty.stage("dbt"),
+        base=args.base, new=args.new, ratio=ratio, cpu_ratio=cpu_ratio, empty_s=empty.seconds, base_s=into_base.seconds,
+        noop_s=noop.seconds, noop_cpu_s=noop.cpu_seconds, copy_s_at_base=into_base.stage("copy"), dbt_s_empty=empty.stage("dbt"),
         dbt_s_at_base=into_base.stage("dbt"), publish_s_at_base=into_base.stage("publish"),
         noop_land_s=noop.stage("land"), warehouse_mb=base_mb,
         peak_rss_mb=max(empty.peak_rss_mb, into_base.peak_rss_mb, noop.peak_rss_mb),
