@@ -76,7 +76,7 @@ def loads(run_cli, newswh_home, tmp_path_factory) -> dict:
         p3 = subprocess.run(
             [sys.executable, "-m", "newswarehouse.cli", "reprocess", "--quarantined", "--inbox", str(inbox),
              "--warehouse", str(wh)],
-            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900,
+            cwd=PROJECT_ROOT, env=env, check=False, capture_output=True, text=True, timeout=900,
         )
     finally:
         stop.touch()
@@ -146,7 +146,7 @@ def test_a_concurrent_reader_is_never_blocked_and_sees_only_whole_loads(loads):
 def test_status_lists_loads_with_verdicts_failed_checks_and_reports(loads):
     proc = subprocess.run(
         [sys.executable, "-m", "newswarehouse.cli", "status", "--warehouse", str(loads["wh"])],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT, check=False, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
@@ -186,7 +186,7 @@ def test_data_docs_page_of_a_rejected_load_renders_its_failures(loads, tmp_path)
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          f"--user-data-dir={tmp_path / 'chromium-profile'}", f"--screenshot={png}", "--window-size=1280,1600",
          page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        check=False, capture_output=True, text=True, timeout=120,
     )
     assert png.exists(), proc.stderr[-2000:]
     width, height, colours = _png_size_and_colours(png.read_bytes())

@@ -69,7 +69,9 @@ def _batch_size(con: duckdb.DuckDBPyConnection, load_id: str) -> int:
 
 
 def _validate(frames: dict, settings: Settings, load_id: str, parameters: dict[str, float]):
-    from newswarehouse.quality.gx_runner import validate_frames  # ~10 s import: only here
+    from newswarehouse.quality.gx_runner import (
+        validate_frames,  # ~10 s import: only here
+    )
 
     return validate_frames(frames, parameters, load_id, settings.gx_results_dir, settings.data_docs_dir)
 

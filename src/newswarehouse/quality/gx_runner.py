@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,11 @@ from newswarehouse.settings import PROJECT_ROOT
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no usage statistics leave the machine
 
-import great_expectations as gx  # noqa: E402  (after the analytics switch)
-from great_expectations.core.expectation_suite import ExpectationSuite  # noqa: E402
-from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
-from great_expectations.data_context.types.base import DataContextConfig  # noqa: E402
-from great_expectations.data_context.types.resource_identifiers import (  # noqa: E402
+import great_expectations as gx
+from great_expectations.core.expectation_suite import ExpectationSuite
+from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context.types.base import DataContextConfig
+from great_expectations.data_context.types.resource_identifiers import (
     ExpectationSuiteIdentifier,
     ValidationResultIdentifier,
 )
@@ -68,7 +69,7 @@ class Failure:
 
     def describe(self) -> str:
         if self.unexpected_count:
-            sample = ", ".join(self.ids[:3])
+            sample = ", ".join(f"{i[:16]} {self.column}={v!r}" for i, v in zip(self.ids[:3], self.values))
             return f"{self.name}: {self.unexpected_count} of {self.element_count} rows unexpected" + (
                 f" (e.g. {sample})" if sample else ""
             )
@@ -137,7 +138,7 @@ def validate_frames(
     docs_dir.mkdir(parents=True, exist_ok=True)
     context = _context(results_dir, docs_dir)
     source = context.data_sources.add_pandas(DATASOURCE)
-    run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(timezone.utc))
+    run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(UTC))
     outcomes: list[SuiteOutcome] = []
     identifiers: list[ValidationResultIdentifier] = []
     for suite_name, (frame, id_column) in frames.items():
@@ -233,6 +234,6 @@ def _plain(value: Any) -> Any:
         return None
     if hasattr(value, "item"):
         value = value.item()
-    if isinstance(value, float) and value != value:
+    if isinstance(value, float) and math.isnan(value):
         return None
     return value

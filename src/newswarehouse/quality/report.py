@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 _STYLE = """
 body { font-family: sans-serif; margin: 2em; color: #222; }
@@ -36,8 +37,8 @@ def write_load_page(
     e = html.escape
     cls = "ok" if verdict == "passed" else "bad"
     parts = [
-        f"<!doctype html><html><head><meta charset='utf-8'><title>load {e(load_id)}</title>"
-        f"<style>{_STYLE}</style></head><body>",
+        (f"<!doctype html><html><head><meta charset='utf-8'><title>load {e(load_id)}</title>"
+         f"<style>{_STYLE}</style></head><body>"),
         f"<h1>Load <code>{e(load_id)}</code>: <span class='{cls}'>{e(verdict)}</span></h1>",
         f"<p><a href='{e(_rel(page, docs_dir / 'index.html'))}'>All validations (Data Docs index)</a></p>",
     ]
