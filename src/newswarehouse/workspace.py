@@ -56,6 +56,11 @@ class Workspace:
     def enriched_dir(self) -> Path:
         return self.dir / "enriched"
 
+    @property
+    def _stale_wal(self) -> Path:
+        # Nothing of ours opens the published file read-write, so a WAL there is a stranger's.
+        return Path(str(self.warehouse) + ".wal")
+
     def connect(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.build_db))
 
@@ -87,6 +92,10 @@ class Workspace:
         (self.dir / _INFO).write_text(json.dumps(info))
         if self.warehouse.exists():
             _copy_file(self.warehouse, self.build_db)
+            if self._stale_wal.exists():
+                # Someone opened the published file read-write and died before a checkpoint:
+                # carry the changes they committed into the build, replayed on connect below.
+                _copy_file(self._stale_wal, Path(str(self.build_db) + ".wal"))
         with self.connect() as con:
             ensure_schema(con)
             _record_abandoned(con, abandoned, self.load_id)
@@ -103,6 +112,10 @@ class Workspace:
             raise RuntimeError(f"{wal} still exists after checkpoint; refusing to publish a partial file")
         _fsync(source)
         pause_point("publish")
+        # A WAL left beside the published file belongs to the old file: DuckDB would refuse
+        # to open the new one with it ("WAL checkpoint iteration does not match"). Removed
+        # first, readers meanwhile see the old file as of its last checkpoint: still whole.
+        self._stale_wal.unlink(missing_ok=True)
         os.replace(source, self.warehouse)
         _fsync(self.warehouse.parent)  # make the rename itself durable
         pause_point("published")

@@ -168,3 +168,30 @@ def test_waiting_for_the_lock_succeeds_once_the_holder_dies(tmp_path):
         if holder.poll() is None:
             holder.kill()
         holder.wait()
+
+
+_STRANGER = """
+import os, sys
+import duckdb
+con = duckdb.connect(sys.argv[1])  # read-write, against the rules: e.g. a DuckDB CLI without -readonly
+con.execute("create table raw.stranger as select 42 as answer")
+os._exit(0)  # killed before any checkpoint: its committed change lives only in the WAL
+"""
+
+
+def test_a_stale_wal_beside_the_published_file_neither_breaks_readers_nor_is_lost(tmp_path):
+    """A WAL left by a crashed read-write session made the next published file unreadable for every reader."""
+    wh = tmp_path / "warehouse.duckdb"
+    first = Workspace(wh, "load_1")
+    first.begin()
+    _publish_with_record(first)
+    subprocess.run([sys.executable, "-c", _STRANGER, str(wh)], check=True)
+    assert (tmp_path / "warehouse.duckdb.wal").exists()
+
+    second = Workspace(wh, "load_2")
+    second.begin()
+    _publish_with_record(second)
+    assert not (tmp_path / "warehouse.duckdb.wal").exists()
+    with duckdb.connect(str(wh), read_only=True) as con:
+        assert con.execute("select answer from raw.stranger").fetchall() == [(42,)]
+        assert sorted(r[0] for r in con.execute("select load_id from audit.load_runs").fetchall()) == ["load_1", "load_2"]
