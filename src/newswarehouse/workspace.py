@@ -106,6 +106,9 @@ class Workspace:
         """Atomically make ``source`` (default: the build file) the published warehouse."""
         source = source or self.build_db
         with duckdb.connect(str(source)) as con:
+            if source != self.build_db:  # an audit-only publish (rejected, failed): it carries them too
+                ensure_schema(con)
+                _record_abandoned(con, _read_info(self.dir).get("abandoned", {}), self.load_id)
             con.execute("checkpoint")  # no WAL may travel separately from the file
         wal = Path(str(source) + ".wal")
         if wal.exists():

@@ -195,3 +195,24 @@ def test_a_stale_wal_beside_the_published_file_neither_breaks_readers_nor_is_los
     with duckdb.connect(str(wh), read_only=True) as con:
         assert con.execute("select answer from raw.stranger").fetchall() == [(42,)]
         assert sorted(r[0] for r in con.execute("select load_id from audit.load_runs").fetchall()) == ["load_1", "load_2"]
+
+
+def test_a_load_that_publishes_only_its_audit_row_still_records_the_loads_it_found_abandoned(tmp_path):
+    """A rejected or failed load publishes a copy of the old warehouse plus its row: the abandoned ones go too."""
+    from datetime import datetime
+
+    wh = tmp_path / "warehouse.duckdb"
+    Workspace(wh, "killed_load").begin()
+    failing = Workspace(wh, "failing_load")
+    failing.begin()
+    side = failing.dir / "audit_only.duckdb"  # what loadsteps._publish_audit_rows builds
+    with duckdb.connect(str(side)) as con:
+        from newswarehouse.warehouse_schema import ensure_schema
+
+        ensure_schema(con)
+        write_load_record(con, LoadRecord("failing_load", datetime(2024, 1, 1), "failed", message="dbt failed"))
+    failing.publish(side)
+    failing.discard()
+    statuses = _statuses(wh)
+    assert statuses["failing_load"] == ("failed", "dbt failed")
+    assert statuses["killed_load"][0] == "failed" and statuses["killed_load"][1].startswith("abandoned")
