@@ -18,14 +18,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ensure_corpus  # noqa: E402
+from _common import ensure_corpus
 
-from newswarehouse.enrichment.mentions import extract_mentions  # noqa: E402
-from newswarehouse.enrichment.nlp import load_pipeline  # noqa: E402
-from newswarehouse.enrichment.sentences import split_sentences  # noqa: E402
-from newswarehouse.enrichment.statements import extract_statements  # noqa: E402
-from newswarehouse.parsing import parse_article  # noqa: E402
-from newswarehouse.settings import load_settings  # noqa: E402
+from newswarehouse.enrichment.mentions import extract_mentions
+from newswarehouse.enrichment.nlp import load_pipeline
+from newswarehouse.enrichment.sentences import split_sentences
+from newswarehouse.enrichment.statements import extract_statements
+from newswarehouse.parsing import parse_article
+from newswarehouse.settings import load_settings
 
 
 def main() -> int:

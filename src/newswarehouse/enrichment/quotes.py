@@ -10,6 +10,7 @@ one closes).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPEN_DOUBLE = "\u201c\u201e\u00ab\u201f"  # “ „ « ‟
@@ -22,6 +23,8 @@ DOUBLE_MARKS = OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT_DOUBLE
 SINGLE_MARKS = OPEN_SINGLE + CLOSE_SINGLE + STRAIGHT_SINGLE
 ALL_MARKS = DOUBLE_MARKS + SINGLE_MARKS
 
+_DOUBLE_RE = re.compile("[" + re.escape(DOUBLE_MARKS) + "]")
+_SINGLE_RE = re.compile("[" + re.escape(SINGLE_MARKS) + "]")
 # Characters after which a mark may open a quotation.
 _OPENERS_BEFORE = "([{\u2014\u2013-/:" + ALL_MARKS
 # Characters before which a mark may close a quotation.
@@ -152,34 +155,32 @@ def find_quotes(text: str) -> list[Quote]:
                     quotes.append(Quote(s, e, c_open, None))
             carry = None
         spans_in_para: list[tuple[int, int]] = []  # closed double quotations here
-        while i < pe:
+        for mark in _DOUBLE_RE.finditer(text, i, pe):
+            i = mark.start()
             ch = text[i]
-            if ch in DOUBLE_MARKS:
-                role = _double_role(text, i, ps, pe, depth > 0)
-                if role == "open" and depth > 0 and open_mark is not None and ch in OPEN_DOUBLE:
-                    comma = _forgotten_close(text, content_start, i)
-                    if comma is not None:
-                        # “A, Jane said. “B.” -- the first quotation lost its closing mark.
-                        s_, e_ = _trimmed(text, content_start, comma)
-                        if e_ > s_:
-                            quotes.append(Quote(s_, e_, open_mark, comma))
-                        spans_in_para.append((open_mark, comma))
-                        open_mark, content_start, depth = i, i + 1, 1
-                        i += 1
-                        continue
-                if role == "open":
-                    if depth == 0:
-                        open_mark, content_start = i, i + 1
-                    depth += 1
-                elif role == "close" and depth > 0:
-                    depth -= 1
-                    if depth == 0 and open_mark is not None:
-                        s, e = _trimmed(text, content_start, i)
-                        if e > s:
-                            quotes.append(Quote(s, e, open_mark, i))
-                        spans_in_para.append((open_mark, i))
-                        open_mark = None
-            i += 1
+            role = _double_role(text, i, ps, pe, depth > 0)
+            if role == "open" and depth > 0 and open_mark is not None and ch in OPEN_DOUBLE:
+                comma = _forgotten_close(text, content_start, i)
+                if comma is not None:
+                    # “A, Jane said. “B.” -- the first quotation lost its closing mark.
+                    s_, e_ = _trimmed(text, content_start, comma)
+                    if e_ > s_:
+                        quotes.append(Quote(s_, e_, open_mark, comma))
+                    spans_in_para.append((open_mark, comma))
+                    open_mark, content_start, depth = i, i + 1, 1
+                    continue
+            if role == "open":
+                if depth == 0:
+                    open_mark, content_start = i, i + 1
+                depth += 1
+            elif role == "close" and depth > 0:
+                depth -= 1
+                if depth == 0 and open_mark is not None:
+                    s, e = _trimmed(text, content_start, i)
+                    if e > s:
+                        quotes.append(Quote(s, e, open_mark, i))
+                    spans_in_para.append((open_mark, i))
+                    open_mark = None
         if depth > 0 and open_mark is not None:
             nxt = paras[p_index + 1] if p_index + 1 < len(paras) else None
             if nxt is not None:
@@ -197,22 +198,19 @@ def find_quotes(text: str) -> list[Quote]:
 def _single_quotes(text: str, ps: int, pe: int, double_spans: list[tuple[int, int]]) -> list[Quote]:
     out: list[Quote] = []
     open_mark: int | None = None
-    i = ps
-    while i < pe:
+    for mark in _SINGLE_RE.finditer(text, ps, pe):
+        i = mark.start()
         if any(a <= i <= b for a, b in double_spans):
-            i += 1
             continue
         ch = text[i]
-        if ch in SINGLE_MARKS:
-            left = _left_flanking(text, i, ps, pe)
-            right = _right_flanking(text, i, ps, pe)
-            if open_mark is None:
-                if left and not right and ch in OPEN_SINGLE + STRAIGHT_SINGLE:
-                    open_mark = i
-            elif right and not left:
-                s, e = _trimmed(text, open_mark + 1, i)
-                if e > s:
-                    out.append(Quote(s, e, open_mark, i, single=True))
-                open_mark = None
-        i += 1
+        left = _left_flanking(text, i, ps, pe)
+        right = _right_flanking(text, i, ps, pe)
+        if open_mark is None:
+            if left and not right and ch in OPEN_SINGLE + STRAIGHT_SINGLE:
+                open_mark = i
+        elif right and not left:
+            s, e = _trimmed(text, open_mark + 1, i)
+            if e > s:
+                out.append(Quote(s, e, open_mark, i, single=True))
+            open_mark = None
     return out

@@ -8,8 +8,9 @@ warning that ..."), the statement is its clausal complement (``ccomp``,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from newswarehouse.enrichment.cues import CueLexicon
 from newswarehouse.enrichment.statement_rules import StatementRules
@@ -46,7 +47,7 @@ class Content:
     aside: bool = False  # the cue and speaker sit inside it, set off by commas
 
 
-def find_cues(doc: "Doc", lex: CueLexicon) -> list[CueHit]:
+def find_cues(doc: Doc, lex: CueLexicon) -> list[CueHit]:
     hits: list[CueHit] = []
     for t in doc:
         if t.is_space or t.is_punct:
@@ -57,11 +58,11 @@ def find_cues(doc: "Doc", lex: CueLexicon) -> list[CueHit]:
     return hits
 
 
-def _matches(tok: "Token", word: str) -> bool:
+def _matches(tok: Token, word: str) -> bool:
     return tok.lower_ == word or tok.lemma_.lower() == word
 
 
-def _multiword(doc: "Doc", t: "Token", lex: CueLexicon) -> CueHit | None:
+def _multiword(doc: Doc, t: Token, lex: CueLexicon) -> CueHit | None:
     keys = {t.lower_, t.lemma_.lower()}
     for key in keys:
         for words, lemma, cls in lex.multi.get(key, ()):
@@ -92,7 +93,7 @@ def _multiword(doc: "Doc", t: "Token", lex: CueLexicon) -> CueHit | None:
     return None
 
 
-def _match_sequence(doc: "Doc", t: "Token", rest: tuple[str, ...]) -> list[int]:
+def _match_sequence(doc: Doc, t: Token, rest: tuple[str, ...]) -> list[int]:
     out = []
     for k, word in enumerate(rest, start=1):
         j = t.i + k
@@ -102,7 +103,7 @@ def _match_sequence(doc: "Doc", t: "Token", rest: tuple[str, ...]) -> list[int]:
     return out
 
 
-def _match_children(t: "Token", rest: tuple[str, ...]) -> list[int]:
+def _match_children(t: Token, rest: tuple[str, ...]) -> list[int]:
     out = []
     cur = t
     for word in rest:
@@ -116,7 +117,7 @@ def _match_children(t: "Token", rest: tuple[str, ...]) -> list[int]:
     return out
 
 
-def _single(t: "Token", lex: CueLexicon) -> CueHit | None:
+def _single(t: Token, lex: CueLexicon) -> CueHit | None:
     lemma = t.lemma_.lower()
     cls = lex.single.get(lemma)
     if cls is None:
@@ -133,7 +134,7 @@ def _single(t: "Token", lex: CueLexicon) -> CueHit | None:
 # --- reportedness ------------------------------------------------------------
 
 
-def is_reporting(v: "Token", rules: StatementRules, modal_only: bool = False) -> bool:
+def is_reporting(v: Token, rules: StatementRules, modal_only: bool = False) -> bool:
     """False for negated, modal, passive or cancelled cues: "did not say", "would warn", "was told", "refused to blame"."""
     if v.dep_ == "xcomp" and (v.head.lemma_.lower() in rules.cancelling_heads or not is_reporting(v.head, rules, modal_only=True)):
         return False
@@ -147,7 +148,7 @@ def is_reporting(v: "Token", rules: StatementRules, modal_only: bool = False) ->
     return True
 
 
-def subject_of(v: "Token", depth: int = 0) -> "Token | None":
+def subject_of(v: Token, depth: int = 0) -> Token | None:
     """The active subject of a verb, inherited through coordination and participles."""
     if depth > 6:
         return None
@@ -172,7 +173,7 @@ def subject_of(v: "Token", depth: int = 0) -> "Token | None":
     return None
 
 
-def subject_candidates(v: "Token") -> list["Token"]:
+def subject_candidates(v: Token) -> list[Token]:
     """Possible speakers of a cue, likeliest first.
 
     A participle hanging off a reported clause ("officials emphasize that X
@@ -200,7 +201,7 @@ def subject_candidates(v: "Token") -> list["Token"]:
     return out
 
 
-def coordinated(head: "Token") -> list["Token"]:
+def coordinated(head: Token) -> list[Token]:
     """The head and its conjuncts: "both X and Y" -> [X, Y]."""
     out = [head]
     stack = [head]
@@ -217,7 +218,7 @@ def coordinated(head: "Token") -> list["Token"]:
 
 
 def content_of(
-    hit: CueHit, doc: "Doc", subject: "Token | None", rules: StatementRules, cue_tokens: frozenset[int] = frozenset()
+    hit: CueHit, doc: Doc, subject: Token | None, rules: StatementRules, cue_tokens: frozenset[int] = frozenset()
 ) -> Content | None:
     v = doc[hit.token]
     if hit.kind == "according":
@@ -237,7 +238,7 @@ def content_of(
     return content
 
 
-def _cut_trailing_participle(doc: "Doc", content: Content, v: "Token", cue_tokens: frozenset[int]) -> Content:
+def _cut_trailing_participle(doc: Doc, content: Content, v: Token, cue_tokens: frozenset[int]) -> Content:
     """ "X said Y, adding that Z" / "X said Y and noted Z": Z is a statement of its own."""
     for i in range(content.first + 1, content.last + 1):
         t = doc[i]
@@ -259,7 +260,7 @@ def _cut_trailing_participle(doc: "Doc", content: Content, v: "Token", cue_token
     return content
 
 
-def _verb_content(doc: "Doc", v: "Token", subject: "Token | None", hit: CueHit, rules: StatementRules) -> Content | None:
+def _verb_content(doc: Doc, v: Token, subject: Token | None, hit: CueHit, rules: StatementRules) -> Content | None:
     children = list(v.children)
     ccomps = [c for c in children if c.dep_ == "ccomp"]
     after = [c for c in ccomps if c.i > v.i]
@@ -328,7 +329,7 @@ def _verb_content(doc: "Doc", v: "Token", subject: "Token | None", hit: CueHit, 
     return None
 
 
-def _parenthetical(doc: "Doc", v: "Token", subject: "Token") -> bool:
+def _parenthetical(doc: Doc, v: Token, subject: Token) -> bool:
     """A cue set off by commas inside the clause it reports: ", she added,"."""
     if v.dep_ not in ("parataxis", "advcl", "ccomp", "conj") or v.head.pos_ not in CLAUSE_POS:
         return False
@@ -339,37 +340,43 @@ def _parenthetical(doc: "Doc", v: "Token", subject: "Token") -> bool:
     return lo > 0 and doc[lo - 1].text == "," and hi + 1 < len(doc) and doc[hi + 1].text == ","
 
 
-def _that_clause_in_prep(v: "Token") -> "Token | None":
+def _that_clause_in_prep(v: Token) -> Token | None:
     """ "said in a statement that X": the clause misparsed as modifying "statement"."""
     for p in v.children:
         if p.dep_ != "prep" or p.i < v.i:
             continue
         for o in p.children:
             for c in o.children:
-                if c.dep_ in ("acl", "relcl") and c.pos_ in CLAUSE_POS and _has_subject(c):
-                    if any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
-                        return c
+                if (
+                    c.dep_ in ("acl", "relcl")
+                    and c.pos_ in CLAUSE_POS
+                    and _has_subject(c)
+                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                ):
+                    return c
     return None
 
 
-def _has_subject(tok: "Token") -> bool:
+def _has_subject(tok: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "csubjpass") for c in tok.children)
 
 
-def _is_infinitive(tok: "Token") -> bool:
+def _is_infinitive(tok: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
-def _preposed(doc: "Doc", first: int, v: "Token", subject: "Token | None") -> Content | None:
+def _preposed(doc: Doc, first: int, v: Token, subject: Token | None) -> Content | None:
     frame_start = min(v.i, subject.left_edge.i if subject is not None else v.i)
     last = frame_start - 1
     if last < first:
         return None
-    sent_start = doc[frame_start].sent.start
+    sent_start = frame_start  # Token.sent walks the whole document: find the start locally
+    while sent_start > 0 and not doc[sent_start].is_sent_start:
+        sent_start -= 1
     return Content(max(first, sent_start), last, nominal=False)
 
 
-def _with_object_preps(v: "Token", first: int, last: int, rules: StatementRules, nominal: bool) -> Content:
+def _with_object_preps(v: Token, first: int, last: int, rules: StatementRules, nominal: bool) -> Content:
     """Extend a nominal content with the cue's complements that follow it ("accused X of Y")."""
     for c in sorted(v.children, key=lambda t: t.i):
         if c.i <= last:
@@ -387,7 +394,7 @@ def _with_object_preps(v: "Token", first: int, last: int, rules: StatementRules,
     return Content(first, last, nominal=nominal)
 
 
-def _prep_content(doc: "Doc", v: "Token", prep: "Token | None", rules: StatementRules) -> Content | None:
+def _prep_content(doc: Doc, v: Token, prep: Token | None, rules: StatementRules) -> Content | None:
     if prep is None:
         return None
     objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
@@ -405,7 +412,7 @@ def _prep_content(doc: "Doc", v: "Token", prep: "Token | None", rules: Statement
     return _with_object_preps(v, first, last, rules, nominal=True)
 
 
-def _according_content(doc: "Doc", hit: CueHit) -> Content | None:
+def _according_content(doc: Doc, hit: CueHit) -> Content | None:
     a = doc[hit.token]
     host = a.head
     hops = 0
@@ -427,7 +434,7 @@ def _according_content(doc: "Doc", hit: CueHit) -> Content | None:
     return Content(lo, hi, nominal=False)
 
 
-def _noun_content(n: "Token") -> Content | None:
+def _noun_content(n: Token) -> Content | None:
     """ "X's warning that Y", "her promise to Y": cheap nominal cues with a clause."""
     for c in n.children:
         if c.dep_ in ("acl", "ccomp", "relcl") and c.i > n.i and c.pos_ in CLAUSE_POS:
@@ -437,12 +444,12 @@ def _noun_content(n: "Token") -> Content | None:
     return None
 
 
-def noun_speaker(n: "Token") -> "Token | None":
+def noun_speaker(n: Token) -> Token | None:
     """The possessor of a nominal cue ("Russia's denial that ...")."""
     return next((c for c in n.children if c.dep_ == "poss"), None)
 
 
-def according_phrase_end(doc: "Doc", hit: CueHit) -> int:
+def according_phrase_end(doc: Doc, hit: CueHit) -> int:
     """Last token of "according to X".
 
     When the clause it introduces has lost its subject to the phrase
@@ -459,11 +466,11 @@ def according_phrase_end(doc: "Doc", hit: CueHit) -> int:
     return end
 
 
-def according_speaker(doc: "Doc", hit: CueHit) -> "Token | None":
+def according_speaker(doc: Doc, hit: CueHit) -> Token | None:
     if hit.second is None:
         return None
     return next((c for c in doc[hit.second].children if c.dep_ == "pobj"), None)
 
 
-def word_count(tokens: Iterable["Token"]) -> int:
+def word_count(tokens: Iterable[Token]) -> int:
     return sum(1 for t in tokens if t.is_alpha or t.like_num)

@@ -48,13 +48,13 @@ class _Seen:
     group: int = -1  # statements of one draft (coordinated speakers) share a group
 
 
-def _relcl_cut(head: "Token") -> int | None:
+def _relcl_cut(head: Token) -> int | None:
     """First token of the earliest relative clause inside the phrase (dropped from it)."""
     starts = [t.left_edge.i for t in head.subtree if t.dep_ == "relcl" and t.i > head.i]
     return min(starts) if starts else None
 
 
-def phrase_span(head: "Token", index: DocIndex, limit: int | None = None) -> tuple[int, int]:
+def phrase_span(head: Token, index: DocIndex, limit: int | None = None) -> tuple[int, int]:
     """Characters of the speaker phrase: the subject's subtree without relative clauses."""
     toks = [t for t in head.subtree if not t.is_space]
     cut = _relcl_cut(head)
@@ -64,7 +64,7 @@ def phrase_span(head: "Token", index: DocIndex, limit: int | None = None) -> tup
         toks = [t for t in toks if t.i <= limit]
     text = index.text
 
-    def dangling(t: "Token", at_end: bool) -> bool:
+    def dangling(t: Token, at_end: bool) -> bool:
         if t.text in ALL_MARKS:
             return True
         if not t.is_punct:
@@ -85,7 +85,7 @@ def phrase_span(head: "Token", index: DocIndex, limit: int | None = None) -> tup
     return index.span_of(toks[0], toks[-1])
 
 
-def speaker_kind(head: "Token", index: DocIndex, rules: StatementRules) -> str | None:
+def speaker_kind(head: Token, index: DocIndex, rules: StatementRules) -> str | None:
     """How a subject can speak: pronoun / entity / source / unnamed, or None if it cannot."""
     low = head.lower_
     if head.pos_ == "PRON":
@@ -111,14 +111,10 @@ def speaker_kind(head: "Token", index: DocIndex, rules: StatementRules) -> str |
     return None
 
 
-def _names_earlier_organisation(head: "Token", index: DocIndex) -> bool:
+def _names_earlier_organisation(head: Token, index: DocIndex) -> bool:
     if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
         return False
-    noun = head.lemma_.lower()
-    return any(
-        m.entity_type in ("ORG", "FAC") and noun in m.resolved_text.lower().split()
-        for m in index.mentions_before(head.idx)
-    )
+    return any(m.entity_type in ("ORG", "FAC") for m in index.named_before(head.lemma_, head.idx))
 
 
 class SpeakerResolver:
@@ -156,7 +152,7 @@ class SpeakerResolver:
         return keys
 
     # public -------------------------------------------------------------
-    def resolve(self, head: "Token", phrase: tuple[int, int], statement: tuple[int, int] = (0, 0)) -> list[Resolved]:
+    def resolve(self, head: Token, phrase: tuple[int, int], statement: tuple[int, int] = (0, 0)) -> list[Resolved]:
         """One speaker per referent: "the two countries" may stand for two.
 
         ``statement``: the characters of the statement itself, whose own
@@ -251,7 +247,7 @@ class SpeakerResolver:
     def _person_nouns(self) -> set[str]:
         return {k for k, v in self.rules.source_class.items() if v == "person"}
 
-    def _note_honorific(self, head: "Token", m: Mention | None) -> None:
+    def _note_honorific(self, head: Token, m: Mention | None) -> None:
         if m is None:
             return
         doc = self.index.doc
@@ -272,23 +268,23 @@ class SpeakerResolver:
         if m is None or " " in m.surface_text.strip() or m.resolved_text != m.surface_text:
             return m
         last = m.surface_text.lower()
-        for earlier in self.index.mentions_before(m.char_start):
+        for earlier in self.index.named_before(last, m.char_start):
             words = earlier.resolved_text.lower().split()
             if len(words) > 1 and words[-1] == last and earlier.entity_type in self.rules.speaker_entity_types:
                 return earlier
         return m
 
-    def _by_surname(self, head: "Token") -> Mention | None:
+    def _by_surname(self, head: Token) -> Mention | None:
         """A name the NER missed ("Robles said") -> the earlier full name ending with it."""
         low = head.lower_
-        for earlier in self.index.mentions_before(head.idx):
+        for earlier in self.index.named_before(low, head.idx):
             words = earlier.resolved_text.lower().split()
             if len(words) > 1 and words[-1] == low and earlier.entity_type in self.rules.speaker_entity_types:
                 return earlier
         return None
 
     # pronouns and descriptions ------------------------------------------
-    def _antecedent(self, pron: "Token") -> tuple[Mention | None, bool | None]:
+    def _antecedent(self, pron: Token) -> tuple[Mention | None, bool | None]:
         low = pron.lower_
         para = self.index.paragraph_index(pron.idx)
         if low in self.rules.person_pronouns:
@@ -301,7 +297,7 @@ class SpeakerResolver:
         body = self._body_antecedent(pron, para, recent_paragraphs=1 if low in self.rules.group_pronouns else None)
         return body, False
 
-    def _group_antecedent(self, pron: "Token") -> list[Mention]:
+    def _group_antecedent(self, pron: Token) -> list[Mention]:
         """ "they" after coordinated speakers ("X and Y said ... They added") stands for all of them."""
         para = self.index.paragraph_index(pron.idx)
         last = next((s for s in reversed(self.seen) if s.char <= pron.idx and not s.nested), None)
@@ -334,7 +330,7 @@ class SpeakerResolver:
     def _last_seen_before(self, char: int) -> _Seen | None:
         return next((s for s in reversed(self.seen) if s.char <= char), None)
 
-    def _person_antecedent(self, pron: "Token", para: int, gender: str) -> Mention | None:
+    def _person_antecedent(self, pron: Token, para: int, gender: str) -> Mention | None:
         last = self._last_seen_before(pron.idx)
         since = last.char if last is not None else -1
         subject = self._recent_subject(pron, since, para, person=True, gender=gender)
@@ -359,7 +355,7 @@ class SpeakerResolver:
                 return self._full_name(m)
         return None
 
-    def _body_antecedent(self, pron: "Token", para: int, recent_paragraphs: int | None) -> Mention | None:
+    def _body_antecedent(self, pron: Token, para: int, recent_paragraphs: int | None) -> Mention | None:
         last = self._last_seen_before(pron.idx)
         since = last.char if last is not None else -1
         subject = self._recent_subject(pron, since, para, person=False, gender=None)
@@ -385,7 +381,7 @@ class SpeakerResolver:
         return None
 
     def _recent_subject(
-        self, pron: "Token", since: int, para: int, person: bool, gender: str | None
+        self, pron: Token, since: int, para: int, person: bool, gender: str | None
     ) -> Mention | None:
         """The subject of a main clause after the last statement: the likelier antecedent.
 
@@ -425,7 +421,7 @@ class SpeakerResolver:
             return m
         return None
 
-    def _phrase_head(self, m: Mention) -> "Token":
+    def _phrase_head(self, m: Mention) -> Token:
         tok = self.index.doc[self.index.token_index_at(m.char_end - 1)]
         hops = 0
         while tok.dep_ in ("compound", "flat", "appos") and tok.head is not tok and hops < 4:
@@ -434,7 +430,7 @@ class SpeakerResolver:
         return tok
 
     @staticmethod
-    def _is_definite_description(head: "Token", m: Mention) -> bool:
+    def _is_definite_description(head: Token, m: Mention) -> bool:
         """ "the Swede", "the Brazilian": a nationality standing for a person named before."""
         return (
             m.entity_type == "NORP"
@@ -442,7 +438,7 @@ class SpeakerResolver:
             and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
         )
 
-    def _last_person(self, text: str, head: "Token") -> Resolved:
+    def _last_person(self, text: str, head: Token) -> Resolved:
         para = self.index.paragraph_index(head.idx)
         for s in reversed(self.seen):
             if s.char > head.idx or s.nested or not self._within(s.para, para):
@@ -453,7 +449,7 @@ class SpeakerResolver:
             break
         return Resolved(text, None, None, None, True)
 
-    def _pair(self, head: "Token") -> list[Mention]:
+    def _pair(self, head: Token) -> list[Mention]:
         """ "the two (countries)", "both": the last coordinated pair of speakers named before."""
         low = head.lower_
         two = low in ("two", "both") or any(c.dep_ == "nummod" and c.lower_ == "two" for c in head.children)
@@ -481,7 +477,7 @@ class SpeakerResolver:
         return []
 
     # common-noun speakers -----------------------------------------------
-    def _source(self, text: str, head: "Token") -> list[Resolved]:
+    def _source(self, text: str, head: Token) -> list[Resolved]:
         cls = self.rules.source_class.get(head.lemma_.lower()) or self.rules.source_class.get(head.lower_)
         named = self._appositive_names(head)
         if named and cls in ("person", "organisation", None):
@@ -523,7 +519,7 @@ class SpeakerResolver:
                 return [self._finish(text, described, None, False)]
         return [Resolved(text, None, None, None, False)]
 
-    def _appositive_names(self, head: "Token") -> list[tuple["Token", Mention]]:
+    def _appositive_names(self, head: Token) -> list[tuple[Token, Mention]]:
         """ "the ambassador, Jane Doe," / "researchers Jane Doe and John Roe": the names in apposition."""
         first = self._appositive_name(head)
         if first is None:
@@ -536,7 +532,7 @@ class SpeakerResolver:
                     out.append((c, m))
         return out
 
-    def _described(self, head: "Token", person: bool) -> Mention | None:
+    def _described(self, head: Token, person: bool) -> Mention | None:
         """ "the department", "the judge": the entity named before with that word in its name or role.
 
         Falls back, for organisations, to the last organisation quoted ("the
@@ -544,11 +540,18 @@ class SpeakerResolver:
         """
         noun = head.lemma_.lower()
         para = self.index.paragraph_index(head.idx)
+        # nearest earlier entity with the word in its name (anywhere before) or in its role (nearby)
+        candidates = [m for m in self.index.named_before(noun, head.idx)][:1]
         for m in self.index.mentions_before(head.idx):
+            if not self._within(self.index.paragraph_index(m.char_start), para):
+                break
+            if noun in self._role_words(m):
+                candidates.append(m)
+                break
+        for m in sorted(candidates, key=lambda m: -m.char_start):
             if m.entity_type not in self.rules.speaker_entity_types or self._is_person_mention(m) != person:
                 continue
-            if noun in m.resolved_text.lower().split() or noun in self._role_words(m):
-                return self._full_name(m) if person else m
+            return self._full_name(m) if person else m
         for s in reversed(self.seen):
             if s.char > head.idx or s.nested or not self._within(s.para, para):
                 continue
@@ -575,7 +578,7 @@ class SpeakerResolver:
             words |= {w.lower() for w in m.title.split()}
         return words
 
-    def _appositive_name(self, head: "Token") -> tuple["Token", Mention] | None:
+    def _appositive_name(self, head: Token) -> tuple[Token, Mention] | None:
         """ "the ambassador, Jane Doe," / "the chair of the judges, Jane Doe,": the name in apposition."""
         cut = _relcl_cut(head)
         for t in head.subtree:
@@ -587,7 +590,7 @@ class SpeakerResolver:
                     return t, m
         return None
 
-    def _via_preposition(self, head: "Token") -> Mention | None:
+    def _via_preposition(self, head: Token) -> Mention | None:
         for c in head.children:
             if c.dep_ == "prep" and c.lower_ in self.rules.source_prepositions:
                 for o in c.children:
@@ -598,7 +601,7 @@ class SpeakerResolver:
         return None
 
     # roles --------------------------------------------------------------
-    def _role_from_phrase(self, head: "Token", own: Mention | None) -> str | None:
+    def _role_from_phrase(self, head: Token, own: Mention | None) -> str | None:
         if own is None:
             return None
         if own.title and self._valid_role_text(own.title):
@@ -623,7 +626,7 @@ class SpeakerResolver:
             last -= 1
         return self._clean_role(left, last)
 
-    def _role_without(self, head: "Token", name: "Token") -> str | None:
+    def _role_without(self, head: Token, name: Token) -> str | None:
         lo, hi = name.left_edge.i, name.right_edge.i
         cut = _relcl_cut(head)
         toks = [t for t in head.subtree if not (lo <= t.i <= hi) and (cut is None or t.i < cut)]

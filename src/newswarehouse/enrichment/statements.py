@@ -21,11 +21,20 @@ body_text[char_start:char_end]`` always holds.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from newswarehouse.enrichment.cues import load_cue_lexicon
-from newswarehouse.enrichment.quotes import ALL_MARKS, CLOSE_DOUBLE, CLOSE_SINGLE, OPEN_DOUBLE, OPEN_SINGLE, Quote, find_quotes
+from newswarehouse.enrichment.quotes import (
+    ALL_MARKS,
+    CLOSE_DOUBLE,
+    CLOSE_SINGLE,
+    OPEN_DOUBLE,
+    OPEN_SINGLE,
+    Quote,
+    find_quotes,
+)
 from newswarehouse.enrichment.records import Mention, Sentence, Statement
 from newswarehouse.enrichment.reported import (
     Content,
@@ -42,8 +51,11 @@ from newswarehouse.enrichment.reported import (
     word_count,
 )
 from newswarehouse.enrichment.speakers import SpeakerResolver, phrase_span, speaker_kind
-from newswarehouse.enrichment.statement_rules import StatementRules, load_statement_rules
-from newswarehouse.enrichment.textindex import DocIndex
+from newswarehouse.enrichment.statement_rules import (
+    StatementRules,
+    load_statement_rules,
+)
+from newswarehouse.enrichment.textindex import DocIndex, Spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -72,7 +84,7 @@ class _Draft:
     nested: bool = False  # reported inside someone else's quotation
 
 
-def extract_statements(doc: "Doc", sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> list[Statement]:
+def extract_statements(doc: Doc, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> list[Statement]:
     if not doc.text.strip():
         return []
     rules = load_statement_rules()
@@ -96,12 +108,14 @@ def _direct_drafts(
     text = index.text
     out: list[_Draft] = []
     used: set[int] = set()
+    last_close = -1  # closing mark of the quotations seen so far (they come in order)
     for k, q in enumerate(quotes):
         ps, pe = index.paragraph_span(q.open_mark)
         begin = ps
-        for prev in quotes[:k]:
-            if prev.close_mark is not None and ps <= prev.close_mark < q.open_mark:
-                begin = max(begin, prev.close_mark + 1)
+        if ps <= last_close < q.open_mark:
+            begin = max(begin, last_close + 1)
+        if q.close_mark is not None:
+            last_close = max(last_close, q.close_mark)
         ends = list(_SENTENCE_END.finditer(text, begin, q.open_mark))
         if ends:
             begin = ends[-1].end()
@@ -115,10 +129,10 @@ def _direct_drafts(
             end -= 1
         if not _WORD.search(text, start, end):
             continue
-        post: list["Token"] = []
+        post: list[Token] = []
         if q.close_mark is not None:
             limit = pe
-            for nq in quotes[k + 1 :]:
+            for nq in quotes[k + 1 : k + 4]:  # the next quotation, skipping ones nested before the close
                 if nq.open_mark > q.close_mark:
                     limit = min(limit, nq.open_mark) if nq.open_mark < pe else limit
                     break
@@ -139,7 +153,7 @@ def _direct_drafts(
 
 
 def _attribution(
-    index: DocIndex, tokens: list["Token"], by_token: dict[int, CueHit], rules: StatementRules, after: bool
+    index: DocIndex, tokens: list[Token], by_token: dict[int, CueHit], rules: StatementRules, after: bool
 ) -> tuple[CueHit, tuple[int, ...], tuple[int, int]] | None:
     doc = index.doc
     in_frame = {t.i for t in tokens}
@@ -177,7 +191,7 @@ def _attribution(
     return None
 
 
-def _speaker_heads(index: DocIndex, subj: "Token", rules: StatementRules, any_noun: bool = False) -> tuple[int, ...]:
+def _speaker_heads(index: DocIndex, subj: Token, rules: StatementRules, any_noun: bool = False) -> tuple[int, ...]:
     """Coordinated speakers, one per referent ("Marrow & Finch" is one name).
 
     ``any_noun``: every noun can be the source ("according to a schedule").
@@ -210,7 +224,7 @@ def _speaker_heads(index: DocIndex, subj: "Token", rules: StatementRules, any_no
     return tuple(heads)
 
 
-def _inverted_subject(doc: "Doc", hit: CueHit, in_frame: set[int]) -> "Token | None":
+def _inverted_subject(doc: Doc, hit: CueHit, in_frame: set[int]) -> Token | None:
     """ "“…,” said Kirby": the speaker right after the cue."""
     j = max(hit.tokens) + 1
     if j not in in_frame:
@@ -236,7 +250,8 @@ def _reported_drafts(
     rules: StatementRules,
 ) -> list[_Draft]:
     doc = index.doc
-    direct_spans = [(d.start, d.end) for d in direct]
+    direct_spans = Spans((d.start, d.end) for d in direct)
+    quoted_spans = Spans(quoted)
     out: list[_Draft] = []
     seen: set[tuple[int, int, tuple[int, ...]]] = set()
     cue_tokens = frozenset(h.token for h in hits if h.kind == "verb")
@@ -253,7 +268,7 @@ def _reported_drafts(
         else:
             if not is_reporting(v, rules):
                 continue
-            quote = next(((a, b) for a, b in direct_spans if a <= v.idx < b), None)
+            quote = direct_spans.containing(v.idx)
             subj = next(
                 (
                     c
@@ -286,8 +301,10 @@ def _reported_drafts(
             continue
         if hit.kind != "according" and not content.aside and start <= subj.idx < end:
             continue  # the parse folded the speaker into the clause: not trustworthy
-        nested = any(a <= v.idx < b for a, b in quoted)
-        if not any(a <= v.idx < b for a, b in direct_spans) and any(_overlap(start, end, a, b) > 0.5 * (end - start) for a, b in direct_spans):
+        nested = quoted_spans.containing(v.idx) is not None
+        if direct_spans.containing(v.idx) is None and any(
+            _overlap(start, end, a, b) > 0.5 * (end - start) for a, b in direct_spans.overlapping(start, end)
+        ):
             continue  # the same words as a direct quotation, reached through its frame
         key = (start, end, heads)
         if key in seen:
@@ -304,13 +321,19 @@ def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -
     "Hughes said he feared that ..." and "“They keep telling us ...”" are one.
     """
     doc = index.doc
+    by_paragraph: dict[int, list[_Draft]] = {}
+    for d in drafts:
+        by_paragraph.setdefault(index.paragraph_index(d.start), []).append(d)
     out = []
     for d in drafts:
         kinds = [speaker_kind(doc[h], index, rules) for h in d.heads]
         if d.nested and any(k != "entity" for k in kinds):
             continue
         cue_at = index.doc[d.hit.token].idx if d.hit else d.start
-        inside = any(o is not d and o.start <= cue_at < o.end and o.start <= d.start and d.end <= o.end + 1 for o in drafts)
+        inside = any(
+            o is not d and o.start <= cue_at < o.end and o.start <= d.start and d.end <= o.end + 1
+            for o in by_paragraph[index.paragraph_index(d.start)]
+        )
         if inside and any(
             k == "pronoun"
             or (k == "source" and (_generic(doc[h]) or rules.source_class.get(doc[h].lemma_.lower()) == "document"))
@@ -323,7 +346,7 @@ def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -
     return out
 
 
-def _generic(head: "Token") -> bool:
+def _generic(head: Token) -> bool:
     """A bare plural ("companies must tell employees"): nobody in particular."""
     return not any(c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in head.children)
 
@@ -376,9 +399,7 @@ def _balance(text: str, start: int, end: int) -> tuple[int, int] | None:
     while start < end:
         if text[start].isspace():
             start += 1
-        elif text[end - 1].isspace() or text[end - 1] in _TRAILING_JUNK:
-            end -= 1
-        elif text[end - 1] in _CLOSING + '"' and _unpartnered_close(text[start:end]):
+        elif text[end - 1].isspace() or text[end - 1] in _TRAILING_JUNK or text[end - 1] in _CLOSING + '"' and _unpartnered_close(text[start:end]):
             end -= 1
         elif text[start] in _OPENING + '"' and _unpartnered_open(text[start:end]):
             start += 1
