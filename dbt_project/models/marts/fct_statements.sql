@@ -90,4 +90,7 @@ final as (
 
 )
 
+-- Body order within each article: readers (and scorers) that take rows as
+-- they come see a statement's speakers in the order the text names them.
 select * from final
+order by article_id, statement_index
