@@ -35,13 +35,16 @@ def test_news_warehouse_shape(dagbag):
     assert dag.max_active_runs == 1
     assert "0 0 * * *" in str(dag.timetable)
     tasks = {t.task_id: t for t in dag.tasks}
-    assert {"begin", "land", "enrich", "build", "validate", "publish"} <= set(tasks)
+    assert {"begin", "land", "enrich", "check_articles", "build", "validate", "publish"} <= set(tasks)
     assert all(t.retries >= 1 for tid, t in tasks.items() if tid not in ("publish", "record_failure"))
     # Every task that writes DuckDB shares the one-slot pool.
-    for tid in ("begin", "land", "build", "validate", "publish"):
+    for tid in ("begin", "land", "check_articles", "build", "validate", "publish"):
         assert tasks[tid].pool == "newswarehouse_duckdb", tid
     # Enrichment is the parallel map step: no pool, mapped over batches.
     assert tasks["enrich"].pool != "newswarehouse_duckdb"
+    # Article gates run before dbt, so a quarantined article never reaches staging or marts.
+    assert "check_articles" in tasks["build"].upstream_task_ids
+    assert {"build", "check_articles"} <= tasks["validate"].upstream_task_ids
     outlets = {o.name for t in dag.tasks for o in t.outlets}
     assert {"newswarehouse_landed_articles", "newswarehouse_published_warehouse"} <= outlets
 
