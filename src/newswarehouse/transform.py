@@ -23,12 +23,15 @@ def run_dbt(
     project_dir: Path,
     log_file: Path,
     progress: Callable[[str], None] = lambda _msg: None,
+    target_dir: Path | None = None,
 ) -> None:
     """``dbt <args>`` on ``db_path``; progress lines are forwarded, the full log kept in ``log_file``."""
     env = dict(os.environ)
     env["NEWSWH_DBT_DB_PATH"] = str(db_path)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    target = log_file.parent / "dbt_target"
+    # A target folder that outlives the load lets dbt re-use its parse
+    # (partial_parse.msgpack) instead of parsing the whole project every load.
+    target = target_dir or log_file.parent / "dbt_target"
     cmd = [
         sys.executable,
         "-c",
