@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/newswh-bench"))
     parser.add_argument("--base-warehouse", type=Path,
                         help="an existing warehouse built from the same --base/--seed corpus (e.g. throughput's)")
+    parser.add_argument("--base-inbox", type=Path,
+                        help="the inbox --base-warehouse was loaded from (default: the generated --base corpus); "
+                             "bench/replicate_warehouse.py --inbox writes one")
     parser.add_argument("--rebuild-base", action="store_true", help="rebuild the cached base warehouse")
     args = parser.parse_args(argv)
 
@@ -52,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     home = work / "home"
     prepare_home(home)
-    base_corpus = ensure_corpus(args.base, work / f"corpus_{args.base}_s{args.seed}", args.seed)
+    base_corpus = args.base_inbox.resolve() if args.base_inbox else ensure_corpus(
+        args.base, work / f"corpus_{args.base}_s{args.seed}", args.seed)
     # The new articles continue the base corpus's numbering: none of them is already known.
     new_corpus = ensure_corpus(args.new, work / f"corpus_new{args.new}_after{args.base}_s{args.seed}", args.seed,
                                start=args.base)

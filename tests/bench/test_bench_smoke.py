@@ -39,16 +39,23 @@ def test_make_corpus_is_deterministic_and_streams_files(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_throughput_runs_baseline_and_pipeline(tmp_path: Path):
+def test_throughput_then_incremental_on_its_warehouse(tmp_path: Path):
     figures = _run("throughput.py", "--n", "8", "--work", str(tmp_path), "--processes", "2")
     assert figures["n"] == "8"
-    for key in ("ratio", "pipeline_aps", "baseline_aps", "peak_rss_mb", "enrich_s", "dbt_s", "land_s"):
+    for key in ("ratio", "cpu_ratio", "pipeline_aps", "baseline_aps", "peak_rss_mb", "enrich_s", "dbt_s", "land_s"):
         assert float(figures[key]) >= 0, key
-
-
-@pytest.mark.slow
-def test_incremental_runs_empty_base_and_noop(tmp_path: Path):
-    figures = _run("incremental.py", "--base", "10", "--new", "4", "--work", str(tmp_path))
-    assert figures["base"] == "10" and figures["new"] == "4"
+    # The throughput run's warehouse is the base: three more small runs, not four.
+    base = tmp_path / "wh_throughput_8" / "warehouse.duckdb"
+    figures = _run("incremental.py", "--base", "8", "--new", "3", "--work", str(tmp_path), "--base-warehouse", str(base))
+    assert figures["base"] == "8" and figures["new"] == "3"
     for key in ("ratio", "empty_s", "base_s", "noop_s", "peak_rss_mb"):
         assert float(figures[key]) > 0, key
+    figures = _run("replicate_warehouse.py", "--source", str(base), "--factor", "2",
+                   "--out", str(tmp_path / "wh_x2" / "warehouse.duckdb"), "--inbox", str(tmp_path / "inbox_x2"))
+    landed = int(figures["inbox_files"])
+    assert int(figures["articles"]) == landed and landed >= 16
+
+
+def test_per_worker_runs(tmp_path: Path):
+    figures = _run("per_worker.py", "--n", "5", "--work", str(tmp_path))
+    assert figures["n"] == "5" and float(figures["enrich_aps_per_process"]) > 0

@@ -1,0 +1,119 @@
+"""A large warehouse without hours of NLP: replicate a real one's landed and enriched rows K times.
+
+For the incremental benchmark only: what a 10k or 100k-article warehouse costs
+a small load (copy, dbt, gates) does not depend on how its rows were enriched.
+Replica r of an article gets text ``raw_text + "\\nref r"`` (so a new
+article_id, the sha256 of that text, as landing computes it), the same
+enrichment rows under that id, and its MinHash values XOR-ed with a
+per-replica constant (replicas are not near-duplicates of each other, while
+near-duplicates within a replica stay so). Mentions keep their names, so the
+number of distinct entities does not grow with K: entity resolution is
+cheaper here than on a real corpus of the same size.
+
+dbt then builds staging and marts for the replicas (incrementally), and with
+``--inbox`` every article's text is written out, so a run over that inbox
+finds all of them already known (the no-op run).
+
+    .venv/bin/python bench/replicate_warehouse.py --source wh1k.duckdb --factor 10 --out wh10k.duckdb --inbox inbox10k
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import PROJECT_ROOT  # noqa: E402
+
+
+def replicate(source: Path, factor: int, out: Path) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.unlink(missing_ok=True)
+    shutil.copyfile(source, out)
+    with duckdb.connect(str(out)) as con:
+        con.execute("begin transaction")
+        con.execute(
+            """
+            create temp table replica_ids as
+            select a.article_id as original_id, r.replica,
+                   sha256(a.raw_text || chr(10) || 'ref ' || r.replica::varchar) as article_id
+            from raw.articles a
+            cross join range(1, ?) as r (replica)
+            """,
+            [factor],
+        )
+        con.execute(
+            """
+            insert into raw.articles
+            select m.article_id, a.source_uri || '#ref' || m.replica::varchar,
+                   a.raw_text || chr(10) || 'ref ' || m.replica::varchar, a.byte_size, a.load_id,
+                   a.landed_at + to_microseconds(m.replica::bigint), a.source_encoding
+            from raw.articles a inner join replica_ids m on m.original_id = a.article_id
+            """
+        )
+        con.execute(
+            """
+            insert into enriched.documents by name
+            select d.* replace (
+                m.article_id as article_id,
+                list_transform(d.minhash, lambda x: xor(x, hash(m.replica)::ubigint)) as minhash
+            )
+            from enriched.documents d inner join replica_ids m on m.original_id = d.article_id
+            """
+        )
+        for table in ("sentences", "mentions", "statements"):
+            con.execute(
+                f"""
+                insert into enriched.{table} by name
+                select t.* replace (m.article_id as article_id)
+                from enriched.{table} t inner join replica_ids m on m.original_id = t.article_id
+                """
+            )
+        con.execute("commit")
+        (n,) = con.execute("select count(*) from raw.articles").fetchone()
+    return int(n)
+
+
+def write_inbox(warehouse: Path, inbox: Path) -> int:
+    shutil.rmtree(inbox, ignore_errors=True)
+    inbox.mkdir(parents=True)
+    n = 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        reader = con.sql("select raw_text from raw.articles order by article_id").to_arrow_reader(1000)
+        for batch in reader:
+            for text in batch.column(0).to_pylist():
+                folder = inbox / f"{n // 1000:04d}"
+                folder.mkdir(exist_ok=True)
+                (folder / f"{n:07d}.txt").write_bytes(text.encode("utf-8"))
+                n += 1
+    return n
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", type=Path, required=True, help="a published warehouse built by a real run")
+    parser.add_argument("--factor", type=int, required=True, help="copies of each article (>= 1)")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--inbox", type=Path, help="write every article's text here (for the no-op run)")
+    args = parser.parse_args(argv)
+
+    from newswarehouse.transform import run_dbt
+
+    started = time.monotonic()
+    n = replicate(args.source.resolve(), args.factor, args.out.resolve())
+    copied = time.monotonic() - started
+    run_dbt(["build"], args.out.resolve(), PROJECT_ROOT / "dbt_project", args.out.parent / "replicate_logs" / "dbt.log")
+    built = time.monotonic() - started - copied
+    written = write_inbox(args.out.resolve(), args.inbox.resolve()) if args.inbox else 0
+    print(f"articles={n} replicate_s={copied:.1f} dbt_s={built:.1f} inbox_files={written} "
+          f"warehouse_mb={args.out.stat().st_size / 2**20:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
