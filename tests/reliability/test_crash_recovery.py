@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -170,37 +169,35 @@ def _assert_same_as_clean(warehouse: Path, clean: dict[str, str]) -> None:
 
 
 def test_killed_in_every_phase_then_rerun_equals_a_clean_run(inbox, clean, newswh_home, tmp_path):
+    """Killed during land, enrich, dbt and publish; meanwhile a second run refuses, a third waits; then equal."""
     expected = clean.digests
     wh = tmp_path / "wh" / "warehouse.duckdb"
     reader = Reader(wh, tmp_path)
     killed: dict[str, str] = {}
     running: list[Cli] = []
+    rerun = None
     try:
-        # Before the rename nothing of a killed load is visible; its work dir is what the next run cleans up.
         for point, pattern in (("land", r"^\[fault\] paused at land"), ("enrich", r"^\[fault\] paused at enrich"),
                                ("dbt", r"^\s+dbt: "), ("publish", r"^\[fault\] paused at publish")):
             cli = Cli(inbox, wh, newswh_home, pause=None if point == "dbt" else point)
             running.append(cli)
             cli.wait_for(pattern)
-            cli.kill()
             killed[point] = cli.load_id()
-            assert not wh.exists(), f"killed during {point}, yet something was published"
             assert _load_dirs(wh) == [killed[point]], "the work dirs of earlier killed loads were not removed"
+            if point == "publish":
+                # Everything built, audit row written, file fsynced: the lock holder is about to rename.
+                _second_run_refuses_while_the_first_holds_the_lock(inbox, wh, newswh_home, holder=cli.proc.pid)
+                rerun = Cli(inbox, wh, newswh_home, "--wait", str(RUN_TIMEOUT))
+                running.append(rerun)
+                rerun.wait_for(r"^newswarehouse run:")
+                time.sleep(3)  # room for the waiting run to (wrongly) start while the lock is held
+                assert rerun.proc.poll() is None and "[begin]" not in rerun.output, rerun.output
+            cli.kill()
+            assert not wh.exists(), f"killed during {point}, yet something was published"
 
-        # Killed right after the atomic rename: the load is published; the rerun must add nothing.
-        cli = Cli(inbox, wh, newswh_home, pause="published")
-        running.append(cli)
-        cli.wait_for(r"^\[fault\] paused at published")
-        # A run started now waits for the lock (--wait) and gets it the moment the holder dies.
-        rerun = Cli(inbox, wh, newswh_home, "--wait", str(RUN_TIMEOUT))
-        running.append(rerun)
-        rerun.wait_for(r"^newswarehouse run:")
-        cli.kill()
-        killed["published"] = cli.load_id()
-        _assert_same_as_clean(wh, expected)
-
-        assert rerun.finish() == 0, rerun.output[-5000:]
-        assert "landed: 0" in rerun.output and "already known: 4" in rerun.output, rerun.output[-3000:]
+        # The waiting run got the lock the moment its holder died, and reruns the load.
+        assert rerun is not None and rerun.finish() == 0, rerun.output[-5000:]
+        assert "landed: 4" in rerun.output, rerun.output[-3000:]
         _assert_same_as_clean(wh, expected)
         assert _load_dirs(wh) == []
     finally:
@@ -213,12 +210,12 @@ def test_killed_in_every_phase_then_rerun_equals_a_clean_run(inbox, clean, newsw
     assert seen.get(overall(expected)), seen
 
     with duckdb.connect(str(wh), read_only=True) as con:
-        runs = dict(con.execute("select load_id, status from audit.load_runs").fetchall())
-        messages = dict(con.execute("select load_id, message from audit.load_runs").fetchall())
-    for point in ("land", "enrich", "dbt", "publish"):
-        assert runs[killed[point]] == "failed" and messages[killed[point]].startswith("abandoned"), point
-    assert runs[killed["published"]] == "published"
-    assert runs[rerun.load_id()] == "published"
+        runs = {lid: (status, msg) for lid, status, msg in
+                con.execute("select load_id, status, message from audit.load_runs").fetchall()}
+    assert set(runs) == {*killed.values(), rerun.load_id()}
+    for point, load_id in killed.items():
+        assert runs[load_id][0] == "failed" and runs[load_id][1].startswith("abandoned"), point
+    assert runs[rerun.load_id()][0] == "published"
 
 
 def _second_run_refuses_while_the_first_holds_the_lock(inbox: Path, wh: Path, home: Path, holder: int) -> None:
@@ -230,35 +227,3 @@ def _second_run_refuses_while_the_first_holds_the_lock(inbox: Path, wh: Path, ho
         assert second.returncode == 3, second.stdout + second.stderr
         assert f"another load is running on {wh} (pid {holder})" in second.stderr
         assert "--wait" in second.stderr and "[begin]" not in second.stdout
-
-
-def test_two_runs_at_once_the_second_refuses_or_waits(inbox, clean, newswh_home, tmp_path):
-    """Two runs on one warehouse: without --wait the second refuses at once; with it, it runs after the first."""
-    wh = tmp_path / "wh" / "warehouse.duckdb"
-    wh.parent.mkdir()
-    shutil.copyfile(clean.warehouse, wh)  # start from the published state: both runs are then quick no-ops
-    hold = tmp_path / "hold"
-    hold.touch()
-    first = Cli(inbox, wh, newswh_home, pause="land", hold=hold)
-    second = None
-    try:
-        first.wait_for(r"^\[fault\] paused at land")
-        _second_run_refuses_while_the_first_holds_the_lock(inbox, wh, newswh_home, holder=first.proc.pid)
-        second = Cli(inbox, wh, newswh_home, "--wait", str(RUN_TIMEOUT))
-        second.wait_for(r"^newswarehouse run:")
-        time.sleep(3)  # room for the second run to (wrongly) start while the first holds the lock
-        assert second.proc.poll() is None and "[begin]" not in second.output, second.output
-        hold.unlink()
-        assert first.finish() == 0, first.output[-5000:]
-        assert second.finish() == 0, second.output[-5000:]
-    finally:
-        for cli in (first, second):
-            if cli is not None and cli.proc.poll() is None:
-                cli.kill()
-    for cli in (first, second):
-        assert "landed: 0" in cli.output and "already known: 4" in cli.output, cli.output[-3000:]
-    assert "[publish]" in first.output and second.load_id() != first.load_id()
-    _assert_same_as_clean(wh, clean.digests)
-    with duckdb.connect(str(wh), read_only=True) as con:
-        statuses = [s for (s,) in con.execute("select status from audit.load_runs").fetchall()]
-    assert statuses == ["published"] * 3

@@ -216,3 +216,49 @@ def test_a_load_that_publishes_only_its_audit_row_still_records_the_loads_it_fou
     statuses = _statuses(wh)
     assert statuses["failing_load"] == ("failed", "dbt failed")
     assert statuses["killed_load"][0] == "failed" and statuses["killed_load"][1].startswith("abandoned")
+
+
+_PUBLISHER = """
+import sys
+from datetime import datetime
+from pathlib import Path
+from newswarehouse.audit import LoadRecord, write_load_record
+from newswarehouse.workspace import Workspace
+ws = Workspace(Path(sys.argv[1]), sys.argv[2])
+ws.begin()
+with ws.connect() as con:
+    con.execute("create table raw.second_load as select 2 as x")
+    write_load_record(con, LoadRecord(ws.load_id, datetime(2024, 1, 1), "published"))
+ws.publish()  # NEWSWH_FAULT_PAUSE_AT holds it here, and the test kills it
+ws.discard()
+"""
+
+
+@pytest.mark.parametrize("point, published", [("publish", False), ("published", True)])
+def test_killed_inside_publish_the_warehouse_is_old_or_new_and_the_next_load_tells_which(tmp_path, point, published):
+    """SIGKILL just before or just after the rename (NEWSWH_FAULT_PAUSE_AT=publish / published)."""
+    wh = tmp_path / "warehouse.duckdb"
+    first = Workspace(wh, "load_1")
+    first.begin()
+    _publish_with_record(first)
+    env = {**os.environ, "NEWSWH_FAULT_PAUSE_AT": point}
+    env.pop("NEWSWH_FAULT_HOLD_FILE", None)
+    proc = subprocess.Popen([sys.executable, "-c", _PUBLISHER, str(wh), "load_2"], env=env, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout.readline() == f"[fault] paused at {point}\n"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    with duckdb.connect(str(wh), read_only=True) as con:
+        tables = {t for (t,) in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert ("second_load" in tables) == published
+    assert ("load_2" in _statuses(wh)) == published
+
+    nxt = Workspace(wh, "load_3")
+    assert nxt.begin() == ["load_2"]
+    _publish_with_record(nxt)
+    statuses = _statuses(wh)
+    assert statuses["load_2"][0] == ("published" if published else "failed")  # a published load is never relabelled
+    assert [s for s, _ in statuses.values()].count("published") == (3 if published else 2)
+    assert not first.root.exists()
