@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from newswarehouse.enrichment.mention_index import nearest
 from newswarehouse.enrichment.mention_spans import Candidate, abbreviates
 from newswarehouse.enrichment.mention_types import group_type
 from newswarehouse.enrichment.mention_vocab import MentionRules, name_key, word_key
@@ -73,8 +74,13 @@ def initials(text: str, rules: MentionRules) -> set[str]:
 
 
 def acronym_definitions(cands: Sequence[Candidate], body: str, rules: MentionRules) -> dict[str, int]:
-    """Acronyms the article defines, "Full Name (FN)": acronym letters -> index of the full name."""
-    out: dict[str, int] = {}
+    """Acronyms the article defines, "Full Name (FN)": acronym letters -> index of the (first) full name."""
+    return {letters: defs[0] for letters, defs in acronym_definers(cands, body, rules).items()}
+
+
+def acronym_definers(cands: Sequence[Candidate], body: str, rules: MentionRules) -> dict[str, list[int]]:
+    """Acronym letters -> indices of every full name defining it, in order (first definition first)."""
+    out: dict[str, list[int]] = {}
     for i, c in enumerate(cands):
         if c.label == "PERSON" or len(c.key(body).split()) < 2:
             continue
@@ -83,7 +89,7 @@ def acronym_definitions(cands: Sequence[Candidate], body: str, rules: MentionRul
             continue
         letters = acronym_letters(m.group(1))
         if letters and letters in initials(c.text(body), rules):
-            out.setdefault(letters, i)
+            out.setdefault(letters, []).append(i)
     return out
 
 
@@ -110,7 +116,15 @@ def resolve(
     join_all(same_key)
     join_all(same_place)
 
+    # Each rule below finds its partners through an index of the mentions (by
+    # initials, suffix, prefix...) and the nearest one by bisection: no mention is
+    # compared with every other. Index lists hold mention indices in body order.
     defined = acronym_definitions(cands, body, rules)
+    spelling: dict[str, list[int]] = {}
+    for j, o in enumerate(cands):
+        if o.label != "PERSON" and len(words[j]) >= 2:
+            for letters in initials(o.text(body), rules):
+                spelling.setdefault(letters, []).append(j)
     for i, c in enumerate(cands):
         letters = acronym_letters(c.text(body))
         if letters is None or c.label == "PERSON":
@@ -120,59 +134,52 @@ def resolve(
             continue
         if c.gazetteer is not None:
             continue
-        spelled = [
-            j
-            for j, o in enumerate(cands)
-            if j != i and o.label != "PERSON" and len(words[j]) >= 2 and letters in initials(o.text(body), rules)
-        ]
-        if spelled:
-            uf.union(i, _nearest(i, spelled, cands))
+        _join_nearest(uf, i, [spelling.get(letters, [])])
 
-    fulls = [i for i, c in enumerate(cands) if c.label == "PERSON" and len(words[i]) >= 2]
+    people = _NameIndex(i for i, c in enumerate(cands) if c.label == "PERSON" and len(words[i]) >= 2)
+    people.build(words)
     for i, c in enumerate(cands):
         if c.label != "PERSON" or len(keys[i]) < rules.min_short_form_chars:
             continue
-        scored: dict[int, list[int]] = {}
-        for j in fulls:
-            score = _short_form_score(words[i], words[j])
-            if score:
-                scored.setdefault(score, []).append(j)
-        if scored:
-            uf.union(i, _nearest(i, scored[max(scored)], cands))
+        _join_nearest(uf, i, people.fullest_matches(words[i]))
 
+    by_label: dict[str, _NameIndex] = {}
+    for j, o in enumerate(cands):
+        if o.label not in by_label:
+            by_label[o.label] = _NameIndex()
+        by_label[o.label].members.append(j)
+    for index in by_label.values():
+        index.build(words)
+    first_norp: dict[str, int] = {}
+    for j, o in enumerate(cands):
+        if o.label == "NORP":
+            first_norp.setdefault(keys[j], j)
     for i, c in enumerate(cands):
         if c.label == "PERSON" or c.gazetteer is not None:
             continue
-        longer = [
-            j
-            for j, o in enumerate(cands)
-            if o.label == c.label
-            and len(words[j]) > len(words[i]) >= 2
-            and words[j][-len(words[i]) :] == words[i]
-        ]
-        longer += [j for j, o in enumerate(cands) if o.label == c.label and abbreviates(words[i], words[j])]
-
-        if longer:
-            uf.union(i, _nearest(i, longer, cands))
+        same = by_label[c.label]
+        longer = same.abbreviated_by(words[i])
+        if len(words[i]) >= 2:
+            longer.append(same.suffixes.get(tuple(words[i]), []))
+        _join_nearest(uf, i, longer)
         if c.label == "NORP" and keys[i].endswith("s"):
-            singular = [j for j, o in enumerate(cands) if o.label == "NORP" and keys[j] == keys[i][:-1]]
-            if singular:
-                uf.union(i, singular[0])
+            singular = first_norp.get(keys[i][:-1])
+            if singular is not None:
+                uf.union(i, singular)
 
+    # ORG names by what is left once trailing droppable words go ("Valdris Logistics" -> "valdris")
+    cores: dict[tuple[str, ...], list[int]] = {}
+    for j, o in enumerate(cands):
+        if o.label == "ORG":
+            k = len(words[j]) - 1
+            while k >= 0 and words[j][k] in rules.droppable:
+                cores.setdefault(tuple(words[j][:k]), []).append(j)
+                k -= 1
     for i, c in enumerate(cands):
         # "Valdris" after "Valdris Logistics": a company or club without its designator
         if c.gazetteer is not None or (evidence[i][0] == "PERSON" and evidence[i][1] > 1):
             continue
-        dropped = [
-            j
-            for j, o in enumerate(cands)
-            if o.label == "ORG"
-            and len(words[j]) > len(words[i])
-            and words[j][: len(words[i])] == words[i]
-            and all(w in rules.droppable for w in words[j][len(words[i]) :])
-        ]
-        if dropped:
-            uf.union(i, _nearest(i, dropped, cands))
+        _join_nearest(uf, i, [cores.get(tuple(words[i]), [])])
 
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -193,7 +200,10 @@ def _name_words(key: str, rules: MentionRules) -> list[str]:
 
 
 def _short_form_score(short: list[str], full: list[str]) -> int:
-    """How well a person's short form fits a full name: 3 surname or initials, 2 first+last, 1 family name first."""
+    """How well a person's short form fits a full name: 3 surname or initials, 2 first+last, 1 family name first.
+
+    ``_NameIndex.fullest_matches`` finds the best-scoring names by lookups; this is its specification.
+    """
     if not short or len(short) >= len(full):
         return 3 if abbreviates(short, full) else 0
     if full[-len(short) :] == short:
@@ -210,12 +220,60 @@ def _is_subsequence(short: list[str], full: list[str]) -> bool:
     return all(any(w == f for f in it) for w in short)
 
 
-def _nearest(i: int, options: list[int], cands: Sequence[Candidate]) -> int:
-    """The closest preceding option, else the first following one."""
-    before = [j for j in options if cands[j].start < cands[i].start]
-    if before:
-        return max(before, key=lambda j: cands[j].start)
-    return min(options, key=lambda j: cands[j].start)
+class _NameIndex:
+    """Mentions (indices in body order) filed by the word tuples a shorter form of their name could match."""
+
+    def __init__(self, members: Iterable[int] = ()) -> None:
+        self.members = list(members)
+        self.by_words: dict[tuple[str, ...], list[int]] = {}
+        self.suffixes: dict[tuple[str, ...], list[int]] = {}  # proper suffixes
+        self.prefixes: dict[tuple[str, ...], list[int]] = {}  # proper prefixes
+        self.by_initials: dict[tuple[int, tuple[str, ...]], list[tuple[str, ...]]] = {}
+        self.by_ends: dict[tuple[str, str], list[tuple[str, ...]]] = {}  # (first word, last word)
+
+    def build(self, words: Sequence[list[str]]) -> None:
+        for j in self.members:
+            name = tuple(words[j])
+            if name not in self.by_words:
+                self.by_words[name] = []
+                self.by_initials.setdefault((len(name), tuple(w[0] for w in name)), []).append(name)
+                if name:
+                    self.by_ends.setdefault((name[0], name[-1]), []).append(name)
+            self.by_words[name].append(j)
+            for n in range(1, len(name)):
+                self.suffixes.setdefault(name[-n:], []).append(j)
+                self.prefixes.setdefault(name[:n], []).append(j)
+
+    def abbreviated_by(self, short: list[str]) -> list[list[int]]:
+        """Mentions whose name ``short`` abbreviates word for word (``abbreviates``), one list per name."""
+        names = self.by_initials.get((len(short), tuple(w[0] for w in short)), [])
+        return [self.by_words[n] for n in names if abbreviates(short, list(n))]
+
+    def fullest_matches(self, short: list[str]) -> list[list[int]]:
+        """The mentions with the best positive ``_short_form_score(short, name)``, as lists in body order."""
+        if not short:
+            return []
+        best = self.abbreviated_by(short)
+        if tuple(short) in self.suffixes:
+            best.append(self.suffixes[tuple(short)])
+        if best:
+            return best
+        if len(short) >= 2:
+            best = [
+                self.by_words[n]
+                for n in self.by_ends.get((short[0], short[-1]), [])
+                if len(n) > len(short) and _is_subsequence(short, list(n))
+            ]
+            if best:
+                return best
+        return [self.prefixes[tuple(short)]] if tuple(short) in self.prefixes else []
+
+
+def _join_nearest(uf: _UnionFind, i: int, options: Iterable[Sequence[int]]) -> None:
+    """Join ``i`` with the closest preceding option, else the first following one (if any)."""
+    j = nearest(i, options)
+    if j is not None:
+        uf.union(i, j)
 
 
 def _representative(

@@ -33,7 +33,8 @@ from newswarehouse.enrichment.mention_vocab import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-_DATELINE_BEFORE = re.compile(r"^[A-Z][A-Z .,'’-]*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*\(\s*$|^\(\s*$")
+# used with ``match(body, line_start, end)``: anchored at the line start without slicing the line
+_DATELINE_BEFORE = re.compile(r"[A-Z][A-Z .,'’-]*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*\(\s*$|\(\s*$")
 _DATELINE_AFTER = re.compile(r"^\s*\)\s*[-–—]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -65,11 +66,19 @@ class Candidate:
 
 
 class TokenIndex:
-    """Character offset -> spaCy token, for rules that look at neighbouring words."""
+    """Character offset -> spaCy token (or line start), for rules that look at neighbouring words."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        # ``Doc.text`` joins every token on each access: read it once
+        self.text = doc.text
         self.starts = [t.idx for t in doc]
+        self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+
+    def line_start(self, char: int) -> int:
+        """Offset of the first character of the line holding ``char``."""
+        i = bisect.bisect_left(self._newlines, char)
+        return self._newlines[i - 1] + 1 if i > 0 else 0
 
     def at(self, char: int) -> int | None:
         """Index of the token containing ``char``."""
@@ -90,13 +99,13 @@ class TokenIndex:
         i = bisect.bisect_left(self.starts, end)
         while i < len(self.doc) and self.doc[i].is_space and "\n" not in self.doc[i].text:
             i += 1
-        if i >= len(self.doc) or "\n" in self.doc[i].text or "\n" in self.doc.text[end : self.doc[i].idx]:
+        if i >= len(self.doc) or "\n" in self.doc[i].text or "\n" in self.text[end : self.doc[i].idx]:
             return None
         return self.doc[i]
 
     def previous_token(self, start: int) -> Token | None:
         i = bisect.bisect_left(self.starts, start) - 1
-        if i < 0 or self.doc[i].is_space or "\n" in self.doc.text[self.doc[i].idx : start]:
+        if i < 0 or self.doc[i].is_space or "\n" in self.text[self.doc[i].idx : start]:
             return None
         return self.doc[i]
 
@@ -270,10 +279,10 @@ def extend_possessive_name(cand: Candidate, body: str, rules: MentionRules) -> C
     return Candidate(cand.start, cand.end + m.end(), "ORG", origin=cand.origin)
 
 
-def is_dateline_credit(cand: Candidate, body: str) -> bool:
+def is_dateline_credit(cand: Candidate, body: str, tokens: TokenIndex) -> bool:
     """The outlet credit of a dateline, "(Agency) - ..." or "CITY (Agency) - ...", at a line start."""
-    line_start = body.rfind("\n", 0, cand.start) + 1
-    return bool(_DATELINE_BEFORE.match(body[line_start : cand.start])) and bool(
+    line_start = tokens.line_start(cand.start)
+    return bool(_DATELINE_BEFORE.match(body, line_start, cand.start)) and bool(
         _DATELINE_AFTER.match(body[cand.end : cand.end + 8])
     )
 
@@ -302,7 +311,7 @@ def abbreviates(short: list[str], full: list[str]) -> bool:
 def title_before(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> str | None:
     """The role written right before a name: "National Security Advisor", "Russian President"."""
     span = title_span(cand, tokens, rules)
-    return tokens.doc.text[span[0] : span[1]] if span is not None else None
+    return tokens.text[span[0] : span[1]] if span is not None else None
 
 
 def title_span(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> tuple[int, int] | None:
@@ -312,13 +321,15 @@ def title_span(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> tupl
     if first is None or first == 0:
         return None
     j = first - 1
-    if doc[j].is_space or "\n" in doc.text[doc[j].idx : cand.start]:
+    if doc[j].is_space or "\n" in tokens.text[doc[j].idx : cand.start]:
         return None
     k: int | None = None
+    # the keys of the words before the name, once, as far back as the longest phrase reaches
+    longest = len(rules.title_phrases[0]) if rules.title_phrases else 0  # longest first
+    keys = tuple(word_key(doc[x].text) for x in range(max(j - longest + 1, 0), j + 1))
     for phrase in rules.title_phrases:
-        lo = j - len(phrase) + 1
-        if lo >= 0 and tuple(word_key(doc[x].text) for x in range(lo, j + 1)) == phrase:
-            k = lo
+        if len(phrase) <= len(keys) and keys[len(keys) - len(phrase) :] == phrase:
+            k = j - len(phrase) + 1
             break
     if k is None:
         if word_key(doc[j].text) not in rules.title_heads:
@@ -374,8 +385,9 @@ def headline_ranges(body: str, rules: MentionRules) -> list[tuple[int, int]]:
     return out
 
 
-def in_ranges(pos: int, ranges: list[tuple[int, int]]) -> bool:
-    i = bisect.bisect_right([r[0] for r in ranges], pos) - 1
+def in_ranges(pos: int, ranges: list[tuple[int, int]], starts: list[int] | None = None) -> bool:
+    """Is ``pos`` inside one of the sorted, disjoint ``ranges``? ``starts``: their starts, computed once."""
+    i = bisect.bisect_right(starts if starts is not None else [r[0] for r in ranges], pos) - 1
     return i >= 0 and pos < ranges[i][1]
 
 

@@ -15,17 +15,28 @@ Steps (each rule's vocabulary lives in ``data/``):
 5. in-article resolution (``mention_resolution``) -> ``resolved_text``.
 
 Every offset indexes ``doc.text`` (== body_text); a mention never spans a line.
+Time is linear in the length of the body: rules look occurrences and partners
+up in indexes (``mention_index``), never scan the body or the other mentions
+once per mention (``tests/unit/test_mentions_scaling.py``).
 """
 
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from newswarehouse.enrichment.mention_index import (
+    HYPHENATED_RUN,
+    Coverage,
+    RunIndex,
+    SpanSet,
+)
 from newswarehouse.enrichment.mention_resolution import (
+    acronym_definers,
     acronym_definitions,
     acronym_letters,
     resolve,
@@ -76,14 +87,14 @@ _DATELINE_PLACE = re.compile(
 
 def extract_mentions(doc: Doc, sentences: Sequence[Sentence]) -> list[Mention]:
     rules = load_rules()
-    body = doc.text
     tokens = TokenIndex(doc)
+    body = tokens.text
 
     cands = _repaired_spacy_spans(doc, body, tokens, rules)
     cands = _confirm_headlines(cands, body, tokens, rules)
     typed = _type_by_evidence(cands, body, tokens, rules)
     _retype_surnames(cands, body, rules)
-    cands = _dedupe(cands + _missed_names(cands, doc, body, tokens, rules))
+    cands = _dedupe(cands + _missed_names(cands, doc, body, tokens, RunIndex(body), rules))
     for c in cands:
         if c.label == "PERSON" and c.title is None:
             c.title = title_before(c, tokens, rules)
@@ -112,6 +123,7 @@ def extract_mentions(doc: Doc, sentences: Sequence[Sentence]) -> list[Mention]:
 
 def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: MentionRules) -> list[Candidate]:
     cands: list[Candidate] = []
+    common_words = _CommonWords(doc, body, tokens, rules)
     for raw in spacy_candidates(doc, rules):
         c = trim(raw, body, tokens, rules)
         if c is None:
@@ -120,9 +132,9 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
         for piece in split_leading_possessive(c, body, tokens, rules):
             text = piece.text(body)
             # a name has a capital or a digit: spaCy sometimes tags common nouns ("politburo")
-            if not any(ch.isupper() or ch.isdigit() for ch in text) or is_dateline_credit(piece, body):
+            if not any(ch.isupper() or ch.isdigit() for ch in text) or is_dateline_credit(piece, body, tokens):
                 continue
-            if _is_capitalised_common_word(piece, doc, body, tokens, rules):
+            if common_words.is_capitalised_common_word(piece):
                 continue
             cands.append(piece)
     cands = _dedupe(cands)
@@ -140,43 +152,69 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
             span = title_span(c, tokens, rules)
             if span is not None:
                 titles.append(span)
+    in_titles = Coverage(titles)
     return [
         c
         for c in cands
         if c.gazetteer is not None
-        or not (is_role_only(c, body, tokens, rules) or _inside_title(c, body, titles, rules))
+        or not (is_role_only(c, body, tokens, rules) or _inside_title(c, body, in_titles, rules))
     ]
 
 
-def _inside_title(c: Candidate, body: str, titles: list[tuple[int, int]], rules: MentionRules) -> bool:
+def _inside_title(c: Candidate, body: str, titles: Coverage, rules: MentionRules) -> bool:
     """Role words tagged as a name inside a person's title ("State" in "Secretary of State X")."""
     words = _WORDS.findall(c.text(body))
     return (
         bool(words)
         and all(rules.is_title_word(w) or w.lower() in ("of", "the") for w in words)
-        and any(s <= c.start and c.end <= e for s, e in titles)
+        and titles.covers(c.start, c.end)
     )
 
 
-def _is_capitalised_common_word(c: Candidate, doc: Doc, body: str, tokens: TokenIndex, rules: MentionRules) -> bool:
-    """A one-word "name" opening a sentence or quote that the article also writes in lower case ("Consent is ...")."""
-    text = c.text(body)
-    if " " in text or not text[:1].isupper() or not text[1:].islower() or name_key(text) in rules.gazetteer:
-        return False
-    first = tokens.at(c.start)
-    if first is None:
-        return False
-    prev = tokens.previous_token(c.start)
-    opens = doc[first].is_sent_start or prev is None or prev.text in "\"“‘'([—–-"
-    if not opens or re.search(r"(?<![\w-])" + re.escape(text.lower()) + r"(?![\w-])", body) is None:
-        return False
-    # written with a capital inside a sentence too ("... said Apple"): a name after all
-    for m in re.finditer(r"(?<![\w-])" + re.escape(text) + r"(?![\w-])", body):
-        i = tokens.at(m.start())
-        before = tokens.previous_token(m.start())
-        if i is not None and not doc[i].is_sent_start and before is not None and before.text not in "\"“‘'([—–-":
+class _CommonWords:
+    """Capitalised words that open sentences but are common words; each word's occurrences are examined once."""
+
+    _OPENERS = "\"“‘'([—–-"
+
+    def __init__(self, doc: Doc, body: str, tokens: TokenIndex, rules: MentionRules) -> None:
+        self.doc, self.body, self.tokens, self.rules = doc, body, tokens, rules
+        self._words: RunIndex | None = None  # built on first use
+        self._common: dict[str, bool] = {}
+
+    def is_capitalised_common_word(self, c: Candidate) -> bool:
+        """A one-word "name" opening a sentence or quote that the article also writes in lower case ("Consent ...")."""
+        text = c.text(self.body)
+        if " " in text or not text[:1].isupper() or not text[1:].islower() or name_key(text) in self.rules.gazetteer:
             return False
-    return True
+        first = self.tokens.at(c.start)
+        if first is None:
+            return False
+        prev = self.tokens.previous_token(c.start)
+        opens = self.doc[first].is_sent_start or prev is None or prev.text in self._OPENERS
+        if not opens:
+            return False
+        if text not in self._common:
+            self._common[text] = self._written_as_common_word(text)
+        return self._common[text]
+
+    def _written_as_common_word(self, text: str) -> bool:
+        """In lower case somewhere, and never with its capital inside a sentence."""
+        if self._words is None:
+            self._words = RunIndex(self.body, HYPHENATED_RUN)
+        words = self._words
+        lower = text.lower()
+        lower_pattern = re.compile(r"(?<![\w-])" + re.escape(lower) + r"(?![\w-])")
+        if next(words.finditer(lower_pattern, [words.first_run(lower)]), None) is None:
+            return False
+        # written with a capital inside a sentence too ("... said Apple"): a name after all
+        pattern = re.compile(r"(?<![\w-])" + re.escape(text) + r"(?![\w-])")
+        for m in words.finditer(pattern, [words.first_run(text)]):
+            i = self.tokens.at(m.start())
+            before = self.tokens.previous_token(m.start())
+            mid_sentence = i is not None and not self.doc[i].is_sent_start
+            if mid_sentence and before is not None and before.text not in self._OPENERS:
+                return False
+        return True
 
 
 def _with_dateline_place(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
@@ -262,6 +300,11 @@ class _KnownNames:
         self.counts = {k: sum(v.values()) for k, v in votes.items()}
         self.labels = {k: v.most_common(1)[0][0] for k, v in votes.items()}
         self.rules = rules
+        self._cands = cands
+        # an acronym the article defines has the type of its first definition ("Full Name (FN)")
+        self._acronyms = {name_key(letters): defs for letters, defs in acronym_definers(cands, body, rules).items()}
+        self._excluded: Candidate | None = None
+        self._excluded_key: str | None = None
         # a person's first or last word, as written ("Kim", "Sullivan"; never "UN" for "Un")
         self.short_forms: set[str] = set()
         if with_short_forms:
@@ -269,12 +312,26 @@ class _KnownNames:
                 words = c.text(body).split()
                 if c.label == "PERSON" and len(words) >= 2:
                     self.short_forms |= {w for w in (words[0], words[-1]) if len(w) >= rules.min_short_form_chars}
-        for letters, i in acronym_definitions(cands, body, rules).items():
-            self.labels.setdefault(name_key(letters), cands[i].label)
+
+    def without(self, c: Candidate, key: str) -> _KnownNames:
+        """These names as if ``c``, the only mention with ``key``, were not in the article (no rebuild)."""
+        if self.counts.get(key) != 1:
+            raise ValueError(f"{key!r} is not named exactly once")
+        other = copy.copy(self)
+        other._excluded, other._excluded_key = c, key
+        return other
+
+    def _label(self, key: str) -> str | None:
+        if key in self.labels and key != self._excluded_key:
+            return self.labels[key]
+        for i in self._acronyms.get(key, ()):
+            if self._cands[i] is not self._excluded:
+                return self._cands[i].label
+        return None
 
     def get(self, surface: str) -> str | None:
         key = name_key(surface)
-        label = self.labels.get(key)
+        label = self._label(key)
         if label is not None:
             return label
         if surface.strip() in self.short_forms:
@@ -286,8 +343,9 @@ class _KnownNames:
 def _confirm_headlines(cands: list[Candidate], body: str, tokens: TokenIndex, rules: MentionRules) -> list[Candidate]:
     """Keep Title-Case Headline entities the body confirms; split glued names everywhere."""
     ranges = headline_ranges(body, rules)
+    starts = [r[0] for r in ranges]
     for c in cands:
-        c.headline = in_ranges(c.start, ranges)
+        c.headline = in_ranges(c.start, ranges, starts)
     prose = [c for c in cands if not c.headline]
     known = _KnownNames(prose, body, rules, with_short_forms=True)
     full_names = _KnownNames(prose, body, rules, with_short_forms=False)
@@ -304,7 +362,7 @@ def _confirm_headlines(cands: list[Candidate], body: str, tokens: TokenIndex, ru
             out.extend(_typed(p, body, rules) for p in known_subspans(c, body, tokens, known, rules))
             continue
         if len(key.split()) >= 3 and full_names.counts.get(key, 0) == 1 and c.gazetteer is None:
-            others = _KnownNames([o for o in prose if o is not c], body, rules, with_short_forms=False)
+            others = full_names.without(c, key)
             pieces = known_subspans(c, body, tokens, others, rules)
             if len(pieces) >= 2 and sum(len(p.key(body).split()) for p in pieces) == len(key.split()):
                 out.extend(_typed(p, body, rules) for p in pieces)
@@ -324,26 +382,31 @@ def _typed(c: Candidate, body: str, rules: MentionRules) -> Candidate:
 def _retype_surnames(cands: list[Candidate], body: str, rules: MentionRules) -> None:
     """A one-word ORG/NORP/... that is the surname of a person in the article is that person ("Kirby")."""
     fulls = [c.key(body).split() for c in cands if c.label == "PERSON" and len(c.key(body).split()) >= 2]
+    # every proper suffix of a full name: one lookup per mention instead of a scan of the names
+    surnames = {tuple(f[-n:]) for f in fulls for n in range(1, len(f))}
     for c in cands:
         text = c.text(body)
         if c.label == "PERSON" or c.gazetteer is not None or acronym_letters(text) is not None:
             continue
-        parts = c.key(body).split()
-        if any(len(f) > len(parts) and f[-len(parts) :] == parts for f in fulls):
+        if tuple(c.key(body).split()) in surnames:
             c.label = "PERSON"
 
 
 def _missed_names(
-    cands: list[Candidate], doc: Doc, body: str, tokens: TokenIndex, rules: MentionRules
+    cands: list[Candidate], doc: Doc, body: str, tokens: TokenIndex, words: RunIndex, rules: MentionRules
 ) -> list[Candidate]:
-    """Names spaCy left untagged where the article proves them (honorific, acronym, repeat, surname)."""
+    """Names spaCy left untagged where the article proves them (honorific, acronym, repeat, surname).
+
+    Occurrences are found through ``words`` (where each word starts), never by
+    scanning the body once per name.
+    """
     found: list[Candidate] = []
-    taken = list(cands)
+    taken: SpanSet[Candidate] = SpanSet(cands)
 
     def add(start: int, end: int, label: str, origin: str, replace_inner: bool = False) -> None:
         if end <= start or "\n" in body[start:end]:
             return
-        clash = [c for c in taken if c.start < end and start < c.end]
+        clash = taken.overlapping(start, end)
         # a longer form of the same person may swallow the part spaCy found ("Ten" + "Hag")
         inner = replace_inner and all(
             c.label == "PERSON" and start <= c.start and c.end <= end and (c.start, c.end) != (start, end)
@@ -353,7 +416,7 @@ def _missed_names(
             return
         c = Candidate(start, end, label, origin=origin)
         found.append(c)
-        taken.append(c)
+        taken.add(c)
 
     for i, tok in enumerate(doc):
         if word_key(tok.text) not in rules.honorifics or not tok.text[:1].isupper():
@@ -368,7 +431,9 @@ def _missed_names(
             add(doc[j].idx, doc[k - 1].idx + len(doc[k - 1].text), "PERSON", "honorific")
 
     for letters, i in acronym_definitions(cands, body, rules).items():
-        for m in re.finditer(r"(?<![\w.])" + r"\.?".join(letters) + r"\.?(?![\w])", body):
+        pattern = re.compile(r"(?<![\w.])" + r"\.?".join(letters) + r"\.?(?![\w])")
+        # "U.N." starts with the word "U", "UN" with "UN"
+        for m in words.finditer(pattern, [letters[:n] for n in range(1, len(letters) + 1)]):
             add(m.start(), m.end(), cands[i].label, "acronym")
 
     repeated = {
@@ -377,7 +442,8 @@ def _missed_names(
         if not c.headline and len(c.key(body).split()) >= 2 and c.label in ("PERSON", "ORG")
     }
     for text, label in sorted(repeated.items()):
-        for m in re.finditer(r"(?<!\w)" + re.escape(text) + r"(?!\w)", body):
+        pattern = re.compile(r"(?<!\w)" + re.escape(text) + r"(?!\w)")
+        for m in words.finditer(pattern, [words.first_run(text)]):
             add(m.start(), m.end(), label, "repeat")
 
     surnames = {
@@ -390,11 +456,15 @@ def _missed_names(
         if len(key) < rules.min_short_form_chars or key in rules.gazetteer or rules.is_title_word(surname):
             continue
         # a particle may open a sentence with a capital ("Ten Hag", "Von der Leyen")
+        parts = surname.split()
         pattern = r"\s+".join(
             f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" if w in rules.surname_particles else re.escape(w)
-            for w in surname.split()
+            for w in parts
         )
-        for m in re.finditer(r"(?<!\w)" + pattern + r"(?!\w)", body):
+        first = parts[0]
+        cased = first[0].upper() + first[0] if first in rules.surname_particles else first[0]
+        openings = [words.first_run(ch + first[1:]) for ch in cased]
+        for m in words.finditer(re.compile(r"(?<!\w)" + pattern + r"(?!\w)"), openings):
             idx = tokens.at(m.start())
             if idx is not None and doc[idx].idx == m.start() and (doc[idx].pos_ == "PROPN" or " " in surname):
                 add(m.start(), m.end(), "PERSON", "repeat", replace_inner=True)
