@@ -338,7 +338,7 @@ def test_injection_has_no_effect_beyond_being_stored_as_text(hostile):
     for name in (f"{SQL}.txt", "{{ 7 * 7 }} {% raw %}.txt", "$(touch pwned_name).txt", "`touch pwned_backtick_name`.txt"):
         assert str(hostile.inbox / name) in hostile.articles, name
     assert str(hostile.inbox / "{{ 7 * 7 }} page.html") in [u for u, _ in hostile.load["landing_report"]["rejections"]]
-    assert "49" not in "".join(u for u, _ in hostile.load["landing_report"]["rejections"])
+    assert not [u for u, _ in hostile.load["landing_report"]["rejections"] if u.endswith("/49 page.html")]
 
 
 # Fast checks of the same landing rules, without a load.
