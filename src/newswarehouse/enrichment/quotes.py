@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newswarehouse.enrichment.sentences import line_spans
+
 OPEN_DOUBLE = "\u201c\u201e\u00ab\u201f"  # “ „ « ‟
 CLOSE_DOUBLE = "\u201d\u00bb"  # ” »
 STRAIGHT_DOUBLE = '"'
@@ -44,23 +46,7 @@ class Quote:
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of every non-blank line, whitespace-trimmed: lines are paragraphs."""
-    out: list[tuple[int, int]] = []
-    cursor = 0
-    n = len(text)
-    while cursor <= n:
-        nl = text.find("\n", cursor)
-        stop = n if nl == -1 else nl
-        s, e = cursor, stop
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-        if nl == -1:
-            break
-        cursor = nl + 1
-    return out
+    return line_spans(text)
 
 
 def _left_flanking(text: str, i: int, lo: int, hi: int) -> bool:
