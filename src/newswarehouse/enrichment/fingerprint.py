@@ -14,11 +14,13 @@ import numpy as np
 
 NUM_PERM = 64
 SHINGLE_WORDS = 5
-_MERSENNE = np.uint64((1 << 61) - 1)
+# Universal hashing h(x) = (a*x + b) mod p over Z_p with the Mersenne prime
+# p = 2^31 - 1: x, a and b are below 2^31, so a*x + b < 2^63 is exact in uint64
+# and each of the NUM_PERM functions is a genuinely different permutation.
+_PRIME = np.uint64((1 << 31) - 1)
 _rng = np.random.default_rng(20231124)  # fixed seed: signatures must be stable across runs and machines
-# 32-bit shingle hashes and 32-bit coefficients keep a*x + b below 2^64: exact in uint64.
-_A = _rng.integers(1, 1 << 32, size=NUM_PERM, dtype=np.uint64)
-_B = _rng.integers(0, 1 << 32, size=NUM_PERM, dtype=np.uint64)
+_A = _rng.integers(1, (1 << 31) - 1, size=NUM_PERM, dtype=np.uint64)
+_B = _rng.integers(0, (1 << 31) - 1, size=NUM_PERM, dtype=np.uint64)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -39,5 +41,5 @@ def minhash(text: str) -> tuple[int, ...]:
         dtype=np.uint64,
         count=len(sh),
     )
-    sig = ((np.outer(_A, x) + _B[:, None]) % _MERSENNE).min(axis=1)
+    sig = ((np.outer(_A, x % _PRIME) + _B[:, None]) % _PRIME).min(axis=1)
     return tuple(int(v) for v in sig)
