@@ -36,6 +36,15 @@ def _took(started: float) -> str:
     return f" in {time.monotonic() - started:.1f} s"
 
 
+def _release_enrichment_workers() -> None:
+    """After the map: free the in-process run's enrichment workers (~0.5 GB each) before DuckDB and dbt."""
+    import sys
+
+    batches = sys.modules.get("newswarehouse.enrichment.batches")
+    if batches is not None:
+        batches.shutdown_pools()
+
+
 def _workspace(settings: Settings, load_id: str) -> Workspace:
     return Workspace(settings.warehouse, load_id)
 
@@ -103,6 +112,7 @@ def check_articles(load_id: str, settings: Settings | None = None) -> dict[str, 
     from newswarehouse.enrichment.batches import load_enriched
     from newswarehouse.quality.gates import check_articles as run_article_gates
 
+    _release_enrichment_workers()
     settings = settings or load_settings()
     started = time.monotonic()
     ws = _workspace(settings, load_id)
@@ -123,6 +133,7 @@ def build(load_id: str, settings: Settings | None = None, checked: dict[str, Any
     """Run dbt in the build database (after ``check_articles`` loaded and gated the batch)."""
     from newswarehouse.transform import run_dbt
 
+    _release_enrichment_workers()
     settings = settings or load_settings()
     started = time.monotonic()
     ws = _workspace(settings, load_id)

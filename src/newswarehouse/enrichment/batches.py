@@ -121,11 +121,14 @@ def _pool(model: str, processes: int) -> ProcessPoolExecutor:
     return _POOLS[key]
 
 
-@atexit.register
-def _shutdown_pools() -> None:
+def shutdown_pools(wait: bool = True) -> None:
+    """Stop the enrichment worker processes (each holds a spaCy model) once the map is over."""
     for pool in _POOLS.values():
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=wait, cancel_futures=True)
     _POOLS.clear()
+
+
+atexit.register(shutdown_pools, wait=False)
 
 
 def _enrich_parallel(items: list[tuple[str, str]], model: str, processes: int) -> Iterator[EnrichedDocument]:
