@@ -51,6 +51,7 @@ class TreeSampler:
     def __init__(self, pid: int, interval: float = 0.25) -> None:
         self.pid, self.interval = pid, interval
         self.peak_bytes = 0
+        self.peak_breakdown: list[tuple[int, str]] = []  # (rss bytes, command) of each process at the peak
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -69,16 +70,20 @@ class TreeSampler:
             return
         while not self._stop.is_set():
             total = 0
+            sample: list[tuple[int, str]] = []
             try:
                 procs = [root, *root.children(recursive=True)]
             except psutil.NoSuchProcess:
                 break
             for proc in procs:
                 try:
-                    total += proc.memory_info().rss
+                    rss = proc.memory_info().rss
+                    sample.append((rss, " ".join(proc.cmdline())[:100]))
+                    total += rss
                 except psutil.Error:
                     pass
-            self.peak_bytes = max(self.peak_bytes, total)
+            if total > self.peak_bytes:
+                self.peak_bytes, self.peak_breakdown = total, sorted(sample, reverse=True)
             self._stop.wait(self.interval)
 
     @property
@@ -101,6 +106,10 @@ class RunResult:
     stages: dict[str, float] = field(default_factory=dict)
     log: Path | None = None
     cpu_seconds: float = 0.0
+    peak_breakdown: list[tuple[int, str]] = field(default_factory=list)
+
+    def describe_peak(self) -> str:
+        return "; ".join(f"{rss / 2**20:.0f} MB {cmd}" for rss, cmd in self.peak_breakdown[:4])
 
     def stage(self, name: str) -> float:
         return self.stages.get(name, 0.0)
@@ -143,7 +152,7 @@ def run_load(inbox: Path, warehouse: Path, home: Path, log: Path, env: dict[str,
             name = STAGE_NAMES[m.group(1)]
             stages[name] = stages.get(name, 0.0) + float(m.group(2))
     stages["other"] = max(0.0, seconds - sum(stages.values()))  # interpreter, Airflow, summary
-    return RunResult(code, seconds, sampler.peak_mb, stages, log, cpu)
+    return RunResult(code, seconds, sampler.peak_mb, stages, log, cpu, sampler.peak_breakdown)
 
 
 def require_ok(result: RunResult, what: str) -> None:

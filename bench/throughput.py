@@ -129,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = run.seconds / base["seconds"]
     print(f"pipeline: newswarehouse run in {run.seconds:.1f} s = {pipeline_aps:.2f} articles/s; "
           f"peak RSS {run.peak_rss_mb:.0f} MB; log {run.log}")
+    print(f"  at the peak: {run.describe_peak()}")
     for name, secs in run.stages.items():
         print(f"  {name:8s} {secs:8.1f} s  {100 * secs / run.seconds:5.1f} %")
     enrich = run.stage("enrich")
