@@ -6,12 +6,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook=[
-            "{% if is_incremental() %}
-            delete from {{ this }}
-            where article_id not in (select a.article_id from {{ ref('stg_articles') }} as a)
-            {% endif %}"
-        ]
+        pre_hook="{{ delete_rows_of_unpublished_articles() }}"
     )
 }}
 
@@ -20,9 +15,7 @@ with
 mentions as (
 
     select * from {{ ref('stg_mentions') }}
-    {% if is_incremental() %}
-        where article_id not in (select built_rows.article_id from {{ this }} as built_rows)
-    {% endif %}
+    {{ where_article_not_built_yet() }}
 
 ),
 
