@@ -229,7 +229,7 @@ def publish(
         problems = list(validation.get("problems") or failed)
         record.message = "quality gates failed: " + "; ".join(problems)
         record.finished_at = utcnow()
-        _publish_raw_and_audit_only(ws, record)  # the build copy stays for inspection until the next load
+        _publish_audit_rows(ws, record, carry_raw=True)  # the build copy stays for inspection until the next load
         raise LoadRejected(
             f"load {load_id} rejected by quality checks: {', '.join(failed)}. Staging and marts are "
             "unchanged; the batch's raw rows are kept: the next load reprocesses its unquarantined articles, "
@@ -263,12 +263,8 @@ def record_failure(load_id: str, started_at: str, message: str, settings: Settin
     ws.discard()
 
 
-def _publish_raw_and_audit_only(ws: Workspace, record: LoadRecord) -> None:
-    """A rejected load: the published warehouse gains only the batch's raw rows and the audit row."""
-    _publish_audit_rows(ws, record, carry_raw=True)
-
-
 def _publish_audit_rows(ws: Workspace, record: LoadRecord, carry_raw: bool) -> None:
+    """Publish only the audit row (and, for a rejected load, the batch's raw rows): staging and marts stay as they were."""
     side = ws.dir / "audit_only.duckdb"
     side.unlink(missing_ok=True)
     if ws.warehouse.exists():

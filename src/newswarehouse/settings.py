@@ -38,10 +38,6 @@ class Settings:
     enrich_processes: int
 
     @property
-    def loads_dir(self) -> Path:
-        return self.home / "loads"
-
-    @property
     def airflow_home(self) -> Path:
         return self.home / "airflow"
 
