@@ -31,7 +31,8 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra deploy --extra dev --python-version 3.11 -o requirements.lock
 
 lint: $(STAMP)
-	$(BIN)/ruff check src dags tests bench scripts
+	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint dbt_project/models
 
 clean:
 	rm -rf $(VENV) .newswarehouse warehouse.duckdb warehouse.duckdb.loads warehouse.duckdb.lock

@@ -21,8 +21,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
-    RunResult, ensure_corpus, figures, fresh_warehouse, prepare_home, require_ok, run_load,
+from _common import (
+    RunResult,
+    ensure_corpus,
+    figures,
+    fresh_warehouse,
+    prepare_home,
+    require_ok,
+    run_load,
 )
 
 

@@ -30,33 +30,21 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = PROJECT_ROOT / "samples" / "inbox"
 
 # --- name pools (written for this benchmark; combinatorial, so they do not run out) ---
-FIRST_NAMES = (
-    "Ada Alan Alma Amir Anya Arlo Asha Bea Bruno Cara Cecil Dara Dev Dina Edda Elif Emil Enzo Esme Ezra "
-    "Fern Finn Gia Gus Hana Hugo Ida Igor Ines Ivo Jada Joel Juno Kai Kira Lars Lena Leon Lila Luca "
-    "Mara Milo Mina Nico Nora Odin Olga Omar Orla Otto Pia Quin Rafa Rhea Rosa Rudi Sana Saul Suri Tam "
-    "Tess Theo Uma Uri Vera Vito Wes Wren Xena Yara Yuri Zane Zora Bernadette Cornelius Domenica Evander "
-    "Gwendolyn Leopold Marisol Philippa Rosalind Thaddeus"
-).split()
-SURNAME_HEADS = (
-    "Al Ash Bar Bel Bram Cal Car Dal Dun El Fal Fen Gar Gil Hal Har Hol Kel Ken Lan Mar Mel Nor "
-    "Oak Pen Quar Rav Ros Sal Sel Stan Tal Thorn Tre Val Vor Wal Wen Wil Yar"
-).split()
-SURNAME_MIDS = "a e i o an en in or er el".split()
-SURNAME_TAILS = "by combe dale field ford ham hurst ley low more ridge shaw stead ton vale wick worth well mont ner".split()
-ORG_WORDS = (
-    "Holdings Group Council Institute Foundation Partners Logistics Energy Bank University Hospital "
-    "Trust Union Association Agency Systems Labs Motors Airways Press"
-).split()
-OUTLET_WORDS = "Herald Courier Gazette Post Times Chronicle Observer Record Express Journal Mercury Sentinel".split()
-SECTIONS = "News Politics Business Sport Health Science Culture Technology World Local Opinion Environment".split()
+FIRST_NAMES = ["Ada", "Alan", "Alma", "Amir", "Anya", "Arlo", "Asha", "Bea", "Bruno", "Cara", "Cecil", "Dara", "Dev", "Dina", "Edda", "Elif", "Emil", "Enzo", "Esme", "Ezra", "Fern", "Finn", "Gia", "Gus", "Hana", "Hugo", "Ida", "Igor", "Ines", "Ivo", "Jada", "Joel", "Juno", "Kai", "Kira", "Lars", "Lena", "Leon", "Lila", "Luca", "Mara", "Milo", "Mina", "Nico", "Nora", "Odin", "Olga", "Omar", "Orla", "Otto", "Pia", "Quin", "Rafa", "Rhea", "Rosa", "Rudi", "Sana", "Saul", "Suri", "Tam", "Tess", "Theo", "Uma", "Uri", "Vera", "Vito", "Wes", "Wren", "Xena", "Yara", "Yuri", "Zane", "Zora", "Bernadette", "Cornelius", "Domenica", "Evander", "Gwendolyn", "Leopold", "Marisol", "Philippa", "Rosalind", "Thaddeus"]
+SURNAME_HEADS = ["Al", "Ash", "Bar", "Bel", "Bram", "Cal", "Car", "Dal", "Dun", "El", "Fal", "Fen", "Gar", "Gil", "Hal", "Har", "Hol", "Kel", "Ken", "Lan", "Mar", "Mel", "Nor", "Oak", "Pen", "Quar", "Rav", "Ros", "Sal", "Sel", "Stan", "Tal", "Thorn", "Tre", "Val", "Vor", "Wal", "Wen", "Wil", "Yar"]
+SURNAME_MIDS = ["a", "e", "i", "o", "an", "en", "in", "or", "er", "el"]
+SURNAME_TAILS = ["by", "combe", "dale", "field", "ford", "ham", "hurst", "ley", "low", "more", "ridge", "shaw", "stead", "ton", "vale", "wick", "worth", "well", "mont", "ner"]
+ORG_WORDS = ["Holdings", "Group", "Council", "Institute", "Foundation", "Partners", "Logistics", "Energy", "Bank", "University", "Hospital", "Trust", "Union", "Association", "Agency", "Systems", "Labs", "Motors", "Airways", "Press"]
+OUTLET_WORDS = ["Herald", "Courier", "Gazette", "Post", "Times", "Chronicle", "Observer", "Record", "Express", "Journal", "Mercury", "Sentinel"]
+SECTIONS = ["News", "Politics", "Business", "Sport", "Health", "Science", "Culture", "Technology", "World", "Local", "Opinion", "Environment"]
 NAV = ("Home", "News", "Sport", "Business", "Opinion", "Culture", "Lifestyle", "Weather", "Subscribe", "Sign in")
 SHARE = ("Share on Facebook", "Share on X", "Share via email", "Copy link", "Print this article")
 FOOTER = (
     "Related stories", "Most read", "Sign up to our morning newsletter", "Privacy policy", "Terms of use",
     "Cookie settings", "Contact us", "Advertise with us", "Back to top",
 )
-MONTHS = "January February March April May June July August September October November December".split()
-WEEKDAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 def surname(i: int) -> str:

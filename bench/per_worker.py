@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ensure_corpus, figures  # noqa: E402
+from _common import ensure_corpus, figures
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PROJECT_ROOT  # noqa: E402
+from _common import PROJECT_ROOT
 
 
 def replicate(source: Path, factor: int, out: Path) -> int:

@@ -25,9 +25,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
-    PROJECT_ROOT, PYTHON, TreeSampler, children_cpu_seconds, ensure_corpus, figures, fresh_warehouse, prepare_home,
-    require_ok, run_load,
+from _common import (
+    PROJECT_ROOT,
+    PYTHON,
+    TreeSampler,
+    children_cpu_seconds,
+    ensure_corpus,
+    figures,
+    fresh_warehouse,
+    prepare_home,
+    require_ok,
+    run_load,
 )
 
 
@@ -48,8 +56,7 @@ def baseline_child(corpus: Path, processes: int, bodies_file: Path) -> None:
 
     paths = sorted(str(p) for p in corpus.rglob("*.txt"))
     with multiprocessing.get_context("spawn").Pool(processes) as pool, open(bodies_file, "w") as out:
-        for body in pool.imap(_body, paths, chunksize=32):
-            out.write(json.dumps(body) + "\n")
+        out.writelines(json.dumps(body) + "\n" for body in pool.imap(_body, paths, chunksize=32))
     nlp = load_pipeline(load_settings().spacy_model)
 
     def bodies():

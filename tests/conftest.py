@@ -42,6 +42,7 @@ def run_cli(newswh_home: Path):
             capture_output=True,
             text=True,
             timeout=timeout,
+            check=False,
         )
         return RunResult(proc.returncode, proc.stdout + proc.stderr, warehouse)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 
@@ -89,7 +90,8 @@ def land(
 
 
 def enrich(batch_file: str, load_id: str, settings: Settings | None = None) -> dict[str, int]:
-    from newswarehouse.enrichment.batches import enrich_batch  # spaCy: only in the task that needs it
+    # spaCy: imported only in the task that needs it
+    from newswarehouse.enrichment.batches import enrich_batch
 
     settings = settings or load_settings()
     started = time.monotonic()

@@ -223,6 +223,7 @@ def _second_run_refuses_while_the_first_holds_the_lock(inbox: Path, wh: Path, ho
         second = subprocess.run(
             [sys.executable, "-m", "newswarehouse.cli", "run", "--inbox", str(inbox), "--warehouse", str(wh), *extra],
             cwd=PROJECT_ROOT, env={**os.environ, "NEWSWH_HOME": str(home)}, capture_output=True, text=True, timeout=120,
+            check=False,
         )
         assert second.returncode == 3, second.stdout + second.stderr
         assert f"another load is running on {wh} (pid {holder})" in second.stderr

@@ -50,8 +50,7 @@ articles = st.builds(
 _NAMES = ["Maria Okafor", "Jonas Lindqvist", "Dr. Amal Haddad", "President Sofia Ruiz", "the Ministry of Health",
           "NATO", "the U.S. Senate", "Acme Holdings Inc.", "Paris", "北京市", "he", "she", "officials", "Mr. Okafor"]
 _VERBS = ["said", "warned", "told reporters", "added", "argued", "claimed", "announced", "insisted"]
-_FILL = ("the council would review the plan for new housing near the river before the end of the year "
-         "and residents were asked to comment").split()
+_FILL = ["the", "council", "would", "review", "the", "plan", "for", "new", "housing", "near", "the", "river", "before", "the", "end", "of", "the", "year", "and", "residents", "were", "asked", "to", "comment"]
 _filler = st.sampled_from(_FILL)
 _clause = st.lists(st.one_of(_filler, _filler, _filler, st.sampled_from(_WORDS)), min_size=3, max_size=18).map(" ".join)
 

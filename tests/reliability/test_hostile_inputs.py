@@ -20,7 +20,14 @@ import pytest
 from conftest import PROJECT_ROOT, SAMPLES
 
 from newswarehouse.loading.decoding import decode
-from newswarehouse.loading.inbox import LandedFile, RejectedFile, article_id_of, read_one, scan_inbox, source_uri_of
+from newswarehouse.loading.inbox import (
+    LandedFile,
+    RejectedFile,
+    article_id_of,
+    read_one,
+    scan_inbox,
+    source_uri_of,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -145,9 +145,11 @@ def test_lock_refuses_names_the_holder_and_is_freed_when_the_holder_is_killed(tm
     wh = tmp_path / "warehouse.duckdb"
     holder = _hold_lock(wh)
     try:
-        with pytest.raises(WarehouseBusy, match=rf"another load is running on .* \(pid {holder.pid}\).*--wait"):
-            with warehouse_lock(wh):
-                pass
+        with (
+            pytest.raises(WarehouseBusy, match=rf"another load is running on .* \(pid {holder.pid}\).*--wait"),
+            warehouse_lock(wh),
+        ):
+            pass
     finally:
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait()

@@ -9,7 +9,13 @@ import duckdb
 import pytest
 
 from newswarehouse.loading.decoding import Undecodable, decode
-from newswarehouse.loading.inbox import LandedFile, RejectedFile, article_id_of, read_one, scan_inbox
+from newswarehouse.loading.inbox import (
+    LandedFile,
+    RejectedFile,
+    article_id_of,
+    read_one,
+    scan_inbox,
+)
 from newswarehouse.loading.land import land_inbox
 from newswarehouse.warehouse_schema import ensure_schema
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import shutil
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import duckdb
 import pyarrow as pa

@@ -14,7 +14,7 @@ class ModelNotInstalled(RuntimeError):
 
 
 @lru_cache(maxsize=4)
-def load_pipeline(model: str) -> "Language":
+def load_pipeline(model: str) -> Language:
     """The named spaCy pipeline (a package name or a path), cached per process.
 
     Production may point NEWSWH_SPACY_MODEL at ``en_core_web_sm``/``_lg`` or a

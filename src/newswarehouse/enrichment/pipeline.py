@@ -7,7 +7,7 @@ retried or re-mapped task produces identical output.
 from __future__ import annotations
 
 import traceback
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from newswarehouse.enrichment.fingerprint import minhash
 from newswarehouse.enrichment.mentions import extract_mentions

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from newswarehouse.faults import pause_point
 from newswarehouse.loading.decoding import Undecodable, decode

@@ -7,10 +7,10 @@ recorded twice, and re-running the task for the same load changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -38,7 +38,7 @@ class LandingSummary:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 # Landed rows are written in chunks of this many: memory stays flat however
