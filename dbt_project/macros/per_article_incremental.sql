@@ -15,3 +15,40 @@
         where article_id not in (select built_rows.article_id from {{ this }} as built_rows)
     {%- endif -%}
 {%- endmacro %}
+
+{#- The per-article marts (fct_entity_mentions, fct_statements, dim_articles) also
+    rebuild the articles int_articles_rebuilt marks for this build (their entities
+    moved, or their duplicate_of changed): their rows are deleted first, and
+    where_article_not_built_yet then appends them again with the new
+    ids. `extra_condition` lets a model add its own reasons. -#}
+
+{% macro articles_rebuilt_by_this_build() -%}
+    select rebuilt.article_id
+    from {{ ref('int_articles_rebuilt') }} as rebuilt
+    where rebuilt.rebuilt_by = '{{ invocation_id }}'
+{%- endmacro %}
+
+{% macro delete_rows_of_rebuilt_articles(extra_condition=none) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where
+            article_id not in (select a.article_id from {{ ref('stg_articles') }} as a)
+            or article_id in ({{ articles_rebuilt_by_this_build() }})
+            {%- if extra_condition %}
+                or {{ extra_condition }}
+            {%- endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- fct_statements: articles with a statement whose stored cue_class differs from
+    what the speech_verbs seed now says (an analyst edited the seed). -#}
+
+{% macro stale_cue_classes() -%}
+    article_id in (
+        select stored.article_id
+        from {{ this }} as stored
+        left join {{ ref('speech_verbs') }} as verbs
+            on lower(stored.cue_lemma) = lower(verbs.lemma)
+        where stored.cue_class is distinct from verbs.cue_class
+    )
+{%- endmacro %}

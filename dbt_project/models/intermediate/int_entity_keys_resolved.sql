@@ -15,8 +15,34 @@
 -- A full rebuild gives the same ids; an article that adds an alias or a spelling leaves
 -- them unchanged; when a new key joins two entities, the older anchor wins and the
 -- younger id is listed in entity_id_redirects.
+--
+-- Incremental: the resolution itself is recomputed over every key (it is over
+-- distinct names, not mentions), but only new or changed key rows are written, and
+-- entity_assigned_by records the dbt invocation that gave a key its current
+-- entity_id. int_articles_rebuilt reads it to rebuild only the mart rows of articles
+-- whose entities moved (a merge, an alias seed edit), not every article. The
+-- pre-hook upgrades a table built before change tracking: its keys get a NULL
+-- entity_assigned_by, count as moved once, and that build rewrites every article.
+{{
+    config(
+        materialized='incremental',
+        unique_key=['entity_type', 'entity_key'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="alter table if exists {{ this }} add column if not exists entity_assigned_by varchar",
+        post_hook="
+            delete from {{ this }}
+            where not exists (
+                select 1
+                from {{ ref('int_entity_keys_aliased') }} as mentioned_keys
+                where
+                    mentioned_keys.entity_type = {{ this }}.entity_type
+                    and mentioned_keys.entity_key = {{ this }}.entity_key
+            )"
+    )
+}}
 
-with recursive
+with
 
 keys as (
 
@@ -44,54 +70,48 @@ node_types as (
 
 ),
 
--- pairs worth comparing: same type, same word count, first or last word equal
-candidate_pairs as (
-
-    select distinct
-        nodes_a.node_key as node_key_a,
-        nodes_b.node_key as node_key_b,
-        nodes_a.words as words_a,
-        nodes_b.words as words_b
-    from nodes as nodes_a
-    inner join nodes as nodes_b
-        on
-            nodes_a.node_key < nodes_b.node_key
-            and len(nodes_a.words) = len(nodes_b.words)
-            and (nodes_a.words[1] = nodes_b.words[1] or nodes_a.words[-1] = nodes_b.words[-1])
-    inner join node_types as types_a
-        on nodes_a.node_key = types_a.node_key
-    inner join node_types as types_b
-        on
-            nodes_b.node_key = types_b.node_key
-            and types_a.entity_type = types_b.entity_type
-    where len(nodes_a.words) >= 2
-
-),
-
-word_pairs as (
+-- Near spellings differ in exactly one word: one row per (node, word position) with
+-- that word masked out. Two nodes are candidates only when they share the rest of the
+-- name (same type, word count, position and context), so the comparisons grow with
+-- the names that share a context, never with all pairs of names (at 10k articles:
+-- ~1 s, where comparing every pair with an equal first or last word took minutes).
+masked_words as (
 
     select
-        candidate_pairs.node_key_a,
-        candidate_pairs.node_key_b,
-        candidate_pairs.words_a[positions.word_position] as word_a,
-        candidate_pairs.words_b[positions.word_position] as word_b
-    from candidate_pairs
-    cross join generate_series(1, len(candidate_pairs.words_a)) as positions (word_position)
+        nodes.node_key,
+        node_types.entity_type,
+        positions.word_position,
+        nodes.words[positions.word_position] as word,
+        len(nodes.words) as word_count,
+        array_to_string(list_slice(nodes.words, 1, positions.word_position - 1), ' ')
+        || ' * '
+        || array_to_string(
+            list_slice(nodes.words, positions.word_position + 1, len(nodes.words)), ' '
+        ) as word_context
+    from nodes
+    inner join node_types
+        on nodes.node_key = node_types.node_key
+    cross join generate_series(1, len(nodes.words)) as positions (word_position)
+    where
+        len(nodes.words) >= 2
+        and length(nodes.words[positions.word_position]) >= 4
 
 ),
 
 near_spellings as (
 
-    select
-        node_key_a,
-        node_key_b
-    from word_pairs
-    group by node_key_a, node_key_b
-    having
-        count(*) filter (where word_a != word_b) = 1
-        and min(least(length(word_a), length(word_b))) filter (where word_a != word_b) >= 4
-        and max(jaro_winkler_similarity(word_a, word_b)) filter (where word_a != word_b)
-        >= {{ var('entity_name_similarity') }}
+    select distinct
+        words_a.node_key as node_key_a,
+        words_b.node_key as node_key_b
+    from masked_words as words_a
+    inner join masked_words as words_b
+        on
+            words_a.entity_type = words_b.entity_type
+            and words_a.word_count = words_b.word_count
+            and words_a.word_position = words_b.word_position
+            and words_a.word_context = words_b.word_context
+            and words_a.word < words_b.word
+    where jaro_winkler_similarity(words_a.word, words_b.word) >= {{ var('entity_name_similarity') }}
 
 ),
 
@@ -109,31 +129,11 @@ edges as (
 
 ),
 
-reachable (node_key, member_key) as (
-
-    select
-        node_key,
-        node_key as member_key
-    from nodes
-    union
-    select
-        reachable.node_key,
-        edges.to_key
-    from reachable
-    inner join edges
-        on reachable.member_key = edges.from_key
-
-),
-
+-- Connected components (macros/connected_components.sql): each node's anchor is the
+-- member landed first, ties broken by the key.
 anchors as (
 
-    select
-        reachable.node_key,
-        first(reachable.member_key order by nodes.first_landed_at, reachable.member_key) as anchor_key
-    from reachable
-    inner join nodes
-        on reachable.member_key = nodes.node_key
-    group by reachable.node_key
+    {{ connected_components(nodes='nodes', edges='edges', node_key='node_key', rank='first_landed_at') }}
 
 ),
 
@@ -147,7 +147,7 @@ anchor_types as (
 
 ),
 
-final as (
+resolved as (
 
     select
         keys.entity_type,
@@ -165,6 +165,61 @@ final as (
         on keys.node_key = anchors.node_key
     inner join anchor_types
         on anchors.anchor_key = anchor_types.anchor_key
+
+),
+
+-- the keys as the last build left them (none on the first build)
+previous as (
+
+    {% if is_incremental() -%}
+        select * from {{ this }}
+    {%- else -%}
+        select
+            *,
+            null::varchar as entity_assigned_by
+        from resolved
+        where false
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        resolved.*,
+        case
+            when
+                previous.entity_id = resolved.entity_id
+                and previous.entity_assigned_by is not null
+                then previous.entity_assigned_by
+            else '{{ invocation_id }}'
+        end as entity_assigned_by
+    from resolved
+    left join previous
+        on
+            resolved.entity_type = previous.entity_type
+            and resolved.entity_key = previous.entity_key
+    where
+        previous.entity_key is null
+        or previous.entity_id != resolved.entity_id
+        or previous.entity_assigned_by is null
+        or (
+            resolved.node_key,
+            resolved.anchor_key,
+            resolved.anchor_type,
+            resolved.alias_canonical_name,
+            resolved.resolved_by,
+            resolved.first_landed_at,
+            resolved.mention_count
+        ) is distinct from (
+            previous.node_key,
+            previous.anchor_key,
+            previous.anchor_type,
+            previous.alias_canonical_name,
+            previous.resolved_by,
+            previous.first_landed_at,
+            previous.mention_count
+        )
 
 )
 

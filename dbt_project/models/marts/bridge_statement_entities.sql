@@ -1,5 +1,28 @@
 -- The entities a statement is about: every entity mentioned inside the statement's
 -- characters, except the speaker. One row per (statement, entity).
+--
+-- Incremental: a build rewrites the statements of the articles int_articles_rebuilt
+-- marks for it (new ones, and those whose entities moved); rows of statements no
+-- longer in fct_statements are deleted.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="
+            {% if is_incremental() %}
+            delete from {{ this }}
+            where
+                statement_id not in (select s.statement_id from {{ ref('fct_statements') }} as s)
+                or statement_id in (
+                    select s.statement_id from {{ ref('fct_statements') }} as s
+                    where s.article_id in ({{ articles_rebuilt_by_this_build() }})
+                )
+            {% endif %}"
+    )
+}}
+
+-- depends_on: {{ ref('int_articles_rebuilt') }}
 
 with
 
@@ -12,6 +35,9 @@ statements as (
         char_end,
         speaker_entity_id
     from {{ ref('fct_statements') }}
+    {% if is_incremental() -%}
+        where article_id in ({{ articles_rebuilt_by_this_build() }})
+    {%- endif %}
 
 ),
 
@@ -23,6 +49,7 @@ entity_mentions as (
         char_start,
         char_end
     from {{ ref('fct_entity_mentions') }}
+    where article_id in (select statements.article_id from statements)
 
 ),
 

@@ -1,8 +1,23 @@
+-- One row per published article with its entity and statement counts.
+-- Incremental per article: a build appends its new articles and rewrites those
+-- int_articles_rebuilt marks (their entity count or duplicate_of may have changed).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_rebuilt_articles() }}"
+    )
+}}
+
+-- depends_on: {{ ref('int_articles_rebuilt') }}
+
 with
 
 articles as (
 
     select * from {{ ref('stg_articles') }}
+    {{ where_article_not_built_yet() }}
 
 ),
 
@@ -12,6 +27,7 @@ entity_counts as (
         article_id,
         count(distinct entity_id) as entity_count
     from {{ ref('fct_entity_mentions') }}
+    where article_id in (select articles.article_id from articles)
     group by article_id
 
 ),
@@ -22,6 +38,7 @@ statement_counts as (
         article_id,
         count(*) as statement_count
     from {{ ref('fct_statements') }}
+    where article_id in (select articles.article_id from articles)
     group by article_id
 
 ),

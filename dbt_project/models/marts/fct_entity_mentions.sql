@@ -1,11 +1,25 @@
 -- One row per entity mention of a published article, pointing at its entity.
--- A table, rebuilt each load: a new alias can move old mentions to an older entity.
+-- Incremental per article: a build appends its new articles and rewrites the
+-- articles int_articles_rebuilt marks (a merge or an alias edit moved one of their
+-- mentions to another entity).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_rebuilt_articles() }}"
+    )
+}}
+
+-- depends_on: {{ ref('int_articles_rebuilt') }}
+-- depends_on: {{ ref('stg_articles') }}
 
 with
 
 mentions as (
 
     select * from {{ ref('int_entity_mentions_normalized') }}
+    {{ where_article_not_built_yet() }}
 
 ),
 

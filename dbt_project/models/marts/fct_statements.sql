@@ -2,12 +2,28 @@
 -- statement_id is derived from the article and the statement's place in it (and the
 -- speaker as written, which tells coordinated speakers apart), never from load order,
 -- so that it survives rebuilds and reloads.
+--
+-- Incremental per article: a build appends its new articles and rewrites those
+-- int_articles_rebuilt marks (a speaker's entity may have moved) and those whose
+-- cue_class no longer matches the speech_verbs seed (the seed was edited).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_rebuilt_articles(extra_condition=stale_cue_classes()) }}"
+    )
+}}
+
+-- depends_on: {{ ref('int_articles_rebuilt') }}
+-- depends_on: {{ ref('stg_articles') }}
 
 with
 
 statements as (
 
     select * from {{ ref('stg_statements') }}
+    {{ where_article_not_built_yet() }}
 
 ),
 
@@ -19,6 +35,7 @@ mentions as (
         char_start,
         char_end
     from {{ ref('stg_mentions') }}
+    where article_id in (select statements.article_id from statements)
 
 ),
 
@@ -30,6 +47,7 @@ entity_mentions as (
         char_start,
         char_end
     from {{ ref('fct_entity_mentions') }}
+    where article_id in (select statements.article_id from statements)
 
 ),
 
@@ -90,7 +108,8 @@ final as (
 
 )
 
--- Body order within each article: readers (and scorers) that take rows as
--- they come see a statement's speakers in the order the text names them.
+-- Body order within each article (a build appends whole articles): readers (and
+-- scorers) that take rows as they come see a statement's speakers in the order the
+-- text names them.
 select * from final
 order by article_id, statement_index
