@@ -3,7 +3,7 @@
 Two loads of the same inbox must give the same digest however they got there
 (a clean run, or crashes and reruns). Left out: audit tables other than
 quarantined_articles (they log the runs themselves) and the columns that name a
-load or a moment (load ids, timestamps). Ids (article_id, entity_id, statement_id, ...) are kept: they must
+load, a dbt build or a moment (load ids, dbt invocation ids, timestamps). Ids (article_id, entity_id, statement_id, ...) are kept: they must
 match.
 
 Run as a script, it polls a warehouse read-only the way a BI tool would and
@@ -26,10 +26,12 @@ import duckdb
 
 SCHEMAS = ("raw", "enriched", "staging", "intermediate", "marts", "audit")
 AUDIT_TABLES = {"quarantined_articles"}  # per-article outcomes; the rest of audit logs the runs themselves
+# dbt invocation ids of the build that last wrote a row (incremental bookkeeping)
+BUILD_COLUMNS = {"entity_assigned_by", "rebuilt_by"}
 
 
 def _volatile(column: str, dtype: str) -> bool:
-    return dtype.startswith("TIMESTAMP") or column.endswith("load_id")
+    return dtype.startswith("TIMESTAMP") or column.endswith("load_id") or column in BUILD_COLUMNS
 
 
 def table_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
