@@ -6,8 +6,12 @@
 {% macro delete_rows_of_unpublished_articles() -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where article_id not in (select a.article_id from {{ ref('stg_articles') }} as a)
+        where {{ article_not_published() }}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro article_not_published() -%}
+    article_id not in (select a.article_id from {{ ref('stg_articles') }} as a)
 {%- endmacro %}
 
 {% macro where_article_not_built_yet() -%}
@@ -32,7 +36,7 @@
     {%- if is_incremental() -%}
         delete from {{ this }}
         where
-            article_id not in (select a.article_id from {{ ref('stg_articles') }} as a)
+            {{ article_not_published() }}
             or article_id in ({{ articles_rebuilt_by_this_build() }})
             {%- if extra_condition %}
                 or {{ extra_condition }}

@@ -201,9 +201,9 @@ final as (
             and resolved.entity_key = previous.entity_key
     where
         previous.entity_key is null
-        or previous.entity_id != resolved.entity_id
         or previous.entity_assigned_by is null
         or (
+            resolved.entity_id,
             resolved.node_key,
             resolved.anchor_key,
             resolved.anchor_type,
@@ -212,6 +212,7 @@ final as (
             resolved.first_landed_at,
             resolved.mention_count
         ) is distinct from (
+            previous.entity_id,
             previous.node_key,
             previous.anchor_key,
             previous.anchor_type,

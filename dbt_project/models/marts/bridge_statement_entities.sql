@@ -2,8 +2,8 @@
 -- characters, except the speaker. One row per (statement, entity).
 --
 -- Incremental: a build rewrites the statements of the articles int_articles_rebuilt
--- marks for it (new ones, and those whose entities moved); rows of statements no
--- longer in fct_statements are deleted.
+-- marks for it (new ones, and those whose entities moved): the pre-hook keeps only
+-- the rows of statements of the other articles still in fct_statements.
 {{
     config(
         materialized='incremental',
@@ -12,12 +12,10 @@
         pre_hook="
             {% if is_incremental() %}
             delete from {{ this }}
-            where
-                statement_id not in (select s.statement_id from {{ ref('fct_statements') }} as s)
-                or statement_id in (
-                    select s.statement_id from {{ ref('fct_statements') }} as s
-                    where s.article_id in ({{ articles_rebuilt_by_this_build() }})
-                )
+            where statement_id not in (
+                select s.statement_id from {{ ref('fct_statements') }} as s
+                where s.article_id not in ({{ articles_rebuilt_by_this_build() }})
+            )
             {% endif %}"
     )
 }}
