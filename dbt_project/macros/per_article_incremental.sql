@@ -56,3 +56,38 @@
         where stored.cue_class is distinct from verbs.cue_class
     )
 {%- endmacro %}
+
+{#- int_entity_pairs_by_article keeps the rows a build replaces until the next build
+    (soft delete): fct_entity_cooccurrence reads the pairs of rows built or retired
+    by this build to know which pair totals to recompute. -#}
+
+{% macro purge_retired_rows() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where retired_by is not null
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro retire_rows_of_rebuilt_articles() -%}
+    {%- if is_incremental() -%}
+        update {{ this }}
+        set retired_by = '{{ invocation_id }}'
+        where
+            {{ article_not_published() }}
+            or article_id in ({{ articles_rebuilt_by_this_build() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro delete_pairs_touched_by_this_build() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as stored
+        using {{ ref('int_entity_pairs_by_article') }} as changed
+        where
+            stored.entity_id_a = changed.entity_id_a
+            and stored.entity_id_b = changed.entity_id_b
+            and (
+                changed.built_by = '{{ invocation_id }}'
+                or changed.retired_by = '{{ invocation_id }}'
+            )
+    {%- endif -%}
+{%- endmacro %}

@@ -105,8 +105,16 @@ def test_incremental_build_equals_a_full_rebuild_and_undoes_cleanly(seed_warehou
             " where rebuilt_by = (select max_by(rebuilt_by, rebuilt_at) from intermediate.int_articles_rebuilt)"
             " group by 1").fetchall())
         published = con.execute("select count(*) from marts.dim_articles").fetchone()[0]
+        last_build = con.execute(
+            "select max_by(rebuilt_by, rebuilt_at) from intermediate.int_articles_rebuilt").fetchone()[0]
+        touched_pairs = con.execute(
+            "select count(distinct (entity_id_a, entity_id_b)) from intermediate.int_entity_pairs_by_article"
+            " where ? in (built_by, retired_by)", [last_build]).fetchone()[0]
+        all_pairs = con.execute("select count(*) from marts.fct_entity_cooccurrence").fetchone()[0]
     # only the articles that mention the merged person were rewritten, not all of them
     assert 0 < reasons.get("entities", 0) < published
+    # and only the entity pairs of those articles (and of the quarantined one) were re-summed
+    assert 0 < touched_pairs < all_pairs
 
     with duckdb.connect(str(db)) as con:
         con.execute("delete from audit.quarantined_articles where load_id = 'test'")

@@ -1,81 +1,64 @@
 -- One row per pair of entities mentioned in the same article (entity_id_a < entity_id_b):
 -- in how many articles and sentences both appear, and when.
+--
+-- Incremental per pair: a build re-sums only the pairs it touched, those of the
+-- int_entity_pairs_by_article rows it built or retired (new articles, articles whose
+-- entities moved, articles no longer published). The pre-hook deletes those pairs; the
+-- ones that still have an article are appended again with their new totals.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_pairs_touched_by_this_build() }}"
+    )
+}}
 
 with
 
-mentions as (
-
-    select * from {{ ref('fct_entity_mentions') }}
-
-),
-
-entity_articles as (
-
-    select distinct
-        entity_id,
-        article_id,
-        seen_date
-    from mentions
-
-),
-
-entity_sentences as (
-
-    select distinct
-        entity_id,
-        article_id,
-        sentence_index
-    from mentions
-
-),
-
 article_pairs as (
 
-    select
-        entity_a.entity_id as entity_id_a,
-        entity_b.entity_id as entity_id_b,
-        count(*)::integer as article_count,
-        min(entity_a.seen_date) as first_seen_date,
-        max(entity_a.seen_date) as last_seen_date
-    from entity_articles as entity_a
-    inner join entity_articles as entity_b
-        on
-            entity_a.article_id = entity_b.article_id
-            and entity_a.entity_id < entity_b.entity_id
-    group by entity_a.entity_id, entity_b.entity_id
+    select * from {{ ref('int_entity_pairs_by_article') }}
 
 ),
 
-sentence_pairs as (
+touched_pairs as (
 
-    select
-        entity_a.entity_id as entity_id_a,
-        entity_b.entity_id as entity_id_b,
-        count(*)::integer as sentence_count
-    from entity_sentences as entity_a
-    inner join entity_sentences as entity_b
+    select distinct
+        entity_id_a,
+        entity_id_b
+    from article_pairs
+    {% if is_incremental() -%}
+        where
+            built_by = '{{ invocation_id }}'
+            or retired_by = '{{ invocation_id }}'
+    {%- endif %}
+
+),
+
+live_article_pairs as (
+
+    select article_pairs.*
+    from article_pairs
+    inner join touched_pairs
         on
-            entity_a.article_id = entity_b.article_id
-            and entity_a.sentence_index = entity_b.sentence_index
-            and entity_a.entity_id < entity_b.entity_id
-    group by entity_a.entity_id, entity_b.entity_id
+            article_pairs.entity_id_a = touched_pairs.entity_id_a
+            and article_pairs.entity_id_b = touched_pairs.entity_id_b
+    where article_pairs.retired_by is null
 
 ),
 
 final as (
 
     select
-        article_pairs.entity_id_a,
-        article_pairs.entity_id_b,
-        article_pairs.article_count,
-        article_pairs.first_seen_date,
-        article_pairs.last_seen_date,
-        coalesce(sentence_pairs.sentence_count, 0)::integer as sentence_count
-    from article_pairs
-    left join sentence_pairs
-        on
-            article_pairs.entity_id_a = sentence_pairs.entity_id_a
-            and article_pairs.entity_id_b = sentence_pairs.entity_id_b
+        entity_id_a,
+        entity_id_b,
+        count(*)::integer as article_count,
+        min(seen_date) as first_seen_date,
+        max(seen_date) as last_seen_date,
+        sum(sentence_count)::integer as sentence_count
+    from live_article_pairs
+    group by entity_id_a, entity_id_b
 
 )
 
