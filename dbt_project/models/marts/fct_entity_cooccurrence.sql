@@ -22,28 +22,32 @@ article_pairs as (
 
 ),
 
-touched_pairs as (
+{% if is_incremental() -%}
 
-    select distinct
-        entity_id_a,
-        entity_id_b
-    from article_pairs
-    {% if is_incremental() -%}
+    touched_pairs as (
+
+        select distinct
+            entity_id_a,
+            entity_id_b
+        from article_pairs
         where
             built_by = '{{ invocation_id }}'
             or retired_by = '{{ invocation_id }}'
-    {%- endif %}
 
-),
+    ),
+
+{%- endif %}
 
 live_article_pairs as (
 
     select article_pairs.*
     from article_pairs
-    inner join touched_pairs
-        on
-            article_pairs.entity_id_a = touched_pairs.entity_id_a
-            and article_pairs.entity_id_b = touched_pairs.entity_id_b
+    {% if is_incremental() -%}
+        inner join touched_pairs
+            on
+                article_pairs.entity_id_a = touched_pairs.entity_id_a
+                and article_pairs.entity_id_b = touched_pairs.entity_id_b
+    {%- endif %}
     where article_pairs.retired_by is null
 
 ),
