@@ -21,11 +21,12 @@ RUN apt-get update \
 
 WORKDIR /opt/newswarehouse
 
-# Dependencies first (cached until the lock file changes).
+# Dependencies first (cached until the lock file changes), compiled to bytecode at
+# build time: every task process imports Airflow, pandas, dbt or spaCy afresh.
 COPY requirements.lock ./
 RUN pip install --no-cache-dir "uv==$(sed -n 's/^uv==//p' requirements.lock)" \
  && uv venv --python /usr/local/bin/python3.11 /opt/venv \
- && uv pip sync --no-cache --python /opt/venv/bin/python requirements.lock
+ && uv pip sync --no-cache --compile-bytecode --python /opt/venv/bin/python requirements.lock
 
 # The project: package (editable, so its data files and dbt_project/ stay where
 # settings.PROJECT_ROOT expects them), DAGs, dbt project, samples.
