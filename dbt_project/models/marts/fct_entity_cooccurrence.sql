@@ -16,20 +16,16 @@
 
 with
 
-article_pairs as (
-
-    select * from {{ ref('int_entity_pairs_by_article') }}
-
-),
-
 {% if is_incremental() -%}
 
+    -- The model is read twice, each time by its own reference: DuckDB materialises a
+    -- CTE referenced twice, which would copy the whole table (53M rows at 100k).
     touched_pairs as (
 
         select distinct
             entity_id_a,
             entity_id_b
-        from article_pairs
+        from {{ ref('int_entity_pairs_by_article') }}
         where
             built_by = '{{ invocation_id }}'
             or retired_by = '{{ invocation_id }}'
@@ -41,7 +37,7 @@ article_pairs as (
 live_article_pairs as (
 
     select article_pairs.*
-    from article_pairs
+    from {{ ref('int_entity_pairs_by_article') }} as article_pairs
     {% if is_incremental() -%}
         inner join touched_pairs
             on
