@@ -85,9 +85,14 @@
         where
             stored.entity_id_a = changed.entity_id_a
             and stored.entity_id_b = changed.entity_id_b
-            and (
-                changed.built_by = '{{ invocation_id }}'
-                or changed.retired_by = '{{ invocation_id }}'
-            )
+            and ({{ written_or_retired_by_this_build('changed') }})
     {%- endif -%}
+{%- endmacro %}
+
+{#- The int_entity_pairs_by_article rows this build touched: the pre-hook above deletes
+    their pairs from fct_entity_cooccurrence and the model re-sums the same pairs. -#}
+
+{% macro written_or_retired_by_this_build(relation) -%}
+    {{ relation }}.built_by = '{{ invocation_id }}'
+    or {{ relation }}.retired_by = '{{ invocation_id }}'
 {%- endmacro %}

@@ -23,12 +23,10 @@ with
     touched_pairs as (
 
         select distinct
-            entity_id_a,
-            entity_id_b
-        from {{ ref('int_entity_pairs_by_article') }}
-        where
-            built_by = '{{ invocation_id }}'
-            or retired_by = '{{ invocation_id }}'
+            article_pairs.entity_id_a,
+            article_pairs.entity_id_b
+        from {{ ref('int_entity_pairs_by_article') }} as article_pairs
+        where {{ written_or_retired_by_this_build('article_pairs') }}
 
     ),
 
