@@ -20,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ensure_corpus
 
-from newswarehouse.enrichment.mentions import extract_mentions
+from newswarehouse.enrichment.entities.mentions import extract_mentions
 from newswarehouse.enrichment.nlp import load_pipeline
 from newswarehouse.enrichment.sentences import split_sentences
-from newswarehouse.enrichment.statements import extract_statements
+from newswarehouse.enrichment.statements.extract import extract_statements
 from newswarehouse.parsing import parse_article
 from newswarehouse.settings import load_settings
 

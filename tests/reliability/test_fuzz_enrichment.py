@@ -139,11 +139,12 @@ def test_a_document_enriches_the_same_in_any_batch(raws):
 @given(st.one_of(_prose_paragraph, _no_nul_text, st.lists(_prose_paragraph, max_size=4).map("\n\n".join)))
 def test_entity_and_statement_steps_on_any_body(body):
     """The NLP steps alone, on bodies the parser would never produce (the parser may change)."""
-    from newswarehouse.enrichment.mentions import extract_mentions
+    from newswarehouse.enrichment.entities.mentions import extract_mentions
     from newswarehouse.enrichment.nlp import load_pipeline
-    from newswarehouse.enrichment.records import EnrichedDocument, ParsedArticle
+    from newswarehouse.enrichment.records import EnrichedDocument
     from newswarehouse.enrichment.sentences import split_sentences
-    from newswarehouse.enrichment.statements import extract_statements
+    from newswarehouse.enrichment.statements.extract import extract_statements
+    from newswarehouse.parsing.article import ParsedArticle
 
     def steps():
         doc = load_pipeline(MODEL)(body)

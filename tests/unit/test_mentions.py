@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newswarehouse.enrichment.mention_resolution import acronym_letters, initials
-from newswarehouse.enrichment.mention_spans import abbreviates, title_prefix_length
-from newswarehouse.enrichment.mention_vocab import load_rules, name_key
-from newswarehouse.enrichment.mentions import extract_mentions
+from newswarehouse.enrichment.entities.mentions import extract_mentions
+from newswarehouse.enrichment.entities.resolution import acronym_letters, initials
+from newswarehouse.enrichment.entities.spans import abbreviates, title_prefix_length
+from newswarehouse.enrichment.entities.vocab import load_rules, name_key
 from newswarehouse.enrichment.nlp import load_pipeline
 from newswarehouse.enrichment.records import Mention
 from newswarehouse.enrichment.sentences import split_sentences

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newswarehouse.enrichment.mention_index import (
+from newswarehouse.enrichment.entities.index import (
     HYPHENATED_RUN,
     WORD_RUN,
     Coverage,
@@ -26,8 +26,8 @@ from newswarehouse.enrichment.mention_index import (
     SpanSet,
     nearest,
 )
-from newswarehouse.enrichment.mention_spans import Candidate
-from newswarehouse.enrichment.mentions import extract_mentions
+from newswarehouse.enrichment.entities.mentions import extract_mentions
+from newswarehouse.enrichment.entities.spans import Candidate
 from newswarehouse.enrichment.nlp import load_pipeline
 from newswarehouse.enrichment.sentences import split_sentences
 from newswarehouse.parsing import parse_article

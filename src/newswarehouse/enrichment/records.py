@@ -10,21 +10,8 @@ that writes them to DuckDB; dbt reads the resulting tables as sources.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
-
-@dataclass(frozen=True)
-class ParsedArticle:
-    """Metadata and chrome-free body of one raw article."""
-
-    title: str | None
-    publisher: str | None
-    author: str | None
-    published_date: date | None
-    body_text: str
-    # Lines dropped as page chrome, with the rule that dropped them: kept so a
-    # reviewer can see *why* text vanished (nothing is lost silently).
-    removed_lines: tuple[tuple[str, str], ...] = ()
+from newswarehouse.parsing.article import ParsedArticle
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from newswarehouse.enrichment.records import ParsedArticle
 from newswarehouse.parsing import blocks as B
+from newswarehouse.parsing.article import ParsedArticle
 from newswarehouse.parsing.corpus import LineStats
 from newswarehouse.parsing.features import Features, compute
 from newswarehouse.parsing.metadata import (

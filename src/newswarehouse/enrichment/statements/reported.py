@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newswarehouse.enrichment.cues import CueLexicon
-from newswarehouse.enrichment.statement_rules import StatementRules
+from newswarehouse.enrichment.statements.cues import CueLexicon
+from newswarehouse.enrichment.statements.rules import StatementRules
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

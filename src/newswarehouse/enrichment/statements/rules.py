@@ -1,4 +1,4 @@
-"""Grammar-level rules for statement extraction, read from ``statement_rules.toml``."""
+"""Grammar-level rules for statement extraction, read from ``rules.toml``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-RULES_PATH = Path(__file__).with_name("statement_rules.toml")
+RULES_PATH = Path(__file__).with_name("rules.toml")
 
 
 @dataclass(frozen=True)

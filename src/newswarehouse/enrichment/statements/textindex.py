@@ -6,8 +6,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from newswarehouse.enrichment.quotes import paragraphs
 from newswarehouse.enrichment.records import Mention, Sentence
+from newswarehouse.enrichment.statements.quotes import paragraphs
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

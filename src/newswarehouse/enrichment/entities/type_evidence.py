@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from newswarehouse.enrichment.mention_spans import Candidate, TokenIndex
-from newswarehouse.enrichment.mention_vocab import MentionRules, word_key
+from newswarehouse.enrichment.entities.spans import Candidate, TokenIndex
+from newswarehouse.enrichment.entities.vocab import MentionRules, word_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

@@ -24,10 +24,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newswarehouse.enrichment.mention_index import nearest
-from newswarehouse.enrichment.mention_spans import Candidate, abbreviates
-from newswarehouse.enrichment.mention_types import group_type
-from newswarehouse.enrichment.mention_vocab import MentionRules, name_key, word_key
+from newswarehouse.enrichment.entities.index import nearest
+from newswarehouse.enrichment.entities.spans import Candidate, abbreviates
+from newswarehouse.enrichment.entities.type_evidence import group_type
+from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word_key
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}$|^[A-Z][A-Z&.-]*[A-Z]\.?$")
 _DEFINITION_AFTER = re.compile(r"^\s*\(\s*((?:[A-Z]\.?){2,8}|[A-Z][A-Za-z&.-]{1,10}[A-Z])\s*\)")

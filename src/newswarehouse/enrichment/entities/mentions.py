@@ -29,19 +29,19 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from newswarehouse.enrichment.mention_index import (
+from newswarehouse.enrichment.entities.index import (
     HYPHENATED_RUN,
     Coverage,
     RunIndex,
     SpanSet,
 )
-from newswarehouse.enrichment.mention_resolution import (
+from newswarehouse.enrichment.entities.resolution import (
     acronym_definers,
     acronym_definitions,
     acronym_letters,
     resolve,
 )
-from newswarehouse.enrichment.mention_spans import (
+from newswarehouse.enrichment.entities.spans import (
     Candidate,
     TokenIndex,
     extend_by_context,
@@ -58,13 +58,13 @@ from newswarehouse.enrichment.mention_spans import (
     title_span,
     trim,
 )
-from newswarehouse.enrichment.mention_types import (
+from newswarehouse.enrichment.entities.type_evidence import (
     CONTEXT,
     SPACY,
     designator_type,
     evidence,
 )
-from newswarehouse.enrichment.mention_vocab import (
+from newswarehouse.enrichment.entities.vocab import (
     MentionRules,
     load_rules,
     name_key,

@@ -25,8 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newswarehouse.enrichment.cues import load_cue_lexicon
-from newswarehouse.enrichment.quotes import (
+from newswarehouse.enrichment.records import Mention, Sentence, Statement
+from newswarehouse.enrichment.statements.cues import load_cue_lexicon
+from newswarehouse.enrichment.statements.quotes import (
     ALL_MARKS,
     CLOSE_DOUBLE,
     CLOSE_SINGLE,
@@ -35,8 +36,7 @@ from newswarehouse.enrichment.quotes import (
     Quote,
     find_quotes,
 )
-from newswarehouse.enrichment.records import Mention, Sentence, Statement
-from newswarehouse.enrichment.reported import (
+from newswarehouse.enrichment.statements.reported import (
     Content,
     CueHit,
     according_phrase_end,
@@ -50,12 +50,16 @@ from newswarehouse.enrichment.reported import (
     subject_of,
     word_count,
 )
-from newswarehouse.enrichment.speakers import SpeakerResolver, phrase_span, speaker_kind
-from newswarehouse.enrichment.statement_rules import (
+from newswarehouse.enrichment.statements.rules import (
     StatementRules,
     load_statement_rules,
 )
-from newswarehouse.enrichment.textindex import DocIndex, Spans
+from newswarehouse.enrichment.statements.speakers import (
+    SpeakerResolver,
+    phrase_span,
+    speaker_kind,
+)
+from newswarehouse.enrichment.statements.textindex import DocIndex, Spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

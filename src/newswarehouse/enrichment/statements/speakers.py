@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newswarehouse.enrichment.quotes import ALL_MARKS
 from newswarehouse.enrichment.records import Mention
-from newswarehouse.enrichment.statement_rules import StatementRules
-from newswarehouse.enrichment.textindex import DocIndex
+from newswarehouse.enrichment.statements.quotes import ALL_MARKS
+from newswarehouse.enrichment.statements.rules import StatementRules
+from newswarehouse.enrichment.statements.textindex import DocIndex
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from newswarehouse.enrichment.mention_vocab import (
+from newswarehouse.enrichment.entities.vocab import (
     GazetteerEntry,
     MentionRules,
     name_key,
