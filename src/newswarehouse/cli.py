@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 import warnings
@@ -81,12 +82,28 @@ def _print_summary(settings: Settings, load_id: str, state: str, seconds: float)
     for table, count in describe_warehouse(settings.warehouse).items():
         print(f"  {table:40s} {count:>8,}")
     print(f"warehouse: {settings.warehouse}")
-    print("try it with the DuckDB CLI (read-only, safe while loads run):")
-    print(f"  duckdb -readonly {settings.warehouse} \"select title, publisher, word_count from marts.dim_articles limit 10\"")
+    # The suggested commands must run on a fresh clone: the duckdb package has no CLI of its own.
+    default = load_settings().warehouse.resolve()
+    where = "" if settings.warehouse.resolve() == default else f" --warehouse {settings.warehouse}"
+    cmd = _own_command()
+    print(f"query it (read-only, safe while loads run; `{cmd} sql` alone opens a shell):")
+    print(f"  {cmd} sql{where} -c \"select title, publisher, word_count from marts.dim_articles limit 10\"")
     print(
-        f"  duckdb -readonly {settings.warehouse} \"select canonical_name, entity_type, article_count "
+        f"  {cmd} sql{where} -c \"select canonical_name, entity_type, article_count "
         "from marts.dim_entities order by mention_count desc limit 10\""
     )
+
+
+def _own_command() -> str:
+    """How to call this command again: bare where it is on PATH, else its path in the venv (make run)."""
+    script = Path(sys.prefix) / "bin" / "newswarehouse"
+    on_path = shutil.which("newswarehouse")
+    if not script.exists() or (on_path and Path(on_path).resolve() == script.resolve()):
+        return "newswarehouse"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -114,6 +131,12 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sql(args: argparse.Namespace) -> int:
+    from newswarehouse import sqlshell
+
+    return sqlshell.main(load_settings(warehouse=args.warehouse).warehouse, args.command, args.format)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newswarehouse", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -136,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--warehouse", type=Path)
     status.add_argument("--limit", type=int, default=10)
     status.set_defaults(func=_cmd_status)
+    sql = sub.add_parser("sql", help="query the published warehouse read-only (a shell, or -c for one query)")
+    sql.add_argument("--warehouse", type=Path, help="as for run")
+    sql.add_argument("-c", "--command", help="run this one SQL statement and exit")
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default table)")
+    sql.set_defaults(func=_cmd_sql)
     return parser
 
 

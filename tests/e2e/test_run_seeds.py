@@ -37,7 +37,20 @@ def test_seed_run_fills_raw_staging_and_dim_articles(seed_warehouse):
     assert status == "published"
     out = seed_warehouse.output
     assert "files seen: 5" in out and "landed: 5" in out
-    assert "rows per table:" in out and "duckdb -readonly" in out
+    assert "rows per table:" in out and "newswarehouse sql" in out
+
+
+def test_the_summary_suggests_a_query_command_that_runs(seed_warehouse):
+    """The summary's example commands must work on a fresh clone (no duckdb CLI there)."""
+    import shlex
+
+    line = next(ln for ln in seed_warehouse.output.splitlines() if " sql " in ln and " -c " in ln)
+    argv = shlex.split(line.strip())[1:]
+    assert argv[0] == "sql"
+    proc = subprocess.run([sys.executable, "-m", "newswarehouse.cli", *argv], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "rows)" in proc.stdout
 
 
 def test_sentence_offsets_slice_the_body(seed_warehouse):
