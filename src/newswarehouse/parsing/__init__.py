@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from newswarehouse.parsing import blocks as B
+from newswarehouse.parsing import furniture as F
 from newswarehouse.parsing.article import ParsedArticle
 from newswarehouse.parsing.corpus import LineStats
 from newswarehouse.parsing.features import Features, compute
 from newswarehouse.parsing.metadata import (
     DateHit,
     bare_name,
+    byline_affiliation,
     date_covers_line,
     embedded_byline,
     find_dates,
@@ -37,9 +39,18 @@ __all__ = ["LineStats", "parse_article"]
 
 # Publisher evidence, strongest first: "Source: X"-style credit lines rank by
 # their prefix's position in the rules (0..), then these.
+_LOGO_RANK = 900
+_RELEASE_RANK = 950
+_SIGN_ON_RANK = 980
 _DATELINE_RANK = 1000
 _COPYRIGHT_RANK = 1001
-_MASTHEAD_RANK = 1002
+_AFFILIATION_RANK = 1002
+_MASTHEAD_RANK = 1003
+_RELATED_RANK = 1050
+# weaker: read from the story rather than from furniture that credits it
+_LEAD_ORG_RANK = 1100
+_HEAD_ORG_RANK = 1150
+_TOLD_RANK = 1300
 # a credit line *between* paragraphs is more likely a chart's or quote's source
 _INSIDE_BODY_DEMOTION = 2000
 
@@ -150,6 +161,7 @@ def _metadata_lines(
     """Label byline, date, publisher and credit lines; collect what they say."""
     meta = _Meta(publishers=[], dates={})
     max_date_words = rules.section("dates")["max_line_words"]
+    max_furniture_words = rules.section("furniture")["contact_max_words"]
     for i, (u, f) in enumerate(zip(units, feats)):
         hits = find_dates(u.text, rules) if f.n_words <= max_date_words else []
         if hits:
@@ -163,6 +175,9 @@ def _metadata_lines(
         if name:
             labels[i] = B.BYLINE
             meta.author = meta.author or name
+            unit = byline_affiliation(u.text, rules)
+            if unit:
+                meta.publishers.append((_AFFILIATION_RANK, i, unit))
             continue
         if is_contributor_line(f.norm, f.n_words, rules):
             labels[i] = B.CONTRIBUTOR
@@ -177,7 +192,49 @@ def _metadata_lines(
             continue
         if hits and date_covers_line(u.text, hits, rules):
             labels[i] = B.DATE_LINE
+            continue
+        if f.n_words <= max_furniture_words and _furniture_line(i, units, labels, meta, rules):
+            continue
     return meta
+
+
+def _furniture_line(i: int, units: list[Unit], labels: list[str | None], meta: _Meta, rules: Rules) -> bool:
+    """Label a logo, release header, contact block or affiliation line; collect the outlet it names."""
+    text = units[i].text
+    logo = F.logo_line(text, rules)
+    if logo:
+        labels[i] = B.LOGO
+        meta.publishers.append((_LOGO_RANK, i, logo))
+        return True
+    is_release, issuer = F.release_header(text, rules)
+    if is_release:
+        labels[i] = B.RELEASE
+        if issuer:
+            meta.publishers.append((_RELEASE_RANK, i, issuer))
+        return True
+    if F.is_contact_line(text, rules):
+        labels[i] = B.CONTACT
+        _contact_details(i, units, labels, rules)
+        return True
+    unit = F.affiliation_line(text, rules)
+    if unit:
+        labels[i] = B.AFFILIATION
+        meta.publishers.append((_AFFILIATION_RANK, i, unit))
+        return True
+    return False
+
+
+def _contact_details(i: int, units: list[Unit], labels: list[str | None], rules: Rules) -> None:
+    """The name, phone and office lines under "Contact:": in its block, or a phone line (or the name above one)."""
+    limit = rules.section("furniture")["contact_detail_lines"]
+    for j in range(i + 1, min(len(units), i + 1 + limit)):
+        text = units[j].text
+        if labels[j] is not None or not F.is_contact_detail(text, rules):
+            return
+        follows_phone = j + 1 < len(units) and F.phone_line(units[j + 1].text, rules)
+        if units[j].block != units[i].block and not (F.phone_line(text, rules) or follows_phone):
+            return
+        labels[j] = B.CONTACT
 
 
 def _bare_name_author(

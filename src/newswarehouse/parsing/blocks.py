@@ -49,6 +49,10 @@ MASTHEAD = "masthead"
 TAIL = "page_tail"
 SUBHEADING = "subheading"
 STRAY = "short_line_outside_paragraphs"
+AFFILIATION = "affiliation_line"
+LOGO = "site_logo"
+RELEASE = "release_header"
+CONTACT = "contact_block"
 
 GOOD, NEAR, SHORT = "good", "near", "short"
 

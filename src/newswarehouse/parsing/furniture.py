@@ -1,0 +1,208 @@
+"""Page furniture that names the outlet or the author without a "By" or "Source:" label.
+
+Forms read here (vocabularies and patterns in ``rules.toml`` ``[furniture]``):
+
+- affiliation lines under a byline: "20th Unit Public Affairs", "Army News Service";
+- the logo's alt text: "Example Daily Logo";
+- release headers: "Agency Press Release", "AGENCY News Releases 2005";
+- contact blocks of press releases: "Contact: Jane Doe", "(555) 010-0199", "Media Inquiries";
+- radio sign-ons and correspondent sign-offs: "From X, this is ...", "This is Jane Doe with the X Report",
+  "Jane Doe reports for X from Y";
+- the issuing organisation of a press release: the acronym leading its headline, spelled out
+  in the body ("Full Name (ACR)");
+- a related-stories list whose items all credit one outlet ("— Outlet, May 4, 2010");
+- last resort: the outlet a source talks to ("..., she told ABC.").
+
+Each function looks at one line or a few; choosing among candidates is the caller's job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from newswarehouse.parsing.features import words
+from newswarehouse.parsing.metadata import outlet_name
+from newswarehouse.parsing.rules import Rules, normalize
+
+_BULLET = re.compile(r"^\s*[•·▪►*]\s+")
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_CONNECTORS = frozenset({"of", "and", "&", "for", "on", "de", "du"})
+
+
+def _strip(text: str) -> str:
+    return _BULLET.sub("", text).strip()
+
+
+def _cfg(rules: Rules) -> dict:
+    return rules.section("furniture")
+
+
+def affiliation_line(text: str, rules: Rules) -> str | None:
+    """The unit or news service on a line of its own: "341st Unit Public Affairs", "Army News Service"."""
+    line = _strip(text).rstrip(".")
+    if not line or len(line.split()) > _cfg(rules)["affiliation_max_words"]:
+        return None
+    if not rules.affiliation_suffixes.suffix_of(normalize(line)):
+        return None
+    return outlet_name(line, rules)
+
+
+def logo_line(text: str, rules: Rules) -> str | None:
+    """"Example Daily Logo": the alt text of the site logo names the outlet."""
+    toks = _strip(text).split()
+    if len(toks) < 2 or toks[-1].lower() not in _cfg(rules)["logo_words"]:
+        return None
+    return outlet_name(" ".join(toks[:-1]), rules)
+
+
+def release_header(text: str, rules: Rules) -> tuple[bool, str | None]:
+    """(is a release header, issuer): "Press Release" -> (True, None); "AGENCY News Releases 2005" -> (True, "AGENCY")."""
+    norm = normalize(_strip(text)).rstrip(" .:")
+    if len(norm.split()) > _cfg(rules)["release_max_words"]:
+        return False, None
+    trimmed = re.sub(r"(?:\s+\d{4}|\s+[\w-]*\d[\w-]*)+$", "", norm)  # "... Releases 2005", "... Release TX 15274-13"
+    if rules.release_words.prefix_of(trimmed) or rules.release_words.prefix_of(norm):
+        return True, None
+    phrase = rules.release_words.suffix_of(trimmed)
+    if phrase is None:
+        return False, None
+    issuer_words = _strip(text).split()[: len(trimmed.split()) - len(phrase.split())]
+    issuer = " ".join(issuer_words)
+    if not issuer or rules.release_kinds.is_exact(normalize(issuer)):
+        return True, None  # "Disaster press release": a kind of release, not its issuer
+    return True, outlet_name(issuer, rules)
+
+
+def is_contact_line(text: str, rules: Rules) -> bool:
+    """The opening line of a press-release contact block ("Contact: Jane Doe", "Media Inquiries")."""
+    norm = normalize(_strip(text))
+    return rules.contact_prefixes.prefix_of(norm) is not None and len(norm.split()) <= _cfg(rules)["contact_max_words"]
+
+
+def is_contact_detail(text: str, rules: Rules) -> bool:
+    """A short line of a contact block: a name, a phone number, an office."""
+    line = _strip(text)
+    n = len(words(line))
+    if n > _cfg(rules)["contact_detail_max_words"] or line.rstrip().endswith((".", "!", "?")) and n > 3:
+        return False
+    return True
+
+
+def phone_line(text: str, rules: Rules) -> bool:
+    line = _strip(text)
+    return len(words(line)) <= _cfg(rules)["contact_detail_max_words"] and bool(_phone(rules).search(line))
+
+
+@lru_cache(maxsize=4)
+def _phone_cached(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _phone(rules: Rules) -> re.Pattern[str]:
+    return _phone_cached(_cfg(rules)["phone_pattern"])
+
+
+def glued_contact(text: str, rules: Rules) -> int:
+    """End of a contact credit glued to the start of a paragraph ("Contact: Jane Doe, (555) 010-0199 The agency ..."), else 0."""
+    norm_head = normalize(text[:40])
+    if rules.contact_prefixes.prefix_of(norm_head) is None:
+        return 0
+    m = _phone(rules).search(text, 0, 120)
+    return m.end() if m else 0
+
+
+def sign_on(text: str, rules: Rules) -> tuple[str | None, str | None]:
+    """(author, outlet) from a broadcast sign-on or a correspondent's sign-off sentence."""
+    for pattern in rules.sign_on_patterns:
+        m = pattern.search(text)
+        if not m:
+            continue
+        groups = m.groupdict()
+        author = _person(groups.get("author"), rules)
+        outlet = groups.get("outlet")
+        if outlet:
+            outlet = outlet_name(outlet.strip(), rules)
+        elif groups.get("programme"):
+            # "with the XYZ Special Report": the programme is not the outlet, its leading acronym is
+            first = groups["programme"].split()[0]
+            outlet = first if _ACRONYM.match(first) else None
+        if author or outlet:
+            return author, outlet
+    return None, None
+
+
+def _person(name: str | None, rules: Rules) -> str | None:
+    if not name:
+        return None
+    toks = name.split()
+    if not 2 <= len(toks) <= 4 or any(t.lower() in rules.stopwords for t in toks):
+        return None
+    return name
+
+
+def lead_organisation(title: str | None, paragraphs: Sequence[str], rules: Rules) -> str | None:
+    """The issuer of a press release: the acronym that opens the headline, spelled out in the body if it is.
+
+    Without such a headline, the first "Full Name (ACR)" of the opening paragraph.
+    """
+    head = title.split()[0].strip(":,") if title else ""
+    acronym = head if _ACRONYM.match(head) else None
+    for k, para in enumerate(paragraphs[: _cfg(rules)["lead_org_paragraphs"]]):
+        for m in re.finditer(r"\(([A-Z]{2,6})\)", para):
+            if acronym and m.group(1) != acronym:
+                continue
+            name = _spelled_out(para[: m.start()].rstrip(), m.group(1))
+            if name:
+                return name
+        if acronym is None and k == 0:
+            break  # an unnamed release: only its opening sentence names the issuer reliably
+    return acronym
+
+
+def _spelled_out(before: str, acronym: str) -> str | None:
+    """The capitalised run ending ``before`` whose initials hold ``acronym`` in order."""
+    toks = before.split()
+    run: list[str] = []
+    for tok in reversed(toks):
+        if tok[:1].isupper() and not tok.endswith(","):
+            run.append(tok)
+            continue
+        if run and tok in _CONNECTORS:
+            run.append(tok)
+            continue
+        break
+    while run and run[-1] in _CONNECTORS:
+        run.pop()
+    run.reverse()
+    if run and run[0].lower() == "the":
+        run = run[1:]
+    initials = [t[0] for t in run if t not in _CONNECTORS]
+    it = iter(initials)
+    if run and all(letter in it for letter in acronym):
+        return " ".join(run)
+    return None
+
+
+def related_outlet(texts: Sequence[str], start: int, rules: Rules) -> str | None:
+    """The outlet every item of a related-stories list credits ("— Outlet, May 4, 2010"), from ``start``."""
+    pattern = re.compile(_cfg(rules)["list_credit_pattern"])
+    outlets: list[str] = []
+    for text in texts[start:start + _cfg(rules)["related_max_items"]]:
+        m = pattern.search(text)
+        if not m:
+            break
+        outlets.append(m.group("outlet").strip())
+    if outlets and len(set(outlets)) == 1:
+        return outlet_name(outlets[0], rules)
+    return None
+
+
+def told_outlet(text: str, rules: Rules) -> str | None:
+    """"..., he told ABC." or "tells ABC there ...": the acronym of the outlet a source spoke to."""
+    for m in rules.told_pattern.finditer(text):
+        nxt = m.group("next")
+        if nxt is None or nxt.lower() in rules.stopwords:
+            return m.group("outlet")
+    return None
