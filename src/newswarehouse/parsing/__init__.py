@@ -128,15 +128,24 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
             continue
         para = u.text
         if body_seen < rules.section("meta")["dateline_search_paragraphs"]:
+            cut = F.glued_contact(para, rules)
+            if cut:
+                removed.append((para[:cut].strip(), B.CONTACT))
+                para = para[cut:].strip()
             dateline = parse_dateline(para, rules)
             if dateline:
                 name, cut = dateline
                 meta.publishers.append((_DATELINE_RANK, i, name))
                 removed.append((para[:cut].strip(), "dateline"))
                 para = para[cut:].strip()
+            signed_author, signed_outlet = F.sign_on(para, rules)
+            meta.author = meta.author or signed_author
+            if signed_outlet:
+                meta.publishers.append((_SIGN_ON_RANK, i, signed_outlet))
         body_seen += 1
         if para:
             paragraphs.append(para)
+    _story_publishers(units, final, paragraphs, title, meta, rules)
 
     for i, u in enumerate(units):
         if final[i] in (B.COPYRIGHT, B.TAIL, B.STRAY, B.HEAD, B.CHROME):
@@ -235,6 +244,34 @@ def _contact_details(i: int, units: list[Unit], labels: list[str | None], rules:
         if units[j].block != units[i].block and not (F.phone_line(text, rules) or follows_phone):
             return
         labels[j] = B.CONTACT
+
+
+def _story_publishers(
+    units: list[Unit], final: list[str], paragraphs: list[str], title: str | None, meta: _Meta, rules: Rules
+) -> None:
+    """Weaker publisher evidence: a related-stories list, a press release's issuer, the outlet a source told."""
+    texts = [u.text for u in units]
+    for i, lab in enumerate(final):
+        if lab == B.END_MARKER and normalize(texts[i]).startswith("related"):
+            outlet = F.related_outlet(texts, i + 1, rules)
+            if outlet:
+                meta.publishers.append((_RELATED_RANK, i, outlet))
+                break
+    if any(lab in (B.CONTACT, B.RELEASE) for lab in final):
+        lead = F.lead_organisation(title, paragraphs, rules)
+        if lead:
+            meta.publishers.append((_LEAD_ORG_RANK, 0, lead))
+        first_body = next((i for i, lab in enumerate(final) if lab == B.BODY), len(final))
+        for i in range(first_body):
+            if final[i] in (B.HEAD, B.STRAY) and F.organisation_line(texts[i], rules):
+                meta.publishers.append((_HEAD_ORG_RANK, i, texts[i].strip()))
+                break
+    if not meta.publishers:
+        for para in paragraphs:
+            outlet = F.told_outlet(para, rules)
+            if outlet:
+                meta.publishers.append((_TOLD_RANK, 0, outlet))
+                break
 
 
 def _bare_name_author(

@@ -185,6 +185,15 @@ def _spelled_out(before: str, acronym: str) -> str | None:
     return None
 
 
+def organisation_line(text: str, rules: Rules) -> bool:
+    """A name-only line ending in an organisation's head noun ("National Weather Agency")."""
+    line = _strip(text).rstrip(".")
+    toks = line.split()
+    if not 2 <= len(toks) <= _cfg(rules)["affiliation_max_words"] or toks[-1].lower() not in rules.org_heads:
+        return False
+    return outlet_name(line, rules) is not None
+
+
 def related_outlet(texts: Sequence[str], start: int, rules: Rules) -> str | None:
     """The outlet every item of a related-stories list credits ("— Outlet, May 4, 2010"), from ``start``."""
     pattern = re.compile(_cfg(rules)["list_credit_pattern"])

@@ -221,8 +221,20 @@ def parse_publisher_line(text: str, rules: Rules) -> tuple[str, int] | None:
             # the weakest form: the whole rest of the line must be the name ("From The Daily Ledger")
             rest = _after(text, end)
             name = outlet_name(rest, rules)
-            return (name, rank) if name and _NAME_SEPARATORS.split(rest, maxsplit=1)[0] == rest.rstrip(".") else None
+            if name and _NAME_SEPARATORS.split(rest, maxsplit=1)[0] == rest.rstrip("."):
+                return name, rank
+            return (_tagline_outlet(rest, rules), rank + 1) if _tagline_outlet(rest, rules) else None
     return None
+
+
+def _tagline_outlet(rest: str, rules: Rules) -> str | None:
+    """"From Example News, the free news source": a site's tagline (no full stop: "From Paris, the minister flew." is prose)."""
+    head, sep, tail = rest.partition(", ")
+    if not sep or rest.rstrip().endswith(".") or not tail.lower().startswith(("the ", "your ", "a ", "an ")):
+        return None
+    if any(_is_date_word(w.lower(), rules) for w in head.split()):
+        return None
+    return outlet_name(head, rules)
 
 
 def _after(text: str, end: int) -> str:
@@ -268,6 +280,9 @@ def parse_dateline(text: str, rules: Rules) -> tuple[str, int] | None:
     if not match:
         return None
     outlet = match.group("outlet").strip()
+    head, sep, tail = outlet.partition(",")
+    if sep and find_dates(tail, rules):
+        outlet = head.strip()  # "(Army News Service, April 3, 2014) --": the outlet and the date
     low = outlet.lower()
     if any(w in low for w in meta["dateline_reject_words"]) or len(outlet.split()) > meta["dateline_max_words"]:
         return None

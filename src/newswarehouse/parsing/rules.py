@@ -119,6 +119,7 @@ class Rules:
     contact_prefixes: PhraseSet
     sign_on_patterns: tuple[re.Pattern[str], ...]
     told_pattern: re.Pattern[str]
+    org_heads: frozenset[str]
     contributor_phrases: PhraseSet
     contributor_openers: tuple[str, ...]
     publisher_prefixes: tuple[str, ...]
@@ -173,6 +174,7 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         contact_prefixes=PhraseSet(raw["furniture"]["contact_prefixes"]),
         sign_on_patterns=tuple(re.compile(p) for p in raw["furniture"]["sign_on_patterns"]),
         told_pattern=re.compile(raw["furniture"]["told_pattern"]),
+        org_heads=frozenset(w.lower() for w in raw["furniture"]["org_heads"]),
         contributor_phrases=PhraseSet(meta["credit_phrases"]),
         contributor_openers=tuple(normalize(p) for p in meta["credit_openers"]),
         publisher_prefixes=tuple(normalize(p) for p in meta["publisher_prefixes"]),
