@@ -22,6 +22,7 @@ from newswarehouse.parsing.metadata import (
     bare_name,
     byline_affiliation,
     date_covers_line,
+    date_rest_words,
     embedded_byline,
     find_dates,
     is_contributor_line,
@@ -97,15 +98,24 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
                 labels[i] = B.AUTHOR_NAME
 
     texts = [u.text for u in units]
+    dated = _dated_titles(units, labels, classes, meta.dates, rules)
+    saved = {i: (labels[i], feats[i]) for i in dated}
+    for i, headline in dated.items():
+        # "May 4, 2010 Agency names new director": a headline printed after its date competes as the headline
+        labels[i] = None
+        feats[i] = compute(Unit(i, headline, units[i].start, units[i].end, units[i].block), rules)
     title_index = pick_title(feats, labels, classes, texts, rules)
-    title = units[title_index].text if title_index is not None else None
+    for i, (label, f) in saved.items():
+        if i != title_index:
+            labels[i], feats[i] = label, f
+    title = (dated.get(title_index) or units[title_index].text) if title_index is not None else None
     if title_index is not None:
-        labels[title_index] = B.TITLE
+        labels[title_index] = B.DATED_TITLE if title_index in dated else B.TITLE
         for i, f in enumerate(feats):
             if labels[i] is None and f.norm == feats[title_index].norm:
                 labels[i] = B.TITLE_REPEAT
         if meta.author is None and rules.section("meta")["bare_name_author"]:
-            meta.author = _bare_name_author(units, labels, classes, title_index, rules)
+            meta.author = _bare_name_author(units, labels, classes, title_index, meta, rules)
     masthead = pick_masthead(feats, labels, title_index, texts, rules)
     if masthead:
         labels[masthead[0]] = B.MASTHEAD
@@ -122,6 +132,7 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
     paragraphs: list[str] = []
     removed: list[tuple[str, str]] = []
     body_seen = 0
+    release_page = any(lab in (B.CONTACT, B.RELEASE) for lab in final)
     for i, (u, lab) in enumerate(zip(units, final)):
         if lab != B.BODY:
             removed.append((u.text, lab))
@@ -130,6 +141,7 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
         if body_seen < rules.section("meta")["dateline_search_paragraphs"]:
             cut = F.glued_contact(para, rules)
             if cut:
+                release_page = True
                 removed.append((para[:cut].strip(), B.CONTACT))
                 para = para[cut:].strip()
             dateline = parse_dateline(para, rules)
@@ -145,7 +157,7 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
         body_seen += 1
         if para:
             paragraphs.append(para)
-    _story_publishers(units, final, paragraphs, title, meta, rules)
+    _story_publishers(units, final, paragraphs, title, release_page, meta, rules)
 
     for i, u in enumerate(units):
         if final[i] in (B.COPYRIGHT, B.TAIL, B.STRAY, B.HEAD, B.CHROME):
@@ -221,7 +233,7 @@ def _furniture_line(i: int, units: list[Unit], labels: list[str | None], meta: _
         if issuer:
             meta.publishers.append((_RELEASE_RANK, i, issuer))
         return True
-    if F.is_contact_line(text, rules):
+    if F.is_contact_line(text, rules) or F.address_line(text, rules):
         labels[i] = B.CONTACT
         _contact_details(i, units, labels, rules)
         return True
@@ -247,7 +259,13 @@ def _contact_details(i: int, units: list[Unit], labels: list[str | None], rules:
 
 
 def _story_publishers(
-    units: list[Unit], final: list[str], paragraphs: list[str], title: str | None, meta: _Meta, rules: Rules
+    units: list[Unit],
+    final: list[str],
+    paragraphs: list[str],
+    title: str | None,
+    release_page: bool,
+    meta: _Meta,
+    rules: Rules,
 ) -> None:
     """Weaker publisher evidence: a related-stories list, a press release's issuer, the outlet a source told."""
     texts = [u.text for u in units]
@@ -257,13 +275,13 @@ def _story_publishers(
             if outlet:
                 meta.publishers.append((_RELATED_RANK, i, outlet))
                 break
-    if any(lab in (B.CONTACT, B.RELEASE) for lab in final):
+    if release_page:
         lead = F.lead_organisation(title, paragraphs, rules)
         if lead:
             meta.publishers.append((_LEAD_ORG_RANK, 0, lead))
         first_body = next((i for i, lab in enumerate(final) if lab == B.BODY), len(final))
         for i in range(first_body):
-            if final[i] in (B.HEAD, B.STRAY) and F.organisation_line(texts[i], rules):
+            if final[i] in (B.HEAD, B.STRAY, B.CONTACT) and F.organisation_line(texts[i], rules):
                 meta.publishers.append((_HEAD_ORG_RANK, i, texts[i].strip()))
                 break
     if not meta.publishers:
@@ -275,9 +293,10 @@ def _story_publishers(
 
 
 def _bare_name_author(
-    units: list[Unit], labels: list[str | None], classes: list[str], title_index: int, rules: Rules
+    units: list[Unit], labels: list[str | None], classes: list[str], title_index: int, meta: _Meta, rules: Rules
 ) -> str | None:
-    """A name-only line between the headline and the body, beside a date line: the byline without "By"."""
+    """A name-only line between the headline and the body, beside a date line or right above the first
+    paragraph: the byline without "By" ("Jane Doe", "Jane Doe, The Daily Ledger")."""
     meta_labels = (B.DATE_LINE, B.BYLINE)
     for i in range(title_index + 1, len(units)):
         if labels[i] is None and classes[i] == B.GOOD:
@@ -285,11 +304,34 @@ def _bare_name_author(
         if labels[i] is not None:
             continue
         beside = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(units)]
-        name = bare_name(units[i].text, rules) if any(lab in meta_labels for lab in beside) else None
+        above_body = i + 1 < len(units) and labels[i + 1] is None and classes[i + 1] == B.GOOD
+        name = bare_name(units[i].text, rules) if above_body or any(lab in meta_labels for lab in beside) else None
         if name:
             labels[i] = B.AUTHOR_NAME
+            outlet = byline_affiliation(units[i].text, rules)
+            if outlet:
+                meta.publishers.append((_AFFILIATION_RANK, i, outlet))
             return name
     return None
+
+
+def _dated_titles(
+    units: list[Unit], labels: list[str | None], classes: list[str], dates: dict[int, list[DateHit]], rules: Rules
+) -> dict[int, str]:
+    """Date lines that also carry a headline: {index: headline}, a leading date cut off ("May 4, 2010 Agency ...")."""
+    out: dict[int, str] = {}
+    min_words = rules.section("title")["dated_title_min_words"]
+    for i, hits in dates.items():
+        text = units[i].text
+        lead = text[: hits[0].start].strip()
+        if labels[i] is None and classes[i] != B.GOOD and not lead:
+            pass  # a headline line that opens with its date
+        elif labels[i] != B.DATE_LINE:
+            continue
+        if len(date_rest_words(text, hits, rules)) < min_words:
+            continue
+        out[i] = text[hits[0].end:].strip(" -–—|:,") if not lead else text
+    return out
 
 
 def _choose_publisher(candidates: list[tuple[int, int, str]], final: list[str]) -> str | None:
@@ -332,7 +374,7 @@ def _choose_date(dates: dict[int, list[DateHit]], final: list[str], rules: Rules
         for hit in hits:
             if hit.label_score is not None:
                 score = hit.label_score
-            elif lab in (B.DATE_LINE, B.BYLINE) and i < end_marker_after_body:
+            elif lab in (B.DATE_LINE, B.BYLINE, B.DATED_TITLE) and i < end_marker_after_body:
                 score = cfg["unlabelled"]
             else:
                 continue

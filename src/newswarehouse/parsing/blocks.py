@@ -27,6 +27,7 @@ from newswarehouse.parsing.units import Unit
 BODY = "body"
 TITLE = "title"
 TITLE_REPEAT = "title_repeat"
+DATED_TITLE = "dated_title"
 BYLINE = "byline"
 AUTHOR_NAME = "author_name"
 DATE_LINE = "date_line"

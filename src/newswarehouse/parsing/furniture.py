@@ -62,7 +62,7 @@ def release_header(text: str, rules: Rules) -> tuple[bool, str | None]:
     norm = normalize(_strip(text)).rstrip(" .:")
     if len(norm.split()) > _cfg(rules)["release_max_words"]:
         return False, None
-    trimmed = re.sub(r"(?:\s+\d{4}|\s+[\w-]*\d[\w-]*)+$", "", norm)  # "... Releases 2005", "... Release TX 15274-13"
+    trimmed = re.sub(r"(?:\s+[\w-]*\d[\w-]*|\s+[a-z]{1,3})+$", "", norm)  # "... Releases 2005", "... Release TX 15274-13"
     if rules.release_words.prefix_of(trimmed) or rules.release_words.prefix_of(norm):
         return True, None
     phrase = rules.release_words.suffix_of(trimmed)
@@ -85,9 +85,12 @@ def is_contact_detail(text: str, rules: Rules) -> bool:
     """A short line of a contact block: a name, a phone number, an office."""
     line = _strip(text)
     n = len(words(line))
-    if n > _cfg(rules)["contact_detail_max_words"] or line.rstrip().endswith((".", "!", "?")) and n > 3:
-        return False
-    return True
+    return not (n > _cfg(rules)["contact_detail_max_words"] or line.rstrip().endswith((".", "!", "?")) and n > 3)
+
+
+def address_line(text: str, rules: Rules) -> bool:
+    line = _strip(text)
+    return len(words(line)) <= _cfg(rules)["contact_max_words"] and bool(re.search(_cfg(rules)["address_pattern"], line))
 
 
 def phone_line(text: str, rules: Rules) -> bool:
@@ -191,6 +194,8 @@ def organisation_line(text: str, rules: Rules) -> bool:
     toks = line.split()
     if not 2 <= len(toks) <= _cfg(rules)["affiliation_max_words"] or toks[-1].lower() not in rules.org_heads:
         return False
+    if toks[0][:1].isdigit():
+        return False  # "100 Example Center": a street address
     return outlet_name(line, rules) is not None
 
 

@@ -428,13 +428,17 @@ def date_covers_line(text: str, hits: list[DateHit], rules: Rules) -> bool:
     """The line is a date line: beside its dates and date labels only a few words remain ("2023World")."""
     if not hits:
         return False
+    return len(date_rest_words(text, hits, rules)) <= rules.section("dates")["max_other_words"]
+
+
+def date_rest_words(text: str, hits: list[DateHit], rules: Rules) -> list[str]:
+    """The words of a line besides its dates, date labels, times and numbers."""
     rest = text
     for hit in reversed(hits):
         rest = rest[:hit.start] + " " + rest[hit.end:]
     ignorable = rules.date_label_set
     time_words = frozenset(rules.section("dates")["time_words"])
-    rest_words = [
+    return [
         w for w in words(_CAMEL.sub(" ", rest))
         if normalize(w) not in ignorable and w.lower() not in time_words and not w.isdigit() and not _is_date_word(w.lower(), rules)
     ]
-    return len(rest_words) <= rules.section("dates")["max_other_words"]

@@ -74,11 +74,28 @@ def pick_title(
             score -= cfg["kicker_penalty"]
         if any(mark in texts[i] for mark in cfg["separator_marks"]):
             score -= cfg["separator_penalty"]
-        if _run_length(i, cand_set, feats) >= cfg["list_run"]:
+        run = _run_length(i, cand_set, feats)
+        if run >= cfg["list_run"]:
             score -= cfg["list_penalty"]
+        if any(0 <= j < n and feats[j].norm == f.norm for j in (i - 1, i + 1)):
+            score -= cfg["adjacent_repeat_penalty"]
+        elif i - 1 in cand_set and run < cfg["list_run"] and _plain_headline(i - 1, feats, labels, texts, rules):
+            score -= cfg["dek_penalty"]
         if best_score is None or score > best_score:
             best, best_score = i, score
     return best
+
+
+def _plain_headline(j: int, feats: Sequence[Features], labels: Sequence[str | None], texts: Sequence[str], rules: Rules) -> bool:
+    """A headline-like line that is no label of another kind: not a kicker, breadcrumb, archive label or SHOUTED section."""
+    cfg = rules.section("title")
+    f = feats[j]
+    return (
+        labels[j] is None
+        and not _shouted(f)
+        and not any(mark in texts[j] for mark in cfg["separator_marks"])
+        and not f.norm.startswith(tuple(cfg["label_openers"]))
+    )
 
 
 def _kicker(i: int, feats: Sequence[Features], labels: Sequence[str | None], rules: Rules) -> bool:
