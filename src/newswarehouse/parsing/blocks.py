@@ -61,6 +61,10 @@ GOOD, NEAR, SHORT = "good", "near", "short"
 # paragraphs does not separate them.
 TRANSPARENT = frozenset({MEDIA, MARKUP, CAPTION, CAPTION_LABEL, MARKER, NAV, SUBHEADING, REPEAT, CORPUS_REPEAT, SPAM})
 
+_BULLET_TRANSPARENT = TRANSPARENT | {DATE_LINE}
+# a full stop after a word of 3+ letters, then more words: "... incident. then army ..."
+_INNER_SENTENCE = re.compile(r"[a-z]{3}[.!?][\"')\]]*\s+\S+\s+\S")
+
 _CREDIT_PAREN = re.compile(r"\(([^()]{2,160})\)\W*$")
 
 
@@ -169,9 +173,14 @@ def resolve_context(
     while changed:
         changed = False
         for i in range(n):
-            if body[i] or labels[i] is not None or not (is_sentence(feats[i], rules) or feats[i].bullet or _cut_off_prose(feats[i], rules)):
+            last_cut = i == n - 1 and _cut_off_last(feats[i], rules)
+            if body[i] or labels[i] is not None or not (
+                is_sentence(feats[i], rules) or feats[i].bullet or _cut_off_prose(feats[i], rules) or last_cut
+            ):
                 continue
-            if _neighbour_is_body(i, -1, labels, body) or _neighbour_is_body(i, 1, labels, body):
+            # list items may sit under a date subheading ("May 17" then its items)
+            through = _BULLET_TRANSPARENT if feats[i].bullet else TRANSPARENT
+            if _neighbour_is_body(i, -1, labels, body, through) or _neighbour_is_body(i, 1, labels, body, through):
                 body[i] = True
                 changed = True
 
@@ -192,7 +201,8 @@ def resolve_context(
         else:
             out.append(STRAY)
     if cfg["keep_subheadings"]:
-        out = [BODY if lab == SUBHEADING else lab for lab in out]
+        keep = cfg["subheading_keep_min_words"]
+        out = [BODY if lab == SUBHEADING and feats[i].n_words >= keep else lab for i, lab in enumerate(out)]
     return out
 
 
@@ -207,12 +217,25 @@ def _cut_off_prose(f: Features, rules: Rules) -> bool:
     )
 
 
+def _cut_off_last(f: Features, rules: Rules) -> bool:
+    """The page's last line, cut off mid-sentence after at least one full sentence: a truncated paragraph."""
+    cfg = rules.section("prose")
+    return (
+        f.n_words >= cfg["cut_off_last_min_words"]
+        and f.stop_density >= cfg["near_min_stop_density"]
+        and _INNER_SENTENCE.search(f.norm) is not None
+        and not (f.markup or f.nav)
+    )
+
+
 def _inside_label(f: Features, rules: Rules) -> str:
     """A non-sentence line between two paragraphs: a heading, or prose that lost its full stop."""
     cfg = rules.section("prose")
+    # a line that stops on a function word ("... the deadline at") is a sentence broken by a link, whatever its capitals
+    open_end = f.norm.rsplit(" ", 1)[-1] in rules.stopwords
     if (
         f.n_words >= cfg["unpunctuated_sentence_min_words"]
-        and f.cap_ratio <= cfg["unpunctuated_sentence_max_cap_ratio"]
+        and (f.cap_ratio <= cfg["unpunctuated_sentence_max_cap_ratio"] or open_end)
         and f.stop_density >= cfg["good_min_stop_density"]
     ):
         return BODY
@@ -247,12 +270,14 @@ def _cut_tail(labels: list[str | None], body: list[bool], classes: Sequence[str]
         i += 1
 
 
-def _neighbour_is_body(i: int, step: int, labels: Sequence[str | None], body: Sequence[bool]) -> bool:
+def _neighbour_is_body(
+    i: int, step: int, labels: Sequence[str | None], body: Sequence[bool], through: frozenset[str] = TRANSPARENT
+) -> bool:
     j = i + step
     while 0 <= j < len(labels):
         if body[j]:
             return True
-        if labels[j] in TRANSPARENT:
+        if labels[j] in through:
             j += step
             continue
         return False
