@@ -47,6 +47,8 @@ _DATELINE_RANK = 1000
 _COPYRIGHT_RANK = 1001
 _AFFILIATION_RANK = 1002
 _MASTHEAD_RANK = 1003
+# the words after a byline's separator may be an outlet ("Jane Doe, The Daily Ledger") or a place ("Jane Doe | Seville")
+_BYLINE_TAIL_RANK = 1004
 _RELATED_RANK = 1050
 # weaker: read from the story rather than from furniture that credits it
 _LEAD_ORG_RANK = 1100
@@ -198,7 +200,8 @@ def _metadata_lines(
             meta.author = meta.author or name
             unit = byline_affiliation(u.text, rules)
             if unit:
-                meta.publishers.append((_AFFILIATION_RANK, i, unit))
+                rank = _AFFILIATION_RANK if rules.affiliation_suffixes.suffix_of(normalize(unit)) else _BYLINE_TAIL_RANK
+                meta.publishers.append((rank, i, unit))
             continue
         if is_contributor_line(f.norm, f.n_words, rules):
             labels[i] = B.CONTRIBUTOR
@@ -310,7 +313,7 @@ def _bare_name_author(
             labels[i] = B.AUTHOR_NAME
             outlet = byline_affiliation(units[i].text, rules)
             if outlet:
-                meta.publishers.append((_AFFILIATION_RANK, i, outlet))
+                meta.publishers.append((_BYLINE_TAIL_RANK, i, outlet))
             return name
     return None
 
