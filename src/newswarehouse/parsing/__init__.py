@@ -377,7 +377,8 @@ def _choose_date(dates: dict[int, list[DateHit]], final: list[str], rules: Rules
         for hit in hits:
             if hit.label_score is not None:
                 score = hit.label_score
-            elif lab in (B.DATE_LINE, B.BYLINE, B.DATED_TITLE) and i < end_marker_after_body:
+            elif lab in (B.DATE_LINE, B.BYLINE, B.DATED_TITLE) and i < end_marker_after_body and not first_body < i < last_body:
+                # (an unlabelled date between two paragraphs heads a schedule, it is not the page's date)
                 score = cfg["unlabelled"]
             else:
                 continue

@@ -152,6 +152,8 @@ def lead_organisation(title: str | None, paragraphs: Sequence[str], rules: Rules
     """
     head = title.split()[0].strip(":,") if title else ""
     acronym = head if _ACRONYM.match(head) else None
+    if acronym and not any(re.search(rf"\b{acronym}\b", para) for para in paragraphs):
+        acronym = None  # "TX 1234 Loans ...": a code, not the issuer the story names
     for k, para in enumerate(paragraphs[: _cfg(rules)["lead_org_paragraphs"]]):
         for m in re.finditer(r"\(([A-Z]{2,6})\)", para):
             if acronym and m.group(1) != acronym:
