@@ -40,10 +40,13 @@ __all__ = ["LineStats", "parse_article"]
 
 # Publisher evidence, strongest first: "Source: X"-style credit lines rank by
 # their prefix's position in the rules (0..), then these.
+_DOMAIN_LINE_RANK = 500
 _LOGO_RANK = 900
 _RELEASE_RANK = 950
 _SIGN_ON_RANK = 980
+_DATE_DOMAIN_RANK = 990
 _DATELINE_RANK = 1000
+_SITE_AFFIX_RANK = 1001
 _COPYRIGHT_RANK = 1001
 _AFFILIATION_RANK = 1002
 _MASTHEAD_RANK = 1003
@@ -146,6 +149,10 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
                 release_page = True
                 removed.append((para[:cut].strip(), B.CONTACT))
                 para = para[cut:].strip()
+            cut = F.glued_caption(para, rules)
+            if cut:
+                removed.append((para[:cut].strip(), B.CAPTION))
+                para = para[cut:].strip()
             dateline = parse_dateline(para, rules)
             if dateline:
                 name, cut = dateline
@@ -168,6 +175,11 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
                 meta.publishers.append((_COPYRIGHT_RANK, i, holder))
 
     publisher = _choose_publisher(meta.publishers, final)
+    if title:
+        affix = F.site_affix(title, publisher, rules)
+        if affix:
+            title = affix[0]
+            publisher = publisher or affix[1]
     return ParsedArticle(
         title=title,
         publisher=publisher,
@@ -216,6 +228,14 @@ def _metadata_lines(
             continue
         if hits and date_covers_line(u.text, hits, rules):
             labels[i] = B.DATE_LINE
+            domain = F.domain_in(u.text, rules)
+            if domain:
+                meta.publishers.append((_DATE_DOMAIN_RANK, i, domain))
+            continue
+        domain = F.domain_credit_line(u.text, rules)
+        if domain:
+            labels[i] = B.PUBLISHER_LINE
+            meta.publishers.append((_DOMAIN_LINE_RANK, i, domain))
             continue
         if f.n_words <= max_furniture_words and _furniture_line(i, units, labels, meta, rules):
             continue

@@ -222,3 +222,68 @@ def told_outlet(text: str, rules: Rules) -> str | None:
         if nxt is None or nxt.lower() in rules.stopwords:
             return m.group("outlet")
     return None
+
+
+_DOMAIN_TOKEN = re.compile(r"(?<![\w@/.-])(?:www\.)?[a-z0-9][\w-]*(?:\.[\w-]+)*\.(?P<tld>[a-z]{2,6})(?![\w.-]|\.\w)", re.IGNORECASE)
+
+
+def domain_in(text: str, rules: Rules) -> str | None:
+    """A site's domain printed on a furniture line ("Mar 3, 2024 | example.com", "(example.com)")."""
+    for m in _DOMAIN_TOKEN.finditer(text):
+        if m.group("tld").lower() in _cfg(rules)["domain_tlds"]:
+            return m.group().lower().removeprefix("www.")
+    return None
+
+
+def domain_credit_line(text: str, rules: Rules) -> str | None:
+    """A line that is only a domain in brackets: "(example.com)" (a bare "www.example.gov" mid-story is a link)."""
+    line = _strip(text).rstrip(" .")
+    if not (line.startswith(("(", "[")) and line.endswith((")", "]"))):
+        return None
+    line = line.strip("()[] ")
+    if " " in line:
+        return None
+    found = domain_in(line, rules)
+    return found if found and found == line.lower().removeprefix("www.") else None
+
+
+def site_affix(title: str, publisher: str | None, rules: Rules) -> tuple[str, str] | None:
+    """(headline, site) for "Site: Headline" or "Headline | Site": the site is the page's publisher, a domain,
+    or a name ending in an outlet word ("... News", "... Times"); "UN: Talks resume" keeps its prefix."""
+    cfg = _cfg(rules)
+    for sep in cfg["site_separators"]:
+        head, found, tail = title.partition(sep)
+        if not found:
+            continue
+        for site, headline in ((head, tail), (tail, head)):
+            site, headline = site.strip(), headline.strip()
+            if sep == ": " and site is tail.strip():
+                continue  # "Headline: Site" is a headline with a subtitle
+            if not site or len(site.split()) > cfg["site_max_words"] or len(headline.split()) < 2:
+                continue
+            if _is_site(site, publisher, rules):
+                return headline, site
+    return None
+
+
+def _is_site(site: str, publisher: str | None, rules: Rules) -> bool:
+    if publisher and normalize(site) == normalize(publisher):
+        return True
+    if domain_in(site, rules) == site.lower().removeprefix("www."):
+        return True
+    toks = site.split()
+    # two words at least: "Report: ..." or "Review: ..." open ordinary headlines
+    return len(toks) >= 2 and toks[-1].lower() in _cfg(rules)["outlet_words"] and outlet_name(site, rules) is not None
+
+
+def glued_caption(text: str, rules: Rules) -> int:
+    """End of a photo caption glued to the start of a paragraph, closed by its credit
+    ("A crowd waits outside. (Photo: Jane Doe/Agency) The council said ..."), else 0."""
+    limit = _cfg(rules)["glued_caption_max_chars"]
+    for m in re.finditer(r"\(([^()]{2,80})\)\s+(?=[A-Z\"“])", text[: limit + 80]):
+        inner = normalize(m.group(1))
+        if m.start() > limit:
+            break
+        if rules.credit_words.findall(inner) and (":" in inner or "/" in inner or " by " in f" {inner} "):
+            return m.end()
+    return 0
