@@ -663,3 +663,221 @@ def test_seed_scores():
     assert res["body_recall"] >= 0.98
     assert res["boilerplate_leak"] <= 0.05
     assert res["date_acc"] >= 0.99
+
+
+# --- page furniture read by its form (invented one-liners) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line,author",
+    [
+        ("  • By Staff Sgt. Jane Roe", "Staff Sgt. Jane Roe"),
+        ("By Sgt. 1st Class Jane Roe", "Sgt. 1st Class Jane Roe"),
+        ("By Sgt. 1st Class Jane Roe Army Example Public Affairs", "Sgt. 1st Class Jane Roe"),
+        ("By Nordwire", "Nordwire"),
+        ("By Team Herald", "Team Herald"),
+        ("By Jane Roe & John Doe", "Jane Roe & John Doe"),
+        ("By Jane Roe, The Example Press", "Jane Roe"),
+        ("By Lena MacAllister", "Lena MacAllister"),
+    ],
+)
+def test_furniture_bylines(line, author):
+    assert parse_byline(line, RULES) == author
+
+
+def test_byline_affiliations():
+    from newswarehouse.parsing.metadata import byline_affiliation
+
+    assert byline_affiliation("By Jane Roe, The Example Press", RULES) == "The Example Press"
+    assert byline_affiliation("By Sgt. Jane Roe 99th Example Wing Public Affairs", RULES) == "99th Example Wing Public Affairs"
+    assert byline_affiliation("By Jane Roe | Updated March 3, 2024", RULES) is None
+    assert byline_affiliation("By Jane Roe, Staff Writer", RULES) is None
+
+
+def test_affiliation_logo_and_release_lines():
+    from newswarehouse.parsing import furniture as F
+
+    assert F.affiliation_line("  • 99th Example Wing Public Affairs", RULES) == "99th Example Wing Public Affairs"
+    assert F.affiliation_line("Example Army News Service", RULES) == "Example Army News Service"
+    assert F.affiliation_line("The office said the report was late.", RULES) is None
+    assert F.logo_line("Example Daily Chronicle Logo", RULES) == "Example Daily Chronicle"
+    assert F.logo_line("Logo", RULES) is None
+    assert F.release_header("EXA Press Release", RULES) == (True, "EXA")
+    assert F.release_header("EXA News Releases 2011", RULES) == (True, "EXA")
+    assert F.release_header("Press Release", RULES) == (True, None)
+    assert F.release_header("Disaster press release XY 1234-5", RULES) == (True, None)
+    assert F.release_header("The release of the hostages was delayed", RULES) == (False, None)
+
+
+def test_contact_blocks():
+    from newswarehouse.parsing import furniture as F
+
+    assert F.is_contact_line("Contact: Jane Roe", RULES)
+    assert F.is_contact_line("For Immediate Release: Monday, March 4, 2024", RULES)
+    assert F.is_contact_line("Media Inquiries", RULES)
+    assert not F.is_contact_line("Contact between the two sides resumed on Monday after a long pause in the talks.", RULES)
+    assert F.phone_line("(555) 010-0199", RULES)
+    assert F.address_line("12 Example Road, Springfield, ST 01234", RULES)
+    text = "Contact: Jane Roe, (555) 010-0199 The Example Agency said on Monday that it would expand."
+    cut = F.glued_contact(text, RULES)
+    assert text[cut:].strip().startswith("The Example Agency")
+
+
+def test_sign_ons_and_told_outlet():
+    from newswarehouse.parsing import furniture as F
+
+    assert F.sign_on("From Example Radio English, this is THE WEEK in plain words.", RULES) == (None, "Example Radio English")
+    assert F.sign_on("This is Jane Roe with the XRN Morning Report.", RULES) == ("Jane Roe", "XRN")
+    assert F.sign_on("Fighting went on all week. Jane Roe reports for XRN from the capital.", RULES) == ("Jane Roe", "XRN")
+    assert F.sign_on("The minister said talks would resume on Monday.", RULES) == (None, None)
+    assert F.told_outlet("A spokesman told XRN there was no deal.", RULES) == "XRN"
+    assert F.told_outlet("She told UN officials the camp was full.", RULES) is None
+
+
+def test_press_release_issuer():
+    from newswarehouse.parsing import furniture as F
+
+    paras = ["SPRINGFIELD – Today, the U.S. Example Standards Agency (ESA) released its annual report. ESA said it grew."]
+    assert F.lead_organisation("ESA Releases Annual Report", paras, RULES) == "U.S. Example Standards Agency"
+    assert F.lead_organisation("ESA Releases Annual Report", ["ESA said on Monday it had grown."], RULES) == "ESA"
+    assert F.lead_organisation("XY 12-3 Loans Pass $1 Billion", ["The agency approved more loans."], RULES) is None
+    assert F.lead_organisation(None, ["The Example Parks Service (EPS) will add two rangers."], RULES) == "Example Parks Service"
+    assert F.organisation_line("Example Geological Survey", RULES)
+    assert not F.organisation_line("100 Example Center", RULES)
+
+
+def test_source_lists_domains_and_site_affixes():
+    from newswarehouse.parsing import furniture as F
+
+    items = ['- "Storm hits coast" — Example Wiki News, May 4, 2020', '- "Floods recede" — Example Wiki News, May 9, 2020']
+    assert F.related_outlet(items, 0, RULES) == "Example Wiki News"
+    assert F.related_outlet(items + ['- "Other" — Another Site, May 9, 2020'], 0, RULES) is None
+    assert F.domain_in("March 3, 2024 | examplenews.com", RULES) == "examplenews.com"
+    assert F.domain_credit_line("(examplenews.com)", RULES) == "examplenews.com"
+    assert F.domain_credit_line("www.example.gov", RULES) is None  # a link in the story, not a credit
+    assert F.site_affix("Example News: Mayor resigns after budget row", None, RULES) == (
+        "Mayor resigns after budget row", "Example News")
+    assert F.site_affix("Mayor resigns after budget row | examplenews.com", None, RULES) == (
+        "Mayor resigns after budget row", "examplenews.com")
+    assert F.site_affix("UN: Aid talks stall again", None, RULES) is None
+    assert F.site_affix("Report: Economy slows in spring", None, RULES) is None
+
+
+def test_glued_caption():
+    from newswarehouse.parsing import furniture as F
+
+    text = "A crowd waits outside city hall. (Photo: Tom Lee/Example Agency) The council will meet on Friday."
+    assert text[F.glued_caption(text, RULES):] == "The council will meet on Friday."
+    assert F.glued_caption("The council (which met on Monday) Said nothing new.", RULES) == 0
+
+
+FURNITURE_PAGES = {
+    # byline and unit line as bullets under the headline
+    "unit_bullets": (
+        "Example Wing opens new clinic\n\n  • Published\n  • By Staff Sgt. Jane Roe\n  • 99th Example Wing Public Affairs\n"
+        f"{PROSE}\n\n{PROSE} Again.\n",
+        {"title": "Example Wing opens new clinic", "author": "Staff Sgt. Jane Roe",
+         "publisher": "99th Example Wing Public Affairs", "date": None},
+    ),
+    # byline above the headline, name + agency form
+    "byline_before_headline": (
+        f"Jane Roe, The Example Press\nCouncil approves new budget\nMarch 4, 2024\n{PROSE}\n\n{PROSE} Again.\n",
+        {"title": "Council approves new budget", "author": "Jane Roe", "publisher": "The Example Press",
+         "date": date(2024, 3, 4)},
+    ),
+    "agency_only_byline": (
+        f"Council approves new budget\nBy Nordwire\nMarch 4, 2024\n{PROSE}\n",
+        {"title": "Council approves new budget", "author": "Nordwire", "publisher": None, "date": date(2024, 3, 4)},
+    ),
+    # dateline with the outlet and the date in brackets
+    "dateline_with_date": (
+        f"Council approves new budget\n\nSPRINGFIELD (Example News Service, March 3, 2024) -- {PROSE}\n\n{PROSE} Again.\n",
+        {"title": "Council approves new budget", "author": None, "publisher": "Example News Service", "date": None},
+    ),
+    # wiki layout: review banner, dated first line, a Sources list
+    "wiki": (
+        "Storm floods coastal towns\n\nThis is the stable version, checked on 2 May 2021. Template changes await review.\n\n"
+        f"Sunday, May 2, 2021\n\n{PROSE}\n\n{PROSE} Again.\n\nSources\n\n"
+        '- "Storm warning issued" — Example Weather Office, May 1, 2021\n',
+        {"title": "Storm floods coastal towns", "author": None, "publisher": None, "date": date(2021, 5, 2)},
+    ),
+    # press release with no headline: the contact credit glued to the first paragraph
+    "release_without_headline": (
+        "Contact: Jane Roe, (555) 010-0199 The Example Parks Service (EPS) will add two rangers to the river park "
+        "this spring, officials said on Monday, after visitor numbers doubled.\n\n"
+        f"{PROSE}\n",
+        {"title": None, "author": None, "publisher": "Example Parks Service", "date": None},
+    ),
+    # a headline printed after its date, contact block under it
+    "dated_headline": (
+        f"March 5, 2024 Example Agency Names New Director\n\nContact: Jane Roe (555) 010-0199\n\n{PROSE}\n",
+        {"title": "Example Agency Names New Director", "author": None, "publisher": None, "date": date(2024, 3, 5)},
+    ),
+    # radio script: sign-on names the reporter and the outlet
+    "radio_script": (
+        "Accessibility links\n\nBreaking News\n\nFARM REPORT – Dry Spring\n\nBroadcast: May 6, 2019\n\n"
+        f"This is Jane Roe with the XRN Farm Report.\n\n{PROSE}\n\n{PROSE} Again.\n",
+        {"title": "FARM REPORT – Dry Spring", "author": "Jane Roe", "publisher": "XRN", "date": date(2019, 5, 6)},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FURNITURE_PAGES))
+def test_furniture_pages(name):
+    raw, meta = FURNITURE_PAGES[name]
+    parsed = parse_article(raw)
+    assert parsed.title == meta["title"]
+    assert parsed.author == meta["author"]
+    assert parsed.publisher == meta["publisher"]
+    assert parsed.published_date == meta["date"]
+    assert PROSE in parsed.body_text
+    for line, _reason in parsed.removed_lines:
+        assert line not in parsed.body_text.split("\n\n")
+    assert_invariants(raw, parsed)
+
+
+def test_prose_naming_an_agency_stays_in_the_body():
+    line = "Analysts polled by DataMetric had expected earnings of $1.20 a share, the company said."
+    parsed = parse_article(f"Example Corp profit beats forecasts\n\n{PROSE}\n\n{line}\n\n{PROSE} Again.\n")
+    assert line in parsed.body_text
+    assert parsed.publisher is None
+
+
+def test_cut_off_last_line_and_long_subheading_are_body():
+    sub = "Rangers Plan a Second Trail"
+    last = "The park will reopen in May. Then rangers will survey the north bank and"
+    parsed = parse_article(f"Park reopens\n\n{PROSE}\n\n{sub}\n\n{PROSE} Again.\n\n{last}")
+    assert sub in parsed.body_text.split("\n\n")
+    assert parsed.body_text.endswith(last)
+
+
+# --- real pages (scored against the shared gold) --------------------------------------------------
+
+REAL_TARGETS = {"title_acc": 0.90, "publisher_acc": 0.80, "author_acc": 0.80, "date_acc": 0.90, "body_recall": 0.97}
+
+
+@pytest.mark.skipif(not (SHARED / "real" / "articles").is_dir(), reason="../shared/real is not available")
+def test_real_scores():
+    spec = importlib.util.spec_from_file_location("real_score", SHARED / "real" / "tools" / "score.py")
+    score_mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score_mod)
+    gold, pred = {}, {}
+    for gold_file in sorted((SHARED / "real" / "gold").glob("*.json")):
+        g = json.loads(gold_file.read_text())
+        raw = (SHARED / "real" / "articles" / g["article"]).read_text(encoding="utf-8").replace("\r\n", "\n")
+        parsed = parse_article(raw)
+        gold[g["article"]] = g
+        pred[g["article"]] = {
+            "title": parsed.title,
+            "publisher": parsed.publisher,
+            "author": parsed.author,
+            "published_date": parsed.published_date.isoformat() if parsed.published_date else None,
+            "body": parsed.body_text,
+            "entities": [],
+            "statements": [],
+        }
+        assert_invariants(raw, parsed)
+    res = score_mod.score(gold, pred)
+    for metric, floor in REAL_TARGETS.items():
+        assert res[metric] >= floor, (metric, res[metric])
+    assert res["boilerplate_leak"] <= 0.05

@@ -197,6 +197,7 @@ def _metadata_lines(
     meta = _Meta(publishers=[], dates={})
     max_date_words = rules.section("dates")["max_line_words"]
     max_furniture_words = rules.section("furniture")["contact_max_words"]
+    first_prose = next((i for i, cls in enumerate(classes) if cls == B.GOOD), len(units))
     for i, (u, f) in enumerate(zip(units, feats)):
         hits = find_dates(u.text, rules) if f.n_words <= max_date_words else []
         if hits:
@@ -207,6 +208,11 @@ def _metadata_lines(
             name = parse_byline(f"{u.text} {units[i + 1].text}", rules)
             if name:
                 labels[i + 1] = B.AUTHOR_NAME
+        if name is None and i < first_prose:
+            signed = F.name_outlet_byline(u.text, rules)
+            if signed:
+                name = signed[0]
+                meta.publishers.append((_AFFILIATION_RANK, i, signed[1]))
         if name:
             labels[i] = B.BYLINE
             meta.author = meta.author or name

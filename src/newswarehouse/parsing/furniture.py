@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from newswarehouse.parsing.features import words
-from newswarehouse.parsing.metadata import outlet_name
+from newswarehouse.parsing.metadata import bare_name, outlet_name
 from newswarehouse.parsing.rules import Rules, normalize
 
 _BULLET = re.compile(r"^\s*[•·▪►*]\s+")
@@ -287,3 +287,13 @@ def glued_caption(text: str, rules: Rules) -> int:
         if rules.credit_words.findall(inner) and (":" in inner or "/" in inner or " by " in f" {inner} "):
             return m.end()
     return 0
+
+
+def name_outlet_byline(text: str, rules: Rules) -> tuple[str, str] | None:
+    """(author, outlet) for a byline without "By": "Jane Roe, The Example Press" (the outlet ends like one)."""
+    head, sep, tail = _strip(text).partition(", ")
+    tail = tail.strip().rstrip(".")
+    if not sep or not tail or tail.split()[-1].lower() not in _cfg(rules)["outlet_words"]:
+        return None
+    name, outlet = bare_name(head, rules), outlet_name(tail, rules)
+    return (name, outlet) if name and outlet else None
