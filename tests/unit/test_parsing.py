@@ -774,8 +774,10 @@ def test_glued_caption():
 FURNITURE_PAGES = {
     # byline and unit line as bullets under the headline
     "unit_bullets": (
-        "Example Wing opens new clinic\n\n  • Published\n  • By Staff Sgt. Jane Roe\n  • 99th Example Wing Public Affairs\n"
-        f"{PROSE}\n\n{PROSE} Again.\n",
+        (
+            "Example Wing opens new clinic\n\n  • Published\n  • By Staff Sgt. Jane Roe\n  • 99th Example Wing Public Affairs\n"
+            f"{PROSE}\n\n{PROSE} Again.\n"
+        ),
         {"title": "Example Wing opens new clinic", "author": "Staff Sgt. Jane Roe",
          "publisher": "99th Example Wing Public Affairs", "date": None},
     ),
@@ -796,16 +798,20 @@ FURNITURE_PAGES = {
     ),
     # wiki layout: review banner, dated first line, a Sources list
     "wiki": (
-        "Storm floods coastal towns\n\nThis is the stable version, checked on 2 May 2021. Template changes await review.\n\n"
-        f"Sunday, May 2, 2021\n\n{PROSE}\n\n{PROSE} Again.\n\nSources\n\n"
-        '- "Storm warning issued" — Example Weather Office, May 1, 2021\n',
+        (
+            "Storm floods coastal towns\n\nThis is the stable version, checked on 2 May 2021. Template changes await review.\n\n"
+            f"Sunday, May 2, 2021\n\n{PROSE}\n\n{PROSE} Again.\n\nSources\n\n"
+            '- "Storm warning issued" — Example Weather Office, May 1, 2021\n'
+        ),
         {"title": "Storm floods coastal towns", "author": None, "publisher": None, "date": date(2021, 5, 2)},
     ),
     # press release with no headline: the contact credit glued to the first paragraph
     "release_without_headline": (
-        "Contact: Jane Roe, (555) 010-0199 The Example Parks Service (EPS) will add two rangers to the river park "
-        "this spring, officials said on Monday, after visitor numbers doubled.\n\n"
-        f"{PROSE}\n",
+        (
+            "Contact: Jane Roe, (555) 010-0199 The Example Parks Service (EPS) will add two rangers to the river park "
+            "this spring, officials said on Monday, after visitor numbers doubled.\n\n"
+            f"{PROSE}\n"
+        ),
         {"title": None, "author": None, "publisher": "Example Parks Service", "date": None},
     ),
     # a headline printed after its date, contact block under it
@@ -815,8 +821,10 @@ FURNITURE_PAGES = {
     ),
     # radio script: sign-on names the reporter and the outlet
     "radio_script": (
-        "Accessibility links\n\nBreaking News\n\nFARM REPORT – Dry Spring\n\nBroadcast: May 6, 2019\n\n"
-        f"This is Jane Roe with the XRN Farm Report.\n\n{PROSE}\n\n{PROSE} Again.\n",
+        (
+            "Accessibility links\n\nBreaking News\n\nFARM REPORT – Dry Spring\n\nBroadcast: May 6, 2019\n\n"
+            f"This is Jane Roe with the XRN Farm Report.\n\n{PROSE}\n\n{PROSE} Again.\n"
+        ),
         {"title": "FARM REPORT – Dry Spring", "author": "Jane Roe", "publisher": "XRN", "date": date(2019, 5, 6)},
     ),
 }
