@@ -149,9 +149,9 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
                 release_page = True
                 removed.append((para[:cut].strip(), B.CONTACT))
                 para = para[cut:].strip()
-            cut = F.glued_caption(para, rules)
+            cut = F.glued_dek(para, rules) if body_seen == 0 else 0
             if cut:
-                removed.append((para[:cut].strip(), B.CAPTION))
+                removed.append((para[:cut].strip(), B.DEK))
                 para = para[cut:].strip()
             dateline = parse_dateline(para, rules)
             if dateline:
@@ -163,6 +163,10 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
             meta.author = meta.author or signed_author
             if signed_outlet:
                 meta.publishers.append((_SIGN_ON_RANK, i, signed_outlet))
+        cut = F.glued_caption(para, rules)
+        if cut:
+            removed.append((para[:cut].strip(), B.CAPTION))
+            para = para[cut:].strip()
         body_seen += 1
         if para:
             paragraphs.append(para)
@@ -357,8 +361,8 @@ def _dated_titles(
             pass  # a headline line that opens with its date
         elif labels[i] != B.DATE_LINE:
             continue
-        if len(date_rest_words(text, hits, rules)) < min_words:
-            continue
+        if len(date_rest_words(text, hits, rules)) < min_words or F.is_contact_line(text, rules):
+            continue  # "For Immediate Release: May 4, 2010" is furniture, not a headline
         out[i] = text[hits[0].end:].strip(" -–—|:,") if not lead else text
     return out
 
@@ -386,6 +390,11 @@ def _mark_repeats(feats: list[Features], labels: list[str | None]) -> None:
             labels[i] = B.REPEAT
 
 
+def _after_paragraphs(i: int, final: list[str], n: int) -> bool:
+    """``i`` follows at least ``n`` body paragraphs and precedes another one."""
+    return sum(lab == B.BODY for lab in final[:i]) >= n and B.BODY in final[i + 1:]
+
+
 def _choose_date(dates: dict[int, list[DateHit]], final: list[str], rules: Rules) -> date | None:
     """The publication date: labelled dates first, then date lines near the head; never from prose or captions."""
     cfg = rules.section("dates")
@@ -403,7 +412,7 @@ def _choose_date(dates: dict[int, list[DateHit]], final: list[str], rules: Rules
         for hit in hits:
             if hit.label_score is not None:
                 score = hit.label_score
-            elif lab in (B.DATE_LINE, B.BYLINE, B.DATED_TITLE) and i < end_marker_after_body and not first_body < i < last_body:
+            elif lab in (B.DATE_LINE, B.BYLINE, B.DATED_TITLE) and i < end_marker_after_body and not _after_paragraphs(i, final, 2):
                 # (an unlabelled date between two paragraphs heads a schedule, it is not the page's date)
                 score = cfg["unlabelled"]
             else:

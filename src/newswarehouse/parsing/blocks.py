@@ -28,6 +28,7 @@ BODY = "body"
 TITLE = "title"
 TITLE_REPEAT = "title_repeat"
 DATED_TITLE = "dated_title"
+DEK = "dek"
 BYLINE = "byline"
 AUTHOR_NAME = "author_name"
 DATE_LINE = "date_line"
@@ -150,13 +151,21 @@ def _credit_phrase_at_edge(norm: str, rules: Rules, edge: int) -> bool:
 
 def caption_labels(units: Sequence[Unit], feats: Sequence[Features], labels: list[str | None], rules: Rules) -> None:
     """The short title line printed above a caption ("Kim Jong Un" then the caption sentence)."""
-    max_words = rules.section("captions")["label_max_words"]
+    cfg = rules.section("captions")
+    max_words = cfg["label_max_words"]
     for i in range(1, len(units)):
-        if labels[i] != CAPTION or labels[i - 1] is not None:
+        if labels[i - 1] is not None:
             continue
         prev = feats[i - 1]
-        if prev.n_words <= max_words and not prev.terminal:
+        if labels[i] == CAPTION and prev.n_words <= max_words and not prev.terminal:
             labels[i - 1] = CAPTION_LABEL
+        elif (
+            labels[i] == MARKER
+            and units[i].block == units[i - 1].block
+            and rules.credit_line_prefixes.prefix_of(feats[i].norm)
+            and prev.n_words <= cfg["above_credit_max_words"]
+        ):
+            labels[i - 1] = CAPTION  # the caption sentence right above its "Image: Jane Doe." credit line
 
 
 def resolve_context(

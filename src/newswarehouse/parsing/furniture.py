@@ -276,6 +276,16 @@ def _is_site(site: str, publisher: str | None, rules: Rules) -> bool:
     return len(toks) >= 2 and toks[-1].lower() in _cfg(rules)["outlet_words"] and outlet_name(site, rules) is not None
 
 
+def glued_dek(text: str, rules: Rules) -> int:
+    """End of a dek glued to the first paragraph without a space ("... for 40,000 householdsThe board ..."), else 0."""
+    limit = _cfg(rules)["glued_caption_max_chars"]
+    for m in re.finditer(r"(?<=[a-z0-9%)])([A-Z][a-z']*)(?=\s)", text[:limit]):
+        left = text[: m.start()]
+        if m.group(1).lower() in rules.stopwords and len(left.split()) >= 4 and not re.search(r"[.!?:]", left):
+            return m.start()
+    return 0
+
+
 def glued_caption(text: str, rules: Rules) -> int:
     """End of a photo caption glued to the start of a paragraph, closed by its credit
     ("A crowd waits outside. (Photo: Jane Doe/Agency) The council said ..."), else 0."""

@@ -106,6 +106,7 @@ class Rules:
     marker_prefix: PhraseSet
     credit_words: PhraseSet
     credit_phrases: PhraseSet
+    credit_line_prefixes: PhraseSet
     byline_prefixes: PhraseSet
     byline_stop_words: PhraseSet
     name_particles: frozenset[str]
@@ -161,6 +162,7 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         marker_prefix=PhraseSet(raw["markers"]["prefix"]),
         credit_words=PhraseSet(caps["credit_words"]),
         credit_phrases=PhraseSet(caps["credit_phrases"]),
+        credit_line_prefixes=PhraseSet(caps["credit_line_prefixes"]),
         byline_prefixes=PhraseSet(meta["byline_prefixes"]),
         byline_stop_words=PhraseSet(meta["byline_stop_words"]),
         name_particles=frozenset(w.lower() for w in meta["name_particles"]),
