@@ -889,3 +889,34 @@ def test_real_scores():
     for metric, floor in REAL_TARGETS.items():
         assert res[metric] >= floor, (metric, res[metric])
     assert res["boilerplate_leak"] <= 0.05
+
+
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "samples"
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "tools" / "score.py").is_file(), reason="../shared is not available")
+def test_sample_scores():
+    spec = importlib.util.spec_from_file_location("shared_score", SHARED / "eval" / "tools" / "score.py")
+    score_mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score_mod)
+    gold, pred = {}, {}
+    for gold_file in sorted((SAMPLES_DIR / "gold").glob("*.json")):
+        g = json.loads(gold_file.read_text(encoding="utf-8"))
+        raw = (SAMPLES_DIR / "inbox" / g["article"]).read_text(encoding="utf-8")
+        parsed = parse_article(raw)
+        gold[g["article"]] = g
+        pred[g["article"]] = {
+            "title": parsed.title,
+            "publisher": parsed.publisher,
+            "author": parsed.author,
+            "published_date": parsed.published_date.isoformat() if parsed.published_date else None,
+            "body": parsed.body_text,
+            "entities": [],
+            "statements": [],
+        }
+        assert_invariants(raw, parsed)
+    res = score_mod.score(gold, pred)
+    for metric in ("title_acc", "publisher_acc", "author_acc", "date_acc"):
+        assert res[metric] == 1.0, (metric, res[metric])
+    assert res["body_recall"] >= 0.98
+    assert res["boilerplate_leak"] <= 0.05
