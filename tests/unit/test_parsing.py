@@ -698,7 +698,7 @@ def test_affiliation_logo_and_release_lines():
     from newswarehouse.parsing import furniture as F
 
     assert F.affiliation_line("  • 99th Example Wing Public Affairs", RULES) == "99th Example Wing Public Affairs"
-    assert F.affiliation_line("Example Army News Service", RULES) == "Example Army News Service"
+    assert F.affiliation_line("Example Fleet News Service", RULES) == "Example Fleet News Service"
     assert F.affiliation_line("The office said the report was late.", RULES) is None
     assert F.logo_line("Example Daily Chronicle Logo", RULES) == "Example Daily Chronicle"
     assert F.logo_line("Logo", RULES) is None
@@ -799,7 +799,7 @@ FURNITURE_PAGES = {
     # wiki layout: review banner, dated first line, a Sources list
     "wiki": (
         (
-            "Storm floods coastal towns\n\nThis is the stable version, checked on 2 May 2021. Template changes await review.\n\n"
+            "Storm floods coastal towns\n\nThis version was reviewed on 2 May 2021; newer edits await review.\n\n"
             f"Sunday, May 2, 2021\n\n{PROSE}\n\n{PROSE} Again.\n\nSources\n\n"
             '- "Storm warning issued" — Example Weather Office, May 1, 2021\n'
         ),

@@ -2,7 +2,7 @@
 
 Forms read here (vocabularies and patterns in ``rules.toml`` ``[furniture]``):
 
-- affiliation lines under a byline: "20th Unit Public Affairs", "Army News Service";
+- affiliation lines under a byline: "99th Example Wing Public Affairs", "Example Fleet News Service";
 - the logo's alt text: "Example Daily Logo";
 - release headers: "Agency Press Release", "AGENCY News Releases 2005";
 - contact blocks of press releases: "Contact: Jane Doe", "(555) 010-0199", "Media Inquiries";
@@ -40,7 +40,7 @@ def _cfg(rules: Rules) -> dict:
 
 
 def affiliation_line(text: str, rules: Rules) -> str | None:
-    """The unit or news service on a line of its own: "341st Unit Public Affairs", "Army News Service"."""
+    """The unit or news service on a line of its own: "99th Example Wing Public Affairs", "Example Fleet News Service"."""
     line = _strip(text).rstrip(".")
     if not line or len(line.split()) > _cfg(rules)["affiliation_max_words"]:
         return None

@@ -282,7 +282,7 @@ def parse_dateline(text: str, rules: Rules) -> tuple[str, int] | None:
     outlet = match.group("outlet").strip()
     head, sep, tail = outlet.partition(",")
     if sep and find_dates(tail, rules):
-        outlet = head.strip()  # "(Army News Service, April 3, 2014) --": the outlet and the date
+        outlet = head.strip()  # "(Example News Service, May 4, 2020) --": the outlet and the date
     low = outlet.lower()
     if any(w in low for w in meta["dateline_reject_words"]) or len(outlet.split()) > meta["dateline_max_words"]:
         return None

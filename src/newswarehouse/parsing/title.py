@@ -79,11 +79,18 @@ def pick_title(
             score -= cfg["list_penalty"]
         if any(0 <= j < n and feats[j].norm == f.norm for j in (i - 1, i + 1)):
             score -= cfg["adjacent_repeat_penalty"]
-        elif i - 1 in cand_set and run < cfg["list_run"] and _plain_headline(i - 1, feats, labels, texts, rules):
+        elif i - 1 in cand_set and run < cfg["list_run"] and _reads_as_dek(f, feats[i - 1], rules) and _plain_headline(
+            i - 1, feats, labels, texts, rules
+        ):
             score -= cfg["dek_penalty"]
         if best_score is None or score > best_score:
             best, best_score = i, score
     return best
+
+
+def _reads_as_dek(f: Features, above: Features, rules: Rules) -> bool:
+    """Longer than the line above and worded like a sentence: a standfirst, not the (terse) headline."""
+    return f.n_words > above.n_words and f.stop_density >= rules.section("title")["dek_min_stop_density"]
 
 
 def _plain_headline(j: int, feats: Sequence[Features], labels: Sequence[str | None], texts: Sequence[str], rules: Rules) -> bool:
