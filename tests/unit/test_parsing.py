@@ -685,6 +685,11 @@ def test_furniture_bylines(line, author):
     assert parse_byline(line, RULES) == author
 
 
+@pytest.mark.parametrize("line", ["By Christmas", "By then, the talks had failed.", "By Web Desk"])
+def test_furniture_not_bylines(line):
+    assert parse_byline(line, RULES) is None
+
+
 def test_byline_affiliations():
     from newswarehouse.parsing.metadata import byline_affiliation
 
@@ -818,6 +823,11 @@ FURNITURE_PAGES = {
     "dated_headline": (
         f"March 5, 2024 Example Agency Names New Director\n\nContact: Jane Roe (555) 010-0199\n\n{PROSE}\n",
         {"title": "Example Agency Names New Director", "author": None, "publisher": None, "date": date(2024, 3, 5)},
+    ),
+    # a sentence-like dek between the headline and the byline is not the headline
+    "dek_under_headline": (
+        f"Tram plan approved\nThe council voted to back the line after a long debate over costs\nBy Jane Roe\nMarch 3, 2024\n{PROSE}\n",
+        {"title": "Tram plan approved", "author": "Jane Roe", "publisher": None, "date": date(2024, 3, 3)},
     ),
     # radio script: sign-on names the reporter and the outlet
     "radio_script": (

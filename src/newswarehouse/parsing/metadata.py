@@ -113,6 +113,8 @@ def _agency_name(token: str, rules: Rules) -> str | None:
         return None
     if _is_date_word(low, rules) or low in rules.stopwords or low in rules.byline_stop_words:
         return None
+    if low in rules.section("meta")["byline_not_agencies"]:
+        return None
     return bare
 
 
