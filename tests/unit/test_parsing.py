@@ -829,6 +829,15 @@ FURNITURE_PAGES = {
         f"Tram plan approved\nThe council voted to back the line after a long debate over costs\nBy Jane Roe\nMarch 3, 2024\n{PROSE}\n",
         {"title": "Tram plan approved", "author": "Jane Roe", "publisher": None, "date": date(2024, 3, 3)},
     ),
+    # press release: headline acronym spelled out in the body; "###" ends the story, the issuer's boilerplate follows
+    "release_end_mark": (
+        (
+            "EGA Announces New Grants\nFOR IMMEDIATE RELEASE\nMarch 3, 2024\nContact: Jane Roe, (555) 010-0199\n"
+            f"WASHINGTON – The Example Grants Agency (EGA) today announced new awards. {PROSE}\n###\n"
+            "About the Example Grants Agency: The agency funds research in all fifty states and has a budget of about two billion dollars.\n"
+        ),
+        {"title": "EGA Announces New Grants", "author": None, "publisher": "Example Grants Agency", "date": date(2024, 3, 3)},
+    ),
     # radio script: sign-on names the reporter and the outlet
     "radio_script": (
         (
@@ -849,6 +858,7 @@ def test_furniture_pages(name):
     assert parsed.publisher == meta["publisher"]
     assert parsed.published_date == meta["date"]
     assert PROSE in parsed.body_text
+    assert "About the Example" not in parsed.body_text
     for line, _reason in parsed.removed_lines:
         assert line not in parsed.body_text.split("\n\n")
     assert_invariants(raw, parsed)

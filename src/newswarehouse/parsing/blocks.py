@@ -90,10 +90,10 @@ def is_sentence(f: Features, rules: Rules) -> bool:
 
 def local_label(unit: Unit, f: Features, cls: str, rules: Rules, corpus: Mapping[str, int] | None, corpus_min: int) -> str | None:
     """The chrome label a unit earns on its own, or None."""
-    if f.n_words == 0:
-        return MEDIA
     if f.end_marker:
         return END_MARKER
+    if f.n_words == 0:
+        return MEDIA
     if f.exact_marker or f.prefix_marker or f.widget:
         return MARKER
     if f.nav:

@@ -137,6 +137,7 @@ class Rules:
     credit_suffix_patterns: tuple[re.Pattern[str], ...]
     chrome_patterns: tuple[re.Pattern[str], ...]
     nav_separators: re.Pattern[str]
+    end_patterns: tuple[re.Pattern[str], ...]
 
     def section(self, name: str) -> dict[str, Any]:
         return self.raw[name]
@@ -193,4 +194,5 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         credit_suffix_patterns=tuple(re.compile(p) for p in caps["credit_suffix_patterns"]),
         chrome_patterns=tuple(re.compile(p) for p in raw["noise"]["chrome_patterns"]),
         nav_separators=re.compile(raw["nav"]["separators"]),
+        end_patterns=tuple(re.compile(p) for p in raw["markers"]["end_patterns"]),
     )
