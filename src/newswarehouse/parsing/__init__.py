@@ -103,19 +103,9 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
                 labels[i] = B.AUTHOR_NAME
 
     texts = [u.text for u in units]
-    dated = _dated_titles(units, labels, classes, meta.dates, rules)
-    saved = {i: (labels[i], feats[i]) for i in dated}
-    for i, headline in dated.items():
-        # "May 4, 2010 Agency names new director": a headline printed after its date competes as the headline
-        labels[i] = None
-        feats[i] = compute(Unit(i, headline, units[i].start, units[i].end, units[i].block), rules)
-    title_index = pick_title(feats, labels, classes, texts, rules)
-    for i, (label, f) in saved.items():
-        if i != title_index:
-            labels[i], feats[i] = label, f
-    title = (dated.get(title_index) or units[title_index].text) if title_index is not None else None
+    title_index, title, dated = _choose_title(units, feats, labels, classes, meta, rules)
     if title_index is not None:
-        labels[title_index] = B.DATED_TITLE if title_index in dated else B.TITLE
+        labels[title_index] = B.DATED_TITLE if dated else B.TITLE
         for i, f in enumerate(feats):
             if labels[i] is None and f.norm == feats[title_index].norm:
                 labels[i] = B.TITLE_REPEAT
@@ -136,38 +126,13 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
 
     paragraphs: list[str] = []
     removed: list[tuple[str, str]] = []
-    body_seen = 0
     release_page = any(lab in (B.CONTACT, B.RELEASE) for lab in final)
     for i, (u, lab) in enumerate(zip(units, final)):
         if lab != B.BODY:
             removed.append((u.text, lab))
             continue
-        para = u.text
-        if body_seen < rules.section("meta")["dateline_search_paragraphs"]:
-            cut = F.glued_contact(para, rules)
-            if cut:
-                release_page = True
-                removed.append((para[:cut].strip(), B.CONTACT))
-                para = para[cut:].strip()
-            cut = F.glued_dek(para, rules) if body_seen == 0 else 0
-            if cut:
-                removed.append((para[:cut].strip(), B.DEK))
-                para = para[cut:].strip()
-            dateline = parse_dateline(para, rules)
-            if dateline:
-                name, cut = dateline
-                meta.publishers.append((_DATELINE_RANK, i, name))
-                removed.append((para[:cut].strip(), "dateline"))
-                para = para[cut:].strip()
-            signed_author, signed_outlet = F.sign_on(para, rules)
-            meta.author = meta.author or signed_author
-            if signed_outlet:
-                meta.publishers.append((_SIGN_ON_RANK, i, signed_outlet))
-        cut = F.glued_caption(para, rules)
-        if cut:
-            removed.append((para[:cut].strip(), B.CAPTION))
-            para = para[cut:].strip()
-        body_seen += 1
+        para, glued_contact = _cut_glued_furniture(u.text, i, len(paragraphs), meta, removed, rules)
+        release_page = release_page or glued_contact
         if para:
             paragraphs.append(para)
     _story_publishers(units, final, paragraphs, title, release_page, meta, rules)
@@ -192,6 +157,68 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
         body_text="\n\n".join(paragraphs),
         removed_lines=tuple(removed),
     )
+
+
+def _choose_title(
+    units: list[Unit],
+    feats: list[Features],
+    labels: list[str | None],
+    classes: list[str],
+    meta: _Meta,
+    rules: Rules,
+) -> tuple[int | None, str | None, bool]:
+    """(index, headline text, whether it was printed after a date) of the page's headline."""
+    texts = [u.text for u in units]
+    dated = _dated_titles(units, labels, classes, meta.dates, rules)
+    saved = {i: (labels[i], feats[i]) for i in dated}
+    for i, headline in dated.items():
+        # "May 4, 2010 Agency names new director": a headline printed after its date competes as the headline
+        labels[i] = None
+        feats[i] = compute(Unit(i, headline, units[i].start, units[i].end, units[i].block), rules)
+    title_index = pick_title(feats, labels, classes, texts, rules)
+    for i, (label, f) in saved.items():
+        if i != title_index:
+            labels[i], feats[i] = label, f
+    if title_index is None:
+        return None, None, False
+    return title_index, dated.get(title_index) or texts[title_index], title_index in dated
+
+
+def _cut_glued_furniture(
+    para: str, index: int, body_seen: int, meta: _Meta, removed: list[tuple[str, str]], rules: Rules
+) -> tuple[str, bool]:
+    """Cut furniture printed at the start of a body paragraph; (what is left, whether a contact credit was cut).
+
+    The first paragraphs may open with a contact credit, a dek glued without a space, a dateline
+    "CITY (Outlet) —", and carry a sign-on; any paragraph may open with a caption ended by its credit.
+    """
+    glued_contact = False
+
+    def cut_at(end: int, reason: str) -> None:
+        nonlocal para
+        removed.append((para[:end].strip(), reason))
+        para = para[end:].strip()
+
+    if body_seen < rules.section("meta")["dateline_search_paragraphs"]:
+        end = F.glued_contact(para, rules)
+        if end:
+            glued_contact = True
+            cut_at(end, B.CONTACT)
+        end = F.glued_dek(para, rules) if body_seen == 0 else 0
+        if end:
+            cut_at(end, B.DEK)
+        dateline = parse_dateline(para, rules)
+        if dateline:
+            meta.publishers.append((_DATELINE_RANK, index, dateline[0]))
+            cut_at(dateline[1], "dateline")
+        signed_author, signed_outlet = F.sign_on(para, rules)
+        meta.author = meta.author or signed_author
+        if signed_outlet:
+            meta.publishers.append((_SIGN_ON_RANK, index, signed_outlet))
+    end = F.glued_caption(para, rules)
+    if end:
+        cut_at(end, B.CAPTION)
+    return para, glued_contact
 
 
 def _metadata_lines(
