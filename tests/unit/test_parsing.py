@@ -940,3 +940,11 @@ def test_sample_scores():
         assert res[metric] == 1.0, (metric, res[metric])
     assert res["body_recall"] >= 0.98
     assert res["boilerplate_leak"] <= 0.05
+
+
+def test_site_tagline_only_above_the_story():
+    tagline = parse_article(f"Minister visits Rome\nFrom Example Wiki News, the free news site\n{PROSE}\n{PROSE} Again.")
+    assert tagline.publisher == "Example Wiki News"
+    cut_off = "From Paris, the minister flew on to Rome for talks with her counterpart on the new trade"
+    prose = parse_article(f"Minister visits Rome\n{PROSE}\n{PROSE} Again.\n{cut_off}")
+    assert prose.publisher is None

@@ -31,6 +31,7 @@ from newswarehouse.parsing.metadata import (
     parse_copyright,
     parse_dateline,
     parse_publisher_line,
+    tagline_outlet,
 )
 from newswarehouse.parsing.rules import Rules, load_rules, normalize
 from newswarehouse.parsing.title import pick_masthead, pick_title
@@ -43,6 +44,7 @@ __all__ = ["LineStats", "parse_article"]
 _DOMAIN_LINE_RANK = 500
 _LOGO_RANK = 900
 _RELEASE_RANK = 950
+_TAGLINE_RANK = 960
 _SIGN_ON_RANK = 980
 _DATE_DOMAIN_RANK = 990
 _DATELINE_RANK = 1000
@@ -259,6 +261,11 @@ def _metadata_lines(
         if pub:
             labels[i] = B.PUBLISHER_LINE
             meta.publishers.append((pub[1], i, pub[0]))
+            continue
+        tagline = tagline_outlet(u.text, rules) if i < first_prose else None
+        if tagline:
+            labels[i] = B.PUBLISHER_LINE
+            meta.publishers.append((_TAGLINE_RANK, i, tagline))
             continue
         if is_copyright_line(u.text, rules):
             labels[i] = B.COPYRIGHT

@@ -223,14 +223,19 @@ def parse_publisher_line(text: str, rules: Rules) -> tuple[str, int] | None:
             # the weakest form: the whole rest of the line must be the name ("From The Daily Ledger")
             rest = _after(text, end)
             name = outlet_name(rest, rules)
-            if name and _NAME_SEPARATORS.split(rest, maxsplit=1)[0] == rest.rstrip("."):
-                return name, rank
-            return (_tagline_outlet(rest, rules), rank + 1) if _tagline_outlet(rest, rules) else None
+            return (name, rank) if name and _NAME_SEPARATORS.split(rest, maxsplit=1)[0] == rest.rstrip(".") else None
     return None
 
 
-def _tagline_outlet(rest: str, rules: Rules) -> str | None:
-    """"From Example News, the free news source": a site's tagline (no full stop: "From Paris, the minister flew." is prose)."""
+def tagline_outlet(text: str, rules: Rules) -> str | None:
+    """"From Example News, the free news source": a site's tagline (no full stop: "From Paris, the minister flew." is prose).
+
+    Only meaningful above the story: the caller checks the position.
+    """
+    end = _match_prefix(text, rules.publisher_weak_prefixes)
+    if end is None or len(words(text)) > rules.section("meta")["publisher_line_max_words"]:
+        return None
+    rest = _after(text, end)
     head, sep, tail = rest.partition(", ")
     if not sep or rest.rstrip().endswith(".") or not tail.lower().startswith(("the ", "your ", "a ", "an ")):
         return None
