@@ -871,12 +871,21 @@ def test_prose_naming_an_agency_stays_in_the_body():
     assert parsed.publisher is None
 
 
-def test_cut_off_last_line_and_long_subheading_are_body():
+def test_cut_off_last_line_is_body_and_subheadings_follow_the_switch():
+    from newswarehouse.parsing.rules import rules_from_dict
+
     sub = "Rangers Plan a Second Trail"
     last = "The park will reopen in May. Then rangers will survey the north bank and"
-    parsed = parse_article(f"Park reopens\n\n{PROSE}\n\n{sub}\n\n{PROSE} Again.\n\n{last}")
-    assert sub in parsed.body_text.split("\n\n")
+    page = f"Park reopens\n\n{PROSE}\n\n{sub}\n\n{PROSE} Again.\n\n{last}"
+    parsed = parse_article(page)
     assert parsed.body_text.endswith(last)
+    assert (sub, B.SUBHEADING) in parsed.removed_lines
+    units = split_units(page)
+    feats = [compute(u, RULES) for u in units]
+    raw = {**RULES.raw, "prose": {**RULES.raw["prose"], "keep_subheadings": True}}
+    keep = rules_from_dict(raw)
+    labels = B.resolve_context(feats, [None] * len(units), [B.prose_class(f, keep) for f in feats], keep)
+    assert labels[[u.text for u in units].index(sub)] == B.BODY
 
 
 # --- real pages (scored against the shared gold) --------------------------------------------------
