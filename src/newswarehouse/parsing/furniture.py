@@ -4,7 +4,7 @@ Forms read here (vocabularies and patterns in ``rules.toml`` ``[furniture]``):
 
 - affiliation lines under a byline: "99th Example Wing Public Affairs", "Example Fleet News Service";
 - the logo's alt text: "Example Daily Logo";
-- release headers: "Agency Press Release", "AGENCY News Releases 2005";
+- release headers: "Agency Press Release", "AGENCY News Releases 2011";
 - contact blocks of press releases: "Contact: Jane Doe", "(555) 010-0199", "Media Inquiries";
 - radio sign-ons and correspondent sign-offs: "From X, this is ...", "This is Jane Doe with the X Report",
   "Jane Doe reports for X from Y";
@@ -58,11 +58,11 @@ def logo_line(text: str, rules: Rules) -> str | None:
 
 
 def release_header(text: str, rules: Rules) -> tuple[bool, str | None]:
-    """(is a release header, issuer): "Press Release" -> (True, None); "AGENCY News Releases 2005" -> (True, "AGENCY")."""
+    """(is a release header, issuer): "Press Release" -> (True, None); "AGENCY News Releases 2011" -> (True, "AGENCY")."""
     norm = normalize(_strip(text)).rstrip(" .:")
     if len(norm.split()) > _cfg(rules)["release_max_words"]:
         return False, None
-    trimmed = re.sub(r"(?:\s+[\w-]*\d[\w-]*|\s+[a-z]{1,3})+$", "", norm)  # "... Releases 2005", "... Release TX 15274-13"
+    trimmed = re.sub(r"(?:\s+[\w-]*\d[\w-]*|\s+[a-z]{1,3})+$", "", norm)  # "... Releases 2011", "... Release XY 1234-5"
     if rules.release_words.prefix_of(trimmed) or rules.release_words.prefix_of(norm):
         return True, None
     phrase = rules.release_words.suffix_of(trimmed)
@@ -71,7 +71,7 @@ def release_header(text: str, rules: Rules) -> tuple[bool, str | None]:
     issuer_words = _strip(text).split()[: len(trimmed.split()) - len(phrase.split())]
     issuer = " ".join(issuer_words)
     if not issuer or rules.release_kinds.is_exact(normalize(issuer)):
-        return True, None  # "Disaster press release": a kind of release, not its issuer
+        return True, None  # "Weekly press release": a kind of release, not its issuer
     return True, outlet_name(issuer, rules)
 
 

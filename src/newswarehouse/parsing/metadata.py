@@ -228,7 +228,7 @@ def parse_publisher_line(text: str, rules: Rules) -> tuple[str, int] | None:
 
 
 def tagline_outlet(text: str, rules: Rules) -> str | None:
-    """"From Example News, the free news source": a site's tagline (no full stop: "From Paris, the minister flew." is prose).
+    """"From Example News, the town's own paper": a site's tagline (no full stop: "From Paris, the minister flew." is prose).
 
     Only meaningful above the story: the caller checks the position.
     """
