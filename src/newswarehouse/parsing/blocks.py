@@ -161,9 +161,10 @@ def caption_labels(units: Sequence[Unit], feats: Sequence[Features], labels: lis
             labels[i - 1] = CAPTION_LABEL
         elif (
             labels[i] == MARKER
-            and units[i].block == units[i - 1].block
             and rules.credit_line_prefixes.prefix_of(feats[i].norm)
             and prev.n_words <= cfg["above_credit_max_words"]
+            # across a blank line only a short one: a paragraph can end right before an image's credit
+            and (units[i].block == units[i - 1].block or prev.n_words <= cfg["above_credit_other_block_max_words"])
         ):
             labels[i - 1] = CAPTION  # the caption sentence right above its "Image: Jane Doe." credit line
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from newswarehouse.parsing.blocks import AUTHOR_NAME, BYLINE, DATE_LINE, GOOD, MARKER
 from newswarehouse.parsing.features import Features
+from newswarehouse.parsing.furniture import organisation_line
 from newswarehouse.parsing.rules import Rules
 
 _META_LABELS = frozenset({BYLINE, DATE_LINE, AUTHOR_NAME})
@@ -44,7 +45,8 @@ def pick_title(
     n = len(feats)
     start = body_start(labels, classes, rules)
     head = [i for i in range(start) if labels[i] is None or _kicker(i, feats, labels, rules)]
-    candidates = [i for i in head if is_headline_like(feats[i], rules)]
+    # an organisation's name on its own ("Example Geological Survey") is a masthead or contact line, not a headline
+    candidates = [i for i in head if is_headline_like(feats[i], rules) and not organisation_line(texts[i], rules)]
     if not candidates and start < n and is_headline_like(feats[start], rules):
         candidates = [start]  # a long headline that reads like prose ("Why ... ?")
     if not candidates:
