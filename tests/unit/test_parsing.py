@@ -698,6 +698,8 @@ def test_byline_affiliations():
     assert byline_affiliation("By Sgt. Jane Roe 99th Example Wing Public Affairs", RULES) == "99th Example Wing Public Affairs"
     assert byline_affiliation("By Jane Roe | Updated March 3, 2024", RULES) is None
     assert byline_affiliation("By Jane Roe, Staff Writer", RULES) is None
+    assert byline_affiliation("By Jim Roe, Example Defense News | March 3, 2024", RULES) == "Example Defense News"
+    assert byline_affiliation("Posted by Jane Roe, Example Agency, in Science", RULES) == "Example Agency"
 
 
 def test_affiliation_logo_and_release_lines():
@@ -839,6 +841,23 @@ FURNITURE_PAGES = {
         ),
         {"title": "EGA Announces New Grants", "author": None, "publisher": "Example Grants Agency", "date": date(2024, 3, 3)},
     ),
+    # a media note: its type and issuing office above the date, a contact sentence at the foot
+    "media_note": (
+        (
+            "MEDIA NOTE\nOFFICE OF THE SPOKESPERSON\nMarch 3, 2024\n\nExample Ministry Hosts Regional Water Talks\n\n"
+            f"{PROSE}\n\nFor further information, please contact the press office at press@example.gov.\n"
+        ),
+        {"title": "Example Ministry Hosts Regional Water Talks", "author": None, "publisher": "OFFICE OF THE SPOKESPERSON",
+         "date": date(2024, 3, 3)},
+    ),
+    # a bare name beside the date line above the headline; a reader call-out and an archive notice at the foot
+    "name_above_date": (
+        (
+            "Jane Roe\nUpdated March 3, 2024 03:14 PM\n\nTalks stall over river dam\n\n"
+            f"{PROSE}\n\nHave an opinion on this story? Share it!\n\nThis page is archived and can no longer be edited.\n"
+        ),
+        {"title": "Talks stall over river dam", "author": "Jane Roe", "publisher": None, "date": date(2024, 3, 3)},
+    ),
     # radio script: sign-on names the reporter and the outlet
     "radio_script": (
         (
@@ -859,7 +878,8 @@ def test_furniture_pages(name):
     assert parsed.publisher == meta["publisher"]
     assert parsed.published_date == meta["date"]
     assert PROSE in parsed.body_text
-    assert "About the Example" not in parsed.body_text
+    for chrome in ("About the Example", "contact the press office", "Have an opinion", "page is archived"):
+        assert chrome not in parsed.body_text
     for line, _reason in parsed.removed_lines:
         assert line not in parsed.body_text.split("\n\n")
     assert_invariants(raw, parsed)

@@ -365,6 +365,13 @@ def _bare_name_author(
     """A name-only line between the headline and the body, beside a date line or right above the first
     paragraph: the byline without "By" ("Jane Doe", "Jane Doe, The Daily Ledger")."""
     meta_labels = (B.DATE_LINE, B.BYLINE)
+    for i in range(title_index):
+        # above the headline only beside a date line: "Jane Doe" / "Updated May 4, 2020" / headline
+        beside = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(units)]
+        name = bare_name(units[i].text, rules) if labels[i] is None and B.DATE_LINE in beside else None
+        if name:
+            labels[i] = B.AUTHOR_NAME
+            return name
     for i in range(title_index + 1, len(units)):
         if labels[i] is None and classes[i] == B.GOOD:
             return None

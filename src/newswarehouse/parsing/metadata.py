@@ -70,7 +70,8 @@ def byline_affiliation(text: str, rules: Rules) -> str | None:
     rest = text[prefix:].lstrip(" :\u00a0") if prefix is not None else text
     parts = _NAME_SEPARATORS.split(rest, maxsplit=1)
     if len(parts) == 2 and _leading_name(parts[0], rules):
-        tail = parts[1].strip().rstrip(".")
+        # only the next segment: "By X, Example News | March 3" or "Posted by X, Example Agency, in Science"
+        tail = _NAME_SEPARATORS.split(parts[1].strip(), maxsplit=1)[0].rstrip(".")
         if not _is_date_text(tail, rules) and normalize(tail) not in rules.byline_roles_set:
             return outlet_name(tail, rules)
     _name, unit = split_affiliation(parts[0], rules)
@@ -78,7 +79,9 @@ def byline_affiliation(text: str, rules: Rules) -> str | None:
 
 
 def _is_date_text(text: str, rules: Rules) -> bool:
-    return bool(find_dates(text, rules)) or any(_is_date_word(w.lower(), rules) for w in words(text)[:1])
+    """A date or a date label ("Updated March 3"): never an outlet."""
+    first = [w.lower() for w in words(text)[:1]]
+    return bool(find_dates(text, rules)) or any(_is_date_word(w, rules) or w in rules.date_label_set for w in first)
 
 
 def split_affiliation(segment: str, rules: Rules) -> tuple[str, str | None]:
