@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from newswarehouse.parsing.blocks import AUTHOR_NAME, BYLINE, DATE_LINE, GOOD, MARKER
 from newswarehouse.parsing.features import Features
 from newswarehouse.parsing.furniture import organisation_line
+from newswarehouse.parsing.metadata import bare_name
 from newswarehouse.parsing.rules import Rules
 
 _META_LABELS = frozenset({BYLINE, DATE_LINE, AUTHOR_NAME})
@@ -74,6 +75,9 @@ def pick_title(
             score += cfg["repeated_in_head"]
         if labels[i] is not None:
             score -= cfg["kicker_penalty"]
+        beside_meta = any(0 <= j < n and labels[j] in _META_LABELS for j in (i - 1, i + 1))
+        if beside_meta and f.n_words <= cfg["name_only_max_words"] and bare_name(texts[i], rules):
+            score -= cfg["name_only_penalty"]  # "Jane Doe" right above a date line is a byline without "By"
         if any(mark in texts[i] for mark in cfg["separator_marks"]):
             score -= cfg["separator_penalty"]
         run = _run_length(i, cand_set, feats)
