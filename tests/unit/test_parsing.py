@@ -680,6 +680,10 @@ def test_seed_scores():
         ("By Jane Roe & John Doe", "Jane Roe & John Doe"),
         ("By Jane Roe, The Example Press", "Jane Roe"),
         ("By Lena MacAllister", "Lena MacAllister"),
+        ("By JANE ROE Example Press", "JANE ROE"),
+        ("By Jane M. Roe The Example Press", "Jane M. Roe"),
+        ("By Jane Roe and John Doe Example Press", "Jane Roe and John Doe"),
+        ("By Maria de la Cruz Example News", "Maria de la Cruz"),
     ],
 )
 def test_furniture_bylines(line, author):
@@ -700,6 +704,7 @@ def test_byline_affiliations():
     assert byline_affiliation("By Jane Roe, Staff Writer", RULES) is None
     assert byline_affiliation("By Jim Roe, Example Defense News | March 3, 2024", RULES) == "Example Defense News"
     assert byline_affiliation("Posted by Jane Roe, Example Agency, in Science", RULES) == "Example Agency"
+    assert byline_affiliation("By JANE ROE and JOHN DOE Example Press", RULES) == "Example Press"
 
 
 def test_affiliation_logo_and_release_lines():

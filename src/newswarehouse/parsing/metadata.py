@@ -90,15 +90,41 @@ def split_affiliation(segment: str, rules: Rules) -> tuple[str, str | None]:
     Only when the segment ends like an organisation ("... Public Affairs"); the unit starts at
     the first unit word or number after at least two name tokens.
     """
-    if not rules.affiliation_suffixes.suffix_of(normalize(segment)):
-        return segment, None
     toks = segment.split()
     start = _rank_length(toks, rules)
-    for k in range(start + 2, len(toks)):
-        low = toks[k].lower().strip(".,")
-        if low in rules.affiliation_openers or any(c.isdigit() for c in low):
-            return " ".join(toks[:k]), " ".join(toks[k:])
+    if rules.affiliation_suffixes.suffix_of(normalize(segment)):
+        for k in range(start + 2, len(toks)):
+            low = toks[k].lower().strip(".,")
+            if low in rules.affiliation_openers or any(c.isdigit() for c in low):
+                return " ".join(toks[:k]), " ".join(toks[k:])
+        return segment, None
+    if len(toks) - start >= 4 and toks[-1].lower() in rules.section("furniture")["outlet_words"]:
+        return _split_outlet(toks, start)
     return segment, None
+
+
+def _split_outlet(toks: list[str], start: int) -> tuple[str, str | None]:
+    """"JANE DOE Example Press" / "Jane Doe and John Roe Example Press": a wire byline with the agency glued on.
+
+    The name ends where SHOUTED turns to Title case, else after each first name, initials and surname.
+    """
+    joins = {"and", "&"}
+    shouted = [t.lower() in joins or (t.isupper() and len(t.strip(".")) > 1) for t in toks]
+    if toks[start].isupper():
+        for k in range(start + 2, len(toks) - 1):
+            if not shouted[k] and all(shouted[start:k]):
+                return " ".join(toks[:k]), " ".join(toks[k:])
+    k = start
+    while True:
+        k += 1  # first name
+        while k < len(toks) - 2 and (re.fullmatch(r"[A-Z]\.", toks[k]) or toks[k].islower()):
+            k += 1  # middle initials, particles ("de la")
+        k += 1  # surname
+        if k < len(toks) and toks[k].lower() in joins:
+            k += 1
+            continue
+        break
+    return (" ".join(toks[:k]), " ".join(toks[k:])) if len(toks) - k >= 2 else (" ".join(toks), None)
 
 
 def _rank_length(toks: list[str], rules: Rules) -> int:
