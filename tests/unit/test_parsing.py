@@ -713,6 +713,7 @@ def test_affiliation_logo_and_release_lines():
     assert F.affiliation_line("  • 99th Example Wing Public Affairs", RULES) == "99th Example Wing Public Affairs"
     assert F.affiliation_line("Example Fleet News Service", RULES) == "Example Fleet News Service"
     assert F.affiliation_line("The office said the report was late.", RULES) is None
+    assert F.affiliation_line("Newsroom", RULES) is None
     assert F.logo_line("Example Daily Chronicle Logo", RULES) == "Example Daily Chronicle"
     assert F.logo_line("Logo", RULES) is None
     assert F.release_header("EXA Press Release", RULES) == (True, "EXA")

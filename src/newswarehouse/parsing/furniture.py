@@ -44,8 +44,9 @@ def affiliation_line(text: str, rules: Rules) -> str | None:
     line = _strip(text).rstrip(".")
     if not line or len(line.split()) > _cfg(rules)["affiliation_max_words"]:
         return None
-    if not rules.affiliation_suffixes.suffix_of(normalize(line)):
-        return None
+    suffix = rules.affiliation_suffixes.suffix_of(normalize(line))
+    if not suffix or len(line.split()) <= len(suffix.split()):
+        return None  # "Public Affairs", "Newsroom" alone: a menu item, not whose office it is
     return outlet_name(line, rules)
 
 
