@@ -45,8 +45,8 @@ def affiliation_line(text: str, rules: Rules) -> str | None:
     if not line or len(line.split()) > _cfg(rules)["affiliation_max_words"]:
         return None
     suffix = rules.affiliation_suffixes.suffix_of(normalize(line))
-    if not suffix or len(line.split()) <= len(suffix.split()):
-        return None  # "Public Affairs", "Newsroom" alone: a menu item, not whose office it is
+    if not suffix or (len(line.split()) <= len(suffix.split()) and not suffix.startswith("office of")):
+        return None  # "Public Affairs", "Newsroom" alone: a menu item, not whose office it is ("Office of X" says it)
     return outlet_name(line, rules)
 
 
