@@ -725,6 +725,7 @@ def test_affiliation_logo_and_release_lines():
 
 def test_contact_blocks():
     from newswarehouse.parsing import furniture as F
+    from newswarehouse.parsing import glued
 
     assert F.is_contact_line("Contact: Jane Roe", RULES)
     assert F.is_contact_line("For Immediate Release: Monday, March 4, 2024", RULES)
@@ -733,12 +734,12 @@ def test_contact_blocks():
     assert F.phone_line("(555) 010-0199", RULES)
     assert F.address_line("12 Example Road, Springfield, ST 01234", RULES)
     text = "Contact: Jane Roe, (555) 010-0199 The Example Agency said on Monday that it would expand."
-    cut = F.glued_contact(text, RULES)
+    cut = glued.glued_contact(text, RULES)
     assert text[cut:].strip().startswith("The Example Agency")
 
 
 def test_sign_ons_and_told_outlet():
-    from newswarehouse.parsing import furniture as F
+    from newswarehouse.parsing import story_credits as F
 
     assert F.sign_on("From Example Radio English, this is THE WEEK in plain words.", RULES) == (None, "Example Radio English")
     assert F.sign_on("This is Jane Roe with the XRN Morning Report.", RULES) == ("Jane Roe", "XRN")
@@ -749,23 +750,25 @@ def test_sign_ons_and_told_outlet():
 
 
 def test_press_release_issuer():
-    from newswarehouse.parsing import furniture as F
+    from newswarehouse.parsing import furniture
+    from newswarehouse.parsing import story_credits as F
 
     paras = ["SPRINGFIELD – Today, the U.S. Example Standards Agency (ESA) released its annual report. ESA said it grew."]
     assert F.lead_organisation("ESA Releases Annual Report", paras, RULES) == "U.S. Example Standards Agency"
     assert F.lead_organisation("ESA Releases Annual Report", ["ESA said on Monday it had grown."], RULES) == "ESA"
     assert F.lead_organisation("XY 12-3 Loans Pass $1 Billion", ["The agency approved more loans."], RULES) is None
     assert F.lead_organisation(None, ["The Example Parks Service (EPS) will add two rangers."], RULES) == "Example Parks Service"
-    assert F.organisation_line("Example Geological Survey", RULES)
-    assert not F.organisation_line("100 Example Center", RULES)
+    assert furniture.organisation_line("Example Geological Survey", RULES)
+    assert not furniture.organisation_line("100 Example Center", RULES)
 
 
 def test_source_lists_domains_and_site_affixes():
     from newswarehouse.parsing import furniture as F
+    from newswarehouse.parsing import story_credits
 
     items = ['- "Storm hits coast" — Example Wiki News, May 4, 2020', '- "Floods recede" — Example Wiki News, May 9, 2020']
-    assert F.related_outlet(items, 0, RULES) == "Example Wiki News"
-    assert F.related_outlet(items + ['- "Other" — Another Site, May 9, 2020'], 0, RULES) is None
+    assert story_credits.related_outlet(items, 0, RULES) == "Example Wiki News"
+    assert story_credits.related_outlet(items + ['- "Other" — Another Site, May 9, 2020'], 0, RULES) is None
     assert F.domain_in("March 3, 2024 | examplenews.com", RULES) == "examplenews.com"
     assert F.domain_credit_line("(examplenews.com)", RULES) == "examplenews.com"
     assert F.domain_credit_line("www.example.gov", RULES) is None  # a link in the story, not a credit
@@ -778,7 +781,7 @@ def test_source_lists_domains_and_site_affixes():
 
 
 def test_glued_caption():
-    from newswarehouse.parsing import furniture as F
+    from newswarehouse.parsing import glued as F
 
     text = "A crowd waits outside city hall. (Photo: Tom Lee/Example Agency) The council will meet on Friday."
     assert text[F.glued_caption(text, RULES):] == "The council will meet on Friday."

@@ -14,6 +14,8 @@ from datetime import date
 
 from newswarehouse.parsing import blocks as B
 from newswarehouse.parsing import furniture as F
+from newswarehouse.parsing import glued as G
+from newswarehouse.parsing import story_credits as S
 from newswarehouse.parsing.article import ParsedArticle
 from newswarehouse.parsing.corpus import LineStats
 from newswarehouse.parsing.features import Features, compute
@@ -202,22 +204,22 @@ def _cut_glued_furniture(
         para = para[end:].strip()
 
     if body_seen < rules.section("meta")["dateline_search_paragraphs"]:
-        end = F.glued_contact(para, rules)
+        end = G.glued_contact(para, rules)
         if end:
             glued_contact = True
             cut_at(end, B.CONTACT)
-        end = F.glued_dek(para, rules) if body_seen == 0 else 0
+        end = G.glued_dek(para, rules) if body_seen == 0 else 0
         if end:
             cut_at(end, B.DEK)
         dateline = parse_dateline(para, rules)
         if dateline:
             meta.publishers.append((_DATELINE_RANK, index, dateline[0]))
             cut_at(dateline[1], "dateline")
-        signed_author, signed_outlet = F.sign_on(para, rules)
+        signed_author, signed_outlet = S.sign_on(para, rules)
         meta.author = meta.author or signed_author
         if signed_outlet:
             meta.publishers.append((_SIGN_ON_RANK, index, signed_outlet))
-    end = F.glued_caption(para, rules)
+    end = G.glued_caption(para, rules)
     if end:
         cut_at(end, B.CAPTION)
     return para, glued_contact
@@ -338,12 +340,12 @@ def _story_publishers(
     texts = [u.text for u in units]
     for i, lab in enumerate(final):
         if lab == B.END_MARKER and normalize(texts[i]).startswith("related"):
-            outlet = F.related_outlet(texts, i + 1, rules)
+            outlet = S.related_outlet(texts, i + 1, rules)
             if outlet:
                 meta.publishers.append((_RELATED_RANK, i, outlet))
                 break
     if release_page:
-        lead = F.lead_organisation(title, paragraphs, rules)
+        lead = S.lead_organisation(title, paragraphs, rules)
         if lead:
             meta.publishers.append((_LEAD_ORG_RANK, 0, lead))
         first_body = next((i for i, lab in enumerate(final) if lab == B.BODY), len(final))
@@ -353,7 +355,7 @@ def _story_publishers(
                 break
     if not meta.publishers:
         for para in paragraphs:
-            outlet = F.told_outlet(para, rules)
+            outlet = S.told_outlet(para, rules)
             if outlet:
                 meta.publishers.append((_TOLD_RANK, 0, outlet))
                 break

@@ -1,25 +1,20 @@
-"""Page furniture that names the outlet or the author without a "By" or "Source:" label.
+"""Page furniture lines that name the outlet or the author without a "By" or "Source:" label.
 
 Forms read here (vocabularies and patterns in ``rules.toml`` ``[furniture]``):
 
 - affiliation lines under a byline: "99th Example Wing Public Affairs", "Example Fleet News Service";
+- a byline without "By": "Jane Doe, The Example Press";
 - the logo's alt text: "Example Daily Logo";
 - release headers: "Agency Press Release", "AGENCY News Releases 2011";
-- contact blocks of press releases: "Contact: Jane Doe", "(555) 010-0199", "Media Inquiries";
-- radio sign-ons and correspondent sign-offs: "From X, this is ...", "This is Jane Doe with the X Report",
-  "Jane Doe reports for X from Y";
-- the issuing organisation of a press release: the acronym leading its headline, spelled out
-  in the body ("Full Name (ACR)");
-- a related-stories list whose items all credit one outlet ("— Outlet, May 4, 2010");
-- last resort: the outlet a source talks to ("..., she told ABC.").
+- contact blocks of press releases: "Contact: Jane Doe", "(555) 010-0199", "Media Inquiries", addresses;
+- a name-only organisation line ("Example Geological Survey");
+- a site's domain: "(example.com)", on a date line; "Site: Headline" and "Headline | Site".
 
-Each function looks at one line or a few; choosing among candidates is the caller's job.
+Each function looks at one line; choosing among candidates is the caller's job.
 """
-
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from functools import lru_cache
 
 from newswarehouse.parsing.features import words
@@ -27,8 +22,6 @@ from newswarehouse.parsing.metadata import bare_name, outlet_name
 from newswarehouse.parsing.rules import Rules, normalize
 
 _BULLET = re.compile(r"^\s*[•·▪►*]\s+")
-_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
-_CONNECTORS = frozenset({"of", "and", "&", "for", "on", "de", "du"})
 
 
 def _strip(text: str) -> str:
@@ -76,6 +69,10 @@ def release_header(text: str, rules: Rules) -> tuple[bool, str | None]:
     return True, outlet_name(issuer, rules)
 
 
+def contact_prefix(norm: str, rules: Rules) -> bool:
+    return rules.contact_prefixes.prefix_of(norm) is not None
+
+
 def is_contact_line(text: str, rules: Rules) -> bool:
     """The opening line of a press-release contact block ("Contact: Jane Doe", "Media Inquiries")."""
     norm = normalize(_strip(text))
@@ -96,7 +93,7 @@ def address_line(text: str, rules: Rules) -> bool:
 
 def phone_line(text: str, rules: Rules) -> bool:
     line = _strip(text)
-    return len(words(line)) <= _cfg(rules)["contact_detail_max_words"] and bool(_phone(rules).search(line))
+    return len(words(line)) <= _cfg(rules)["contact_detail_max_words"] and bool(phone_pattern(rules).search(line))
 
 
 @lru_cache(maxsize=4)
@@ -104,91 +101,9 @@ def _phone_cached(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _phone(rules: Rules) -> re.Pattern[str]:
+def phone_pattern(rules: Rules) -> re.Pattern[str]:
+    """A phone number: \"(555) 010-0199\", \"555-010-0199\"."""
     return _phone_cached(_cfg(rules)["phone_pattern"])
-
-
-def glued_contact(text: str, rules: Rules) -> int:
-    """End of a contact credit glued to the start of a paragraph ("Contact: Jane Doe, (555) 010-0199 The agency ..."), else 0."""
-    norm_head = normalize(text[:40])
-    if rules.contact_prefixes.prefix_of(norm_head) is None:
-        return 0
-    m = _phone(rules).search(text, 0, 120)
-    return m.end() if m else 0
-
-
-def sign_on(text: str, rules: Rules) -> tuple[str | None, str | None]:
-    """(author, outlet) from a broadcast sign-on or a correspondent's sign-off sentence."""
-    for pattern in rules.sign_on_patterns:
-        m = pattern.search(text)
-        if not m:
-            continue
-        groups = m.groupdict()
-        author = _person(groups.get("author"), rules)
-        outlet = groups.get("outlet")
-        if outlet:
-            outlet = outlet_name(outlet.strip(), rules)
-        elif groups.get("programme"):
-            # "with the XYZ Special Report": the programme is not the outlet, its leading acronym is
-            first = groups["programme"].split()[0]
-            outlet = first if _ACRONYM.match(first) else None
-        if author or outlet:
-            return author, outlet
-    return None, None
-
-
-def _person(name: str | None, rules: Rules) -> str | None:
-    if not name:
-        return None
-    toks = name.split()
-    if not 2 <= len(toks) <= 4 or any(t.lower() in rules.stopwords for t in toks):
-        return None
-    return name
-
-
-def lead_organisation(title: str | None, paragraphs: Sequence[str], rules: Rules) -> str | None:
-    """The issuer of a press release: the acronym that opens the headline, spelled out in the body if it is.
-
-    Without such a headline, the first "Full Name (ACR)" of the opening paragraph.
-    """
-    head = title.split()[0].strip(":,") if title else ""
-    acronym = head if _ACRONYM.match(head) else None
-    if acronym and not any(re.search(rf"\b{acronym}\b", para) for para in paragraphs):
-        acronym = None  # "TX 1234 Loans ...": a code, not the issuer the story names
-    for k, para in enumerate(paragraphs[: _cfg(rules)["lead_org_paragraphs"]]):
-        for m in re.finditer(r"\(([A-Z]{2,6})\)", para):
-            if acronym and m.group(1) != acronym:
-                continue
-            name = _spelled_out(para[: m.start()].rstrip(), m.group(1))
-            if name:
-                return name
-        if acronym is None and k == 0:
-            break  # an unnamed release: only its opening sentence names the issuer reliably
-    return acronym
-
-
-def _spelled_out(before: str, acronym: str) -> str | None:
-    """The capitalised run ending ``before`` whose initials hold ``acronym`` in order."""
-    toks = before.split()
-    run: list[str] = []
-    for tok in reversed(toks):
-        if tok[:1].isupper() and not tok.endswith(","):
-            run.append(tok)
-            continue
-        if run and tok in _CONNECTORS:
-            run.append(tok)
-            continue
-        break
-    while run and run[-1] in _CONNECTORS:
-        run.pop()
-    run.reverse()
-    if run and run[0].lower() == "the":
-        run = run[1:]
-    initials = [t[0] for t in run if t not in _CONNECTORS]
-    it = iter(initials)
-    if run and all(letter in it for letter in acronym):
-        return " ".join(run)
-    return None
 
 
 def organisation_line(text: str, rules: Rules) -> bool:
@@ -200,29 +115,6 @@ def organisation_line(text: str, rules: Rules) -> bool:
     if toks[0][:1].isdigit():
         return False  # "100 Example Center": a street address
     return outlet_name(line, rules) is not None
-
-
-def related_outlet(texts: Sequence[str], start: int, rules: Rules) -> str | None:
-    """The outlet every item of a related-stories list credits ("— Outlet, May 4, 2010"), from ``start``."""
-    pattern = re.compile(_cfg(rules)["list_credit_pattern"])
-    outlets: list[str] = []
-    for text in texts[start:start + _cfg(rules)["related_max_items"]]:
-        m = pattern.search(text)
-        if not m:
-            break
-        outlets.append(m.group("outlet").strip())
-    if outlets and len(set(outlets)) == 1:
-        return outlet_name(outlets[0], rules)
-    return None
-
-
-def told_outlet(text: str, rules: Rules) -> str | None:
-    """"..., he told ABC." or "tells ABC there ...": the acronym of the outlet a source spoke to."""
-    for m in rules.told_pattern.finditer(text):
-        nxt = m.group("next")
-        if nxt is None or nxt.lower() in rules.stopwords:
-            return m.group("outlet")
-    return None
 
 
 _DOMAIN_TOKEN = re.compile(r"(?<![\w@/.-])(?:www\.)?[a-z0-9][\w-]*(?:\.[\w-]+)*\.(?P<tld>[a-z]{2,6})(?![\w.-]|\.\w)", re.IGNORECASE)
@@ -275,29 +167,6 @@ def _is_site(site: str, publisher: str | None, rules: Rules) -> bool:
     toks = site.split()
     # two words at least: "Report: ..." or "Review: ..." open ordinary headlines
     return len(toks) >= 2 and toks[-1].lower() in _cfg(rules)["outlet_words"] and outlet_name(site, rules) is not None
-
-
-def glued_dek(text: str, rules: Rules) -> int:
-    """End of a dek glued to the first paragraph without a space ("... for 40,000 householdsThe board ..."), else 0."""
-    limit = _cfg(rules)["glued_caption_max_chars"]
-    for m in re.finditer(r"(?<=[a-z0-9%)])([A-Z][a-z']*)(?=\s)", text[:limit]):
-        left = text[: m.start()]
-        if m.group(1).lower() in rules.stopwords and len(left.split()) >= 4 and not re.search(r"[.!?:]", left):
-            return m.start()
-    return 0
-
-
-def glued_caption(text: str, rules: Rules) -> int:
-    """End of a photo caption glued to the start of a paragraph, closed by its credit
-    ("A crowd waits outside. (Photo: Jane Doe/Agency) The council said ..."), else 0."""
-    limit = _cfg(rules)["glued_caption_max_chars"]
-    for m in re.finditer(r"\(([^()]{2,80})\)\s+(?=[A-Z\"“])", text[: limit + 80]):
-        inner = normalize(m.group(1))
-        if m.start() > limit:
-            break
-        if rules.credit_words.findall(inner) and (":" in inner or "/" in inner or " by " in f" {inner} "):
-            return m.end()
-    return 0
 
 
 def name_outlet_byline(text: str, rules: Rules) -> tuple[str, str] | None:
