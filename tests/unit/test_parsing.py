@@ -721,6 +721,10 @@ def test_affiliation_logo_and_release_lines():
     assert F.release_header("Press Release", RULES) == (True, None)
     assert F.release_header("Weekly press release XY 1234-5", RULES) == (True, None)
     assert F.release_header("The release of the hostages was delayed", RULES) == (False, None)
+    assert F.release_header("Press releases show a rise in filings", RULES) == (False, None)  # a headline
+    assert F.release_header("News Releases from Region 4", RULES) == (True, None)
+    readout = parse_article(f"BRIEFING ROOM\nReadout of the Minister's Call with the Mayor\nMarch 3, 2024\n{PROSE}\n")
+    assert readout.title == "Readout of the Minister's Call with the Mayor"
 
 
 def test_contact_blocks():

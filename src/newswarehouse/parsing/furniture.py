@@ -57,8 +57,12 @@ def release_header(text: str, rules: Rules) -> tuple[bool, str | None]:
     if len(norm.split()) > _cfg(rules)["release_max_words"]:
         return False, None
     trimmed = re.sub(r"(?:\s+[\w-]*\d[\w-]*|\s+[a-z]{1,3})+$", "", norm)  # "... Releases 2011", "... Release XY 1234-5"
-    if rules.release_words.prefix_of(trimmed) or rules.release_words.prefix_of(norm):
-        return True, None
+    lead = rules.release_words.prefix_of(norm)
+    if lead is not None:
+        # "Press Release", "News Releases from Region 4", "For Immediate Release: May 4": not "Press releases show ..."
+        rest = norm[len(lead):].strip()
+        if not rest or rest[:1] in ":|-–—" or rest.split()[0] in _cfg(rules)["release_rest_openers"]:
+            return True, None
     phrase = rules.release_words.suffix_of(trimmed)
     if phrase is None:
         return False, None
