@@ -999,3 +999,13 @@ def test_site_tagline_only_above_the_story():
     cut_off = "From Paris, the minister flew on to Rome for talks with her counterpart on the new trade"
     prose = parse_article(f"Minister visits Rome\n{PROSE}\n{PROSE} Again.\n{cut_off}")
     assert prose.publisher is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["They agreed to share it equally.", "The footage is archived.", "Here is how to check your ballot.",
+     "Residents have an opinion about it.", "Tickets are sold on the official site."],
+)
+def test_short_prose_near_banner_vocabulary_stays_in_the_body(sentence):
+    parsed = parse_article(f"Headline about the vote\n\n{PROSE}\n\n{sentence}\n\n{PROSE} Again.")
+    assert sentence in parsed.body_text.split("\n\n")
