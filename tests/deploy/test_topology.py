@@ -65,7 +65,7 @@ DAG_ID = "news_warehouse"
 EXPORT_DAG_ID = "export_on_publish"
 ADMIN_USER = "admin"
 WORKERS = ("w1", "w2")
-# 12 sample articles in batches of 6 -> 2 mapped enrich tasks, one per worker. A bigger
+# 16 sample articles in batches of 6 -> 3 mapped enrich tasks over the two workers. A bigger
 # inbox (NEWSWH_TOPOLOGY_INBOX, articles with distinct content) measures steady-state throughput.
 INBOX_SOURCE = Path(os.environ.get("NEWSWH_TOPOLOGY_INBOX") or SAMPLES)
 BATCH_SIZE = int(os.environ.get("NEWSWH_TOPOLOGY_BATCH_SIZE") or 6)

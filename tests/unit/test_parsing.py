@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -663,3 +664,348 @@ def test_seed_scores():
     assert res["body_recall"] >= 0.98
     assert res["boilerplate_leak"] <= 0.05
     assert res["date_acc"] >= 0.99
+
+
+# --- page furniture read by its form (invented one-liners) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line,author",
+    [
+        ("  • By Staff Sgt. Jane Roe", "Staff Sgt. Jane Roe"),
+        ("By Sgt. 1st Class Jane Roe", "Sgt. 1st Class Jane Roe"),
+        ("By Sgt. 1st Class Jane Roe Army Example Public Affairs", "Sgt. 1st Class Jane Roe"),
+        ("By Nordwire", "Nordwire"),
+        ("By Team Herald", "Team Herald"),
+        ("By Jane Roe & John Doe", "Jane Roe & John Doe"),
+        ("By Jane Roe, The Example Press", "Jane Roe"),
+        ("By Lena MacAllister", "Lena MacAllister"),
+        ("By JANE ROE Example Press", "JANE ROE"),
+        ("By Jane M. Roe The Example Press", "Jane M. Roe"),
+        ("By Jane Roe and John Doe Example Press", "Jane Roe and John Doe"),
+        ("By Maria de la Cruz Example News", "Maria de la Cruz"),
+    ],
+)
+def test_furniture_bylines(line, author):
+    assert parse_byline(line, RULES) == author
+
+
+@pytest.mark.parametrize("line", ["By Christmas", "By then, the talks had failed.", "By Web Desk"])
+def test_furniture_not_bylines(line):
+    assert parse_byline(line, RULES) is None
+
+
+def test_byline_affiliations():
+    from newswarehouse.parsing.metadata import byline_affiliation
+
+    assert byline_affiliation("By Jane Roe, The Example Press", RULES) == "The Example Press"
+    assert byline_affiliation("By Sgt. Jane Roe 99th Example Wing Public Affairs", RULES) == "99th Example Wing Public Affairs"
+    assert byline_affiliation("By Jane Roe | Updated March 3, 2024", RULES) is None
+    assert byline_affiliation("By Jane Roe, Staff Writer", RULES) is None
+    assert byline_affiliation("By Jim Roe, Example Defense News | March 3, 2024", RULES) == "Example Defense News"
+    assert byline_affiliation("Posted by Jane Roe, Example Agency, in Science", RULES) == "Example Agency"
+    assert byline_affiliation("By JANE ROE and JOHN DOE Example Press", RULES) == "Example Press"
+
+
+def test_affiliation_logo_and_release_lines():
+    from newswarehouse.parsing import furniture as F
+
+    assert F.affiliation_line("  • 99th Example Wing Public Affairs", RULES) == "99th Example Wing Public Affairs"
+    assert F.affiliation_line("Example Fleet News Service", RULES) == "Example Fleet News Service"
+    assert F.affiliation_line("The office said the report was late.", RULES) is None
+    assert F.affiliation_line("Newsroom", RULES) is None
+    assert F.logo_line("Example Daily Chronicle Logo", RULES) == "Example Daily Chronicle"
+    assert F.logo_line("Logo", RULES) is None
+    assert F.release_header("EXA Press Release", RULES) == (True, "EXA")
+    assert F.release_header("EXA News Releases 2011", RULES) == (True, "EXA")
+    assert F.release_header("Press Release", RULES) == (True, None)
+    assert F.release_header("Weekly press release XY 1234-5", RULES) == (True, None)
+    assert F.release_header("The release of the hostages was delayed", RULES) == (False, None)
+    assert F.release_header("Press releases show a rise in filings", RULES) == (False, None)  # a headline
+    assert F.release_header("News Releases from Region 4", RULES) == (True, None)
+    readout = parse_article(f"BRIEFING ROOM\nReadout of the Minister's Call with the Mayor\nMarch 3, 2024\n{PROSE}\n")
+    assert readout.title == "Readout of the Minister's Call with the Mayor"
+
+
+def test_contact_blocks():
+    from newswarehouse.parsing import furniture as F
+    from newswarehouse.parsing import glued
+
+    assert F.is_contact_line("Contact: Jane Roe", RULES)
+    assert F.is_contact_line("For Immediate Release: Monday, March 4, 2024", RULES)
+    assert F.is_contact_line("Media Inquiries", RULES)
+    assert not F.is_contact_line("Contact between the two sides resumed on Monday after a long pause in the talks.", RULES)
+    assert F.phone_line("(555) 010-0199", RULES)
+    assert F.address_line("12 Example Road, Springfield, ST 01234", RULES)
+    text = "Contact: Jane Roe, (555) 010-0199 The Example Agency said on Monday that it would expand."
+    cut = glued.glued_contact(text, RULES)
+    assert text[cut:].strip().startswith("The Example Agency")
+
+
+def test_sign_ons_and_told_outlet():
+    from newswarehouse.parsing import story_credits as F
+
+    assert F.sign_on("From Example Radio English, this is THE WEEK in plain words.", RULES) == (None, "Example Radio English")
+    assert F.sign_on("This is Jane Roe with the XRN Morning Report.", RULES) == ("Jane Roe", "XRN")
+    assert F.sign_on("Fighting went on all week. Jane Roe reports for XRN from the capital.", RULES) == ("Jane Roe", "XRN")
+    assert F.sign_on("The minister said talks would resume on Monday.", RULES) == (None, None)
+    assert F.told_outlet("A spokesman told XRN there was no deal.", RULES) == "XRN"
+    assert F.told_outlet("She told UN officials the camp was full.", RULES) is None
+
+
+def test_press_release_issuer():
+    from newswarehouse.parsing import furniture
+    from newswarehouse.parsing import story_credits as F
+
+    paras = ["SPRINGFIELD – Today, the U.S. Example Standards Agency (ESA) released its annual report. ESA said it grew."]
+    assert F.lead_organisation("ESA Releases Annual Report", paras, RULES) == "U.S. Example Standards Agency"
+    assert F.lead_organisation("ESA Releases Annual Report", ["ESA said on Monday it had grown."], RULES) == "ESA"
+    assert F.lead_organisation("XY 12-3 Loans Pass $1 Billion", ["The agency approved more loans."], RULES) is None
+    assert F.lead_organisation(None, ["The Example Parks Service (EPS) will add two rangers."], RULES) == "Example Parks Service"
+    assert furniture.organisation_line("Example Geological Survey", RULES)
+    assert not furniture.organisation_line("100 Example Center", RULES)
+
+
+def test_source_lists_domains_and_site_affixes():
+    from newswarehouse.parsing import furniture as F
+    from newswarehouse.parsing import story_credits
+
+    items = ['- "Storm hits coast" — Example Wiki News, May 4, 2020', '- "Floods recede" — Example Wiki News, May 9, 2020']
+    assert story_credits.related_outlet(items, 0, RULES) == "Example Wiki News"
+    assert story_credits.related_outlet(items + ['- "Other" — Another Site, May 9, 2020'], 0, RULES) is None
+    assert F.domain_in("March 3, 2024 | examplenews.com", RULES) == "examplenews.com"
+    assert F.domain_credit_line("(examplenews.com)", RULES) == "examplenews.com"
+    assert F.domain_credit_line("www.example.gov", RULES) is None  # a link in the story, not a credit
+    assert F.site_affix("Example News: Mayor resigns after budget row", None, RULES) == (
+        "Mayor resigns after budget row", "Example News")
+    assert F.site_affix("Mayor resigns after budget row | examplenews.com", None, RULES) == (
+        "Mayor resigns after budget row", "examplenews.com")
+    assert F.site_affix("UN: Aid talks stall again", None, RULES) is None
+    assert F.site_affix("Report: Economy slows in spring", None, RULES) is None
+
+
+def test_glued_caption():
+    from newswarehouse.parsing import glued as F
+
+    text = "A crowd waits outside city hall. (Photo: Tom Lee/Example Agency) The council will meet on Friday."
+    assert text[F.glued_caption(text, RULES):] == "The council will meet on Friday."
+    assert F.glued_caption("The council (which met on Monday) Said nothing new.", RULES) == 0
+
+
+FURNITURE_PAGES = {
+    # byline and unit line as bullets under the headline
+    "unit_bullets": (
+        (
+            "Example Wing opens new clinic\n\n  • Published\n  • By Staff Sgt. Jane Roe\n  • 99th Example Wing Public Affairs\n"
+            f"{PROSE}\n\n{PROSE} Again.\n"
+        ),
+        {"title": "Example Wing opens new clinic", "author": "Staff Sgt. Jane Roe",
+         "publisher": "99th Example Wing Public Affairs", "date": None},
+    ),
+    # byline above the headline, name + agency form
+    "byline_before_headline": (
+        f"Jane Roe, The Example Press\nCouncil approves new budget\nMarch 4, 2024\n{PROSE}\n\n{PROSE} Again.\n",
+        {"title": "Council approves new budget", "author": "Jane Roe", "publisher": "The Example Press",
+         "date": date(2024, 3, 4)},
+    ),
+    "agency_only_byline": (
+        f"Council approves new budget\nBy Nordwire\nMarch 4, 2024\n{PROSE}\n",
+        {"title": "Council approves new budget", "author": "Nordwire", "publisher": None, "date": date(2024, 3, 4)},
+    ),
+    # dateline with the outlet and the date in brackets
+    "dateline_with_date": (
+        f"Council approves new budget\n\nSPRINGFIELD (Example News Service, March 3, 2024) -- {PROSE}\n\n{PROSE} Again.\n",
+        {"title": "Council approves new budget", "author": None, "publisher": "Example News Service", "date": None},
+    ),
+    # wiki layout: review banner, dated first line, a Sources list
+    "wiki": (
+        (
+            "Storm floods coastal towns\n\nThis version was reviewed on 2 May 2021; newer edits await review.\n\n"
+            f"Sunday, May 2, 2021\n\n{PROSE}\n\n{PROSE} Again.\n\nSources\n\n"
+            '- "Storm warning issued" — Example Weather Office, May 1, 2021\n'
+        ),
+        {"title": "Storm floods coastal towns", "author": None, "publisher": None, "date": date(2021, 5, 2)},
+    ),
+    # press release with no headline: the contact credit glued to the first paragraph
+    "release_without_headline": (
+        (
+            "Contact: Jane Roe, (555) 010-0199 The Example Parks Service (EPS) will add two rangers to the river park "
+            "this spring, officials said on Monday, after visitor numbers doubled.\n\n"
+            f"{PROSE}\n"
+        ),
+        {"title": None, "author": None, "publisher": "Example Parks Service", "date": None},
+    ),
+    # a headline printed after its date, contact block under it
+    "dated_headline": (
+        f"March 5, 2024 Example Agency Names New Director\n\nContact: Jane Roe (555) 010-0199\n\n{PROSE}\n",
+        {"title": "Example Agency Names New Director", "author": None, "publisher": None, "date": date(2024, 3, 5)},
+    ),
+    # a sentence-like dek between the headline and the byline is not the headline
+    "dek_under_headline": (
+        f"Tram plan approved\nThe council voted to back the line after a long debate over costs\nBy Jane Roe\nMarch 3, 2024\n{PROSE}\n",
+        {"title": "Tram plan approved", "author": "Jane Roe", "publisher": None, "date": date(2024, 3, 3)},
+    ),
+    # press release: headline acronym spelled out in the body; "###" ends the story, the issuer's boilerplate follows
+    "release_end_mark": (
+        (
+            "EGA Announces New Grants\nFOR IMMEDIATE RELEASE\nMarch 3, 2024\nContact: Jane Roe, (555) 010-0199\n"
+            f"WASHINGTON – The Example Grants Agency (EGA) today announced new awards. {PROSE}\n###\n"
+            "About the Example Grants Agency: The agency funds research in all fifty states and has a budget of about two billion dollars.\n"
+        ),
+        {"title": "EGA Announces New Grants", "author": None, "publisher": "Example Grants Agency", "date": date(2024, 3, 3)},
+    ),
+    # a media note: its type and issuing office above the date, a contact sentence at the foot
+    "media_note": (
+        (
+            "MEDIA NOTE\nOFFICE OF THE SPOKESPERSON\nMarch 3, 2024\n\nExample Ministry Hosts Regional Water Talks\n\n"
+            f"{PROSE}\n\nFor further information, please contact the press office at press@example.gov.\n"
+        ),
+        {"title": "Example Ministry Hosts Regional Water Talks", "author": None, "publisher": "OFFICE OF THE SPOKESPERSON",
+         "date": date(2024, 3, 3)},
+    ),
+    # a bare name beside the date line above the headline; a reader call-out and an archive notice at the foot
+    "name_above_date": (
+        (
+            "Jane Roe\nUpdated March 3, 2024 03:14 PM\n\nTalks stall over river dam\n\n"
+            f"{PROSE}\n\nHave an opinion on this story? Share it!\n\nThis page is archived and can no longer be edited.\n"
+        ),
+        {"title": "Talks stall over river dam", "author": "Jane Roe", "publisher": None, "date": date(2024, 3, 3)},
+    ),
+    # radio script: sign-on names the reporter and the outlet
+    "radio_script": (
+        (
+            "Accessibility links\n\nBreaking News\n\nFARM REPORT – Dry Spring\n\nBroadcast: May 6, 2019\n\n"
+            f"This is Jane Roe with the XRN Farm Report.\n\n{PROSE}\n\n{PROSE} Again.\n"
+        ),
+        {"title": "FARM REPORT – Dry Spring", "author": "Jane Roe", "publisher": "XRN", "date": date(2019, 5, 6)},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FURNITURE_PAGES))
+def test_furniture_pages(name):
+    raw, meta = FURNITURE_PAGES[name]
+    parsed = parse_article(raw)
+    assert parsed.title == meta["title"]
+    assert parsed.author == meta["author"]
+    assert parsed.publisher == meta["publisher"]
+    assert parsed.published_date == meta["date"]
+    assert PROSE in parsed.body_text
+    for chrome in ("About the Example", "contact the press office", "Have an opinion", "page is archived"):
+        assert chrome not in parsed.body_text
+    for line, _reason in parsed.removed_lines:
+        assert line not in parsed.body_text.split("\n\n")
+    assert_invariants(raw, parsed)
+
+
+def test_prose_naming_an_agency_stays_in_the_body():
+    line = "Analysts polled by DataMetric had expected earnings of $1.20 a share, the company said."
+    parsed = parse_article(f"Example Corp profit beats forecasts\n\n{PROSE}\n\n{line}\n\n{PROSE} Again.\n")
+    assert line in parsed.body_text
+    assert parsed.publisher is None
+
+
+def test_cut_off_last_line_is_body_and_subheadings_follow_the_switch():
+    from newswarehouse.parsing.rules import rules_from_dict
+
+    sub = "Rangers Plan a Second Trail"
+    last = "The park will reopen in May. Then rangers will survey the north bank and"
+    page = f"Park reopens\n\n{PROSE}\n\n{sub}\n\n{PROSE} Again.\n\n{last}"
+    parsed = parse_article(page)
+    assert parsed.body_text.endswith(last)
+    assert (sub, B.SUBHEADING) in parsed.removed_lines
+    units = split_units(page)
+    feats = [compute(u, RULES) for u in units]
+    raw = {**RULES.raw, "prose": {**RULES.raw["prose"], "keep_subheadings": True}}
+    keep = rules_from_dict(raw)
+    labels = B.resolve_context(feats, [None] * len(units), [B.prose_class(f, keep) for f in feats], keep)
+    assert labels[[u.text for u in units].index(sub)] == B.BODY
+
+
+# --- real pages (scored against the shared gold) --------------------------------------------------
+
+REAL_TARGETS = {"title_acc": 0.90, "publisher_acc": 0.80, "author_acc": 0.80, "date_acc": 0.90, "body_recall": 0.97}
+# Scrapers differ in how they keep line breaks: the same pages with blank lines dropped, or every line its own block.
+REFLOWS = {
+    "as_scraped": lambda text: text,
+    "no_blank_lines": lambda text: re.sub(r"\n\s*\n+", "\n", text),
+    "all_blank_lines": lambda text: re.sub(r"\n+", "\n\n", text),
+}
+
+
+@pytest.mark.skipif(not (SHARED / "real" / "articles").is_dir(), reason="../shared/real is not available")
+@pytest.mark.parametrize("reflow", sorted(REFLOWS))
+def test_real_scores(reflow):
+    spec = importlib.util.spec_from_file_location("real_score", SHARED / "real" / "tools" / "score.py")
+    score_mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score_mod)
+    gold, pred = {}, {}
+    for gold_file in sorted((SHARED / "real" / "gold").glob("*.json")):
+        g = json.loads(gold_file.read_text())
+        raw = REFLOWS[reflow]((SHARED / "real" / "articles" / g["article"]).read_text(encoding="utf-8").replace("\r\n", "\n"))
+        parsed = parse_article(raw)
+        gold[g["article"]] = g
+        pred[g["article"]] = {
+            "title": parsed.title,
+            "publisher": parsed.publisher,
+            "author": parsed.author,
+            "published_date": parsed.published_date.isoformat() if parsed.published_date else None,
+            "body": parsed.body_text,
+            "entities": [],
+            "statements": [],
+        }
+        assert_invariants(raw, parsed)
+    res = score_mod.score(gold, pred)
+    for metric, floor in REAL_TARGETS.items():
+        assert res[metric] >= floor, (metric, res[metric])
+    assert res["boilerplate_leak"] <= 0.05
+
+
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "samples"
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "tools" / "score.py").is_file(), reason="../shared is not available")
+@pytest.mark.parametrize("reflow", sorted(REFLOWS))
+def test_sample_scores(reflow):
+    spec = importlib.util.spec_from_file_location("shared_score", SHARED / "eval" / "tools" / "score.py")
+    score_mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score_mod)
+    gold, pred = {}, {}
+    for gold_file in sorted((SAMPLES_DIR / "gold").glob("*.json")):
+        g = json.loads(gold_file.read_text(encoding="utf-8"))
+        raw = REFLOWS[reflow]((SAMPLES_DIR / "inbox" / g["article"]).read_text(encoding="utf-8"))
+        parsed = parse_article(raw)
+        gold[g["article"]] = g
+        pred[g["article"]] = {
+            "title": parsed.title,
+            "publisher": parsed.publisher,
+            "author": parsed.author,
+            "published_date": parsed.published_date.isoformat() if parsed.published_date else None,
+            "body": parsed.body_text,
+            "entities": [],
+            "statements": [],
+        }
+        assert_invariants(raw, parsed)
+    res = score_mod.score(gold, pred)
+    for metric in ("title_acc", "publisher_acc", "author_acc", "date_acc"):
+        assert res[metric] == 1.0, (metric, res[metric])
+    assert res["body_recall"] >= 0.98
+    assert res["boilerplate_leak"] <= 0.05
+
+
+def test_site_tagline_only_above_the_story():
+    tagline = parse_article(f"Minister visits Rome\nFrom Example Wiki News, the free news site\n{PROSE}\n{PROSE} Again.")
+    assert tagline.publisher == "Example Wiki News"
+    cut_off = "From Paris, the minister flew on to Rome for talks with her counterpart on the new trade"
+    prose = parse_article(f"Minister visits Rome\n{PROSE}\n{PROSE} Again.\n{cut_off}")
+    assert prose.publisher is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["They agreed to share it equally.", "The footage is archived.", "Here is how to check your ballot.",
+     "Residents have an opinion about it.", "Tickets are sold on the official site."],
+)
+def test_short_prose_near_banner_vocabulary_stays_in_the_body(sentence):
+    parsed = parse_article(f"Headline about the vote\n\n{PROSE}\n\n{sentence}\n\n{PROSE} Again.")
+    assert sentence in parsed.body_text.split("\n\n")

@@ -13,13 +13,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from newswarehouse.parsing import blocks as B
+from newswarehouse.parsing import furniture as F
+from newswarehouse.parsing import glued as G
+from newswarehouse.parsing import story_credits as S
 from newswarehouse.parsing.article import ParsedArticle
 from newswarehouse.parsing.corpus import LineStats
 from newswarehouse.parsing.features import Features, compute
 from newswarehouse.parsing.metadata import (
     DateHit,
     bare_name,
+    byline_affiliation,
     date_covers_line,
+    date_rest_words,
     embedded_byline,
     find_dates,
     is_contributor_line,
@@ -28,6 +33,7 @@ from newswarehouse.parsing.metadata import (
     parse_copyright,
     parse_dateline,
     parse_publisher_line,
+    tagline_outlet,
 )
 from newswarehouse.parsing.rules import Rules, load_rules, normalize
 from newswarehouse.parsing.title import pick_masthead, pick_title
@@ -37,9 +43,24 @@ __all__ = ["LineStats", "parse_article"]
 
 # Publisher evidence, strongest first: "Source: X"-style credit lines rank by
 # their prefix's position in the rules (0..), then these.
+_DOMAIN_LINE_RANK = 500
+_LOGO_RANK = 900
+_RELEASE_RANK = 950
+_TAGLINE_RANK = 960
+_SIGN_ON_RANK = 980
+_DATE_DOMAIN_RANK = 990
 _DATELINE_RANK = 1000
+_SITE_AFFIX_RANK = 1001
 _COPYRIGHT_RANK = 1001
-_MASTHEAD_RANK = 1002
+_AFFILIATION_RANK = 1002
+_MASTHEAD_RANK = 1003
+# the words after a byline's separator may be an outlet ("Jane Doe, The Daily Ledger") or a place ("Jane Doe | Seville")
+_BYLINE_TAIL_RANK = 1004
+_RELATED_RANK = 1050
+# weaker: read from the story rather than from furniture that credits it
+_LEAD_ORG_RANK = 1100
+_HEAD_ORG_RANK = 1150
+_TOLD_RANK = 1300
 # a credit line *between* paragraphs is more likely a chart's or quote's source
 _INSIDE_BODY_DEMOTION = 2000
 
@@ -86,15 +107,14 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
                 labels[i] = B.AUTHOR_NAME
 
     texts = [u.text for u in units]
-    title_index = pick_title(feats, labels, classes, texts, rules)
-    title = units[title_index].text if title_index is not None else None
+    title_index, title, dated = _choose_title(units, feats, labels, classes, meta, rules)
     if title_index is not None:
-        labels[title_index] = B.TITLE
+        labels[title_index] = B.DATED_TITLE if dated else B.TITLE
         for i, f in enumerate(feats):
             if labels[i] is None and f.norm == feats[title_index].norm:
                 labels[i] = B.TITLE_REPEAT
         if meta.author is None and rules.section("meta")["bare_name_author"]:
-            meta.author = _bare_name_author(units, labels, classes, title_index, rules)
+            meta.author = _bare_name_author(units, labels, classes, title_index, meta, rules)
     masthead = pick_masthead(feats, labels, title_index, texts, rules)
     if masthead:
         labels[masthead[0]] = B.MASTHEAD
@@ -110,22 +130,16 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
 
     paragraphs: list[str] = []
     removed: list[tuple[str, str]] = []
-    body_seen = 0
+    release_page = any(lab in (B.CONTACT, B.RELEASE) for lab in final)
     for i, (u, lab) in enumerate(zip(units, final)):
         if lab != B.BODY:
             removed.append((u.text, lab))
             continue
-        para = u.text
-        if body_seen < rules.section("meta")["dateline_search_paragraphs"]:
-            dateline = parse_dateline(para, rules)
-            if dateline:
-                name, cut = dateline
-                meta.publishers.append((_DATELINE_RANK, i, name))
-                removed.append((para[:cut].strip(), "dateline"))
-                para = para[cut:].strip()
-        body_seen += 1
+        para, glued_contact = _cut_glued_furniture(u.text, i, len(paragraphs), meta, removed, rules)
+        release_page = release_page or glued_contact
         if para:
             paragraphs.append(para)
+    _story_publishers(units, final, paragraphs, title, release_page, meta, rules)
 
     for i, u in enumerate(units):
         if final[i] in (B.COPYRIGHT, B.TAIL, B.STRAY, B.HEAD, B.CHROME):
@@ -134,6 +148,11 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
                 meta.publishers.append((_COPYRIGHT_RANK, i, holder))
 
     publisher = _choose_publisher(meta.publishers, final)
+    if title:
+        affix = F.site_affix(title, publisher, rules)
+        if affix:
+            title = affix[0]
+            publisher = publisher or affix[1]
     return ParsedArticle(
         title=title,
         publisher=publisher,
@@ -144,12 +163,76 @@ def parse_article(raw_text: str, *, line_stats: LineStats | None = None) -> Pars
     )
 
 
+def _choose_title(
+    units: list[Unit],
+    feats: list[Features],
+    labels: list[str | None],
+    classes: list[str],
+    meta: _Meta,
+    rules: Rules,
+) -> tuple[int | None, str | None, bool]:
+    """(index, headline text, whether it was printed after a date) of the page's headline."""
+    texts = [u.text for u in units]
+    dated = _dated_titles(units, labels, classes, meta.dates, rules)
+    saved = {i: (labels[i], feats[i]) for i in dated}
+    for i, headline in dated.items():
+        # "May 4, 2010 Agency names new director": a headline printed after its date competes as the headline
+        labels[i] = None
+        feats[i] = compute(Unit(i, headline, units[i].start, units[i].end, units[i].block), rules)
+    title_index = pick_title(feats, labels, classes, texts, rules)
+    for i, (label, f) in saved.items():
+        if i != title_index:
+            labels[i], feats[i] = label, f
+    if title_index is None:
+        return None, None, False
+    return title_index, dated.get(title_index) or texts[title_index], title_index in dated
+
+
+def _cut_glued_furniture(
+    para: str, index: int, body_seen: int, meta: _Meta, removed: list[tuple[str, str]], rules: Rules
+) -> tuple[str, bool]:
+    """Cut furniture printed at the start of a body paragraph; (what is left, whether a contact credit was cut).
+
+    The first paragraphs may open with a contact credit, a dek glued without a space, a dateline
+    "CITY (Outlet) —", and carry a sign-on; any paragraph may open with a caption ended by its credit.
+    """
+    glued_contact = False
+
+    def cut_at(end: int, reason: str) -> None:
+        nonlocal para
+        removed.append((para[:end].strip(), reason))
+        para = para[end:].strip()
+
+    if body_seen < rules.section("meta")["dateline_search_paragraphs"]:
+        end = G.glued_contact(para, rules)
+        if end:
+            glued_contact = True
+            cut_at(end, B.CONTACT)
+        end = G.glued_dek(para, rules) if body_seen == 0 else 0
+        if end:
+            cut_at(end, B.DEK)
+        dateline = parse_dateline(para, rules)
+        if dateline:
+            meta.publishers.append((_DATELINE_RANK, index, dateline[0]))
+            cut_at(dateline[1], "dateline")
+        signed_author, signed_outlet = S.sign_on(para, rules)
+        meta.author = meta.author or signed_author
+        if signed_outlet:
+            meta.publishers.append((_SIGN_ON_RANK, index, signed_outlet))
+    end = G.glued_caption(para, rules)
+    if end:
+        cut_at(end, B.CAPTION)
+    return para, glued_contact
+
+
 def _metadata_lines(
     units: list[Unit], feats: list[Features], classes: list[str], labels: list[str | None], rules: Rules
 ) -> _Meta:
     """Label byline, date, publisher and credit lines; collect what they say."""
     meta = _Meta(publishers=[], dates={})
     max_date_words = rules.section("dates")["max_line_words"]
+    max_furniture_words = rules.section("furniture")["contact_max_words"]
+    first_prose = next((i for i, cls in enumerate(classes) if cls == B.GOOD), len(units))
     for i, (u, f) in enumerate(zip(units, feats)):
         hits = find_dates(u.text, rules) if f.n_words <= max_date_words else []
         if hits:
@@ -160,9 +243,18 @@ def _metadata_lines(
             name = parse_byline(f"{u.text} {units[i + 1].text}", rules)
             if name:
                 labels[i + 1] = B.AUTHOR_NAME
+        if name is None and i < first_prose:
+            signed = F.name_outlet_byline(u.text, rules)
+            if signed:
+                name = signed[0]
+                meta.publishers.append((_AFFILIATION_RANK, i, signed[1]))
         if name:
             labels[i] = B.BYLINE
             meta.author = meta.author or name
+            unit = byline_affiliation(u.text, rules)
+            if unit:
+                rank = _AFFILIATION_RANK if rules.affiliation_suffixes.suffix_of(normalize(unit)) else _BYLINE_TAIL_RANK
+                meta.publishers.append((rank, i, unit))
             continue
         if is_contributor_line(f.norm, f.n_words, rules):
             labels[i] = B.CONTRIBUTOR
@@ -172,30 +264,150 @@ def _metadata_lines(
             labels[i] = B.PUBLISHER_LINE
             meta.publishers.append((pub[1], i, pub[0]))
             continue
+        tagline = tagline_outlet(u.text, rules) if i < first_prose else None
+        if tagline:
+            labels[i] = B.PUBLISHER_LINE
+            meta.publishers.append((_TAGLINE_RANK, i, tagline))
+            continue
         if is_copyright_line(u.text, rules):
             labels[i] = B.COPYRIGHT
             continue
         if hits and date_covers_line(u.text, hits, rules):
             labels[i] = B.DATE_LINE
+            domain = F.domain_in(u.text, rules)
+            if domain:
+                meta.publishers.append((_DATE_DOMAIN_RANK, i, domain))
+            continue
+        domain = F.domain_credit_line(u.text, rules)
+        if domain:
+            labels[i] = B.PUBLISHER_LINE
+            meta.publishers.append((_DOMAIN_LINE_RANK, i, domain))
+            continue
+        if f.n_words <= max_furniture_words and _furniture_line(i, units, labels, meta, rules):
+            continue
     return meta
 
 
+def _furniture_line(i: int, units: list[Unit], labels: list[str | None], meta: _Meta, rules: Rules) -> bool:
+    """Label a logo, release header, contact block or affiliation line; collect the outlet it names."""
+    text = units[i].text
+    logo = F.logo_line(text, rules)
+    if logo:
+        labels[i] = B.LOGO
+        meta.publishers.append((_LOGO_RANK, i, logo))
+        return True
+    is_release, issuer = F.release_header(text, rules)
+    if is_release:
+        labels[i] = B.RELEASE
+        if issuer:
+            meta.publishers.append((_RELEASE_RANK, i, issuer))
+        return True
+    if F.is_contact_line(text, rules) or F.address_line(text, rules):
+        labels[i] = B.CONTACT
+        _contact_details(i, units, labels, rules)
+        return True
+    unit = F.affiliation_line(text, rules)
+    if unit:
+        labels[i] = B.AFFILIATION
+        meta.publishers.append((_AFFILIATION_RANK, i, unit))
+        return True
+    return False
+
+
+def _contact_details(i: int, units: list[Unit], labels: list[str | None], rules: Rules) -> None:
+    """The name, phone and office lines under "Contact:": in its block, or a phone line (or the name above one)."""
+    limit = rules.section("furniture")["contact_detail_lines"]
+    for j in range(i + 1, min(len(units), i + 1 + limit)):
+        text = units[j].text
+        if labels[j] is not None or not F.is_contact_detail(text, rules):
+            return
+        follows_phone = j + 1 < len(units) and F.phone_line(units[j + 1].text, rules)
+        if units[j].block != units[i].block and not (F.phone_line(text, rules) or follows_phone):
+            return
+        labels[j] = B.CONTACT
+
+
+def _story_publishers(
+    units: list[Unit],
+    final: list[str],
+    paragraphs: list[str],
+    title: str | None,
+    release_page: bool,
+    meta: _Meta,
+    rules: Rules,
+) -> None:
+    """Weaker publisher evidence: a related-stories list, a press release's issuer, the outlet a source told."""
+    texts = [u.text for u in units]
+    for i, lab in enumerate(final):
+        if lab == B.END_MARKER and normalize(texts[i]).startswith("related"):
+            outlet = S.related_outlet(texts, i + 1, rules)
+            if outlet:
+                meta.publishers.append((_RELATED_RANK, i, outlet))
+                break
+    if release_page:
+        lead = S.lead_organisation(title, paragraphs, rules)
+        if lead:
+            meta.publishers.append((_LEAD_ORG_RANK, 0, lead))
+        first_body = next((i for i, lab in enumerate(final) if lab == B.BODY), len(final))
+        for i in range(first_body):
+            if final[i] in (B.HEAD, B.STRAY, B.CONTACT) and F.organisation_line(texts[i], rules):
+                meta.publishers.append((_HEAD_ORG_RANK, i, texts[i].strip()))
+                break
+    if not meta.publishers:
+        for para in paragraphs:
+            outlet = S.told_outlet(para, rules)
+            if outlet:
+                meta.publishers.append((_TOLD_RANK, 0, outlet))
+                break
+
+
 def _bare_name_author(
-    units: list[Unit], labels: list[str | None], classes: list[str], title_index: int, rules: Rules
+    units: list[Unit], labels: list[str | None], classes: list[str], title_index: int, meta: _Meta, rules: Rules
 ) -> str | None:
-    """A name-only line between the headline and the body, beside a date line: the byline without "By"."""
+    """A name-only line between the headline and the body, beside a date line or right above the first
+    paragraph: the byline without "By" ("Jane Doe", "Jane Doe, The Daily Ledger")."""
     meta_labels = (B.DATE_LINE, B.BYLINE)
+    for i in range(title_index):
+        # above the headline only beside a date line: "Jane Doe" / "Updated May 4, 2020" / headline
+        beside = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(units)]
+        name = bare_name(units[i].text, rules) if labels[i] is None and B.DATE_LINE in beside else None
+        if name:
+            labels[i] = B.AUTHOR_NAME
+            return name
     for i in range(title_index + 1, len(units)):
         if labels[i] is None and classes[i] == B.GOOD:
             return None
         if labels[i] is not None:
             continue
         beside = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(units)]
-        name = bare_name(units[i].text, rules) if any(lab in meta_labels for lab in beside) else None
+        above_body = i + 1 < len(units) and labels[i + 1] is None and classes[i + 1] == B.GOOD
+        name = bare_name(units[i].text, rules) if above_body or any(lab in meta_labels for lab in beside) else None
         if name:
             labels[i] = B.AUTHOR_NAME
+            outlet = byline_affiliation(units[i].text, rules)
+            if outlet:
+                meta.publishers.append((_BYLINE_TAIL_RANK, i, outlet))
             return name
     return None
+
+
+def _dated_titles(
+    units: list[Unit], labels: list[str | None], classes: list[str], dates: dict[int, list[DateHit]], rules: Rules
+) -> dict[int, str]:
+    """Date lines that also carry a headline: {index: headline}, a leading date cut off ("May 4, 2010 Agency ...")."""
+    out: dict[int, str] = {}
+    min_words = rules.section("title")["dated_title_min_words"]
+    for i, hits in dates.items():
+        text = units[i].text
+        lead = text[: hits[0].start].strip()
+        if labels[i] is None and classes[i] != B.GOOD and not lead:
+            pass  # a headline line that opens with its date
+        elif labels[i] != B.DATE_LINE:
+            continue
+        if len(date_rest_words(text, hits, rules)) < min_words or F.is_contact_line(text, rules):
+            continue  # "For Immediate Release: May 4, 2010" is furniture, not a headline
+        out[i] = text[hits[0].end:].strip(" -–—|:,") if not lead else text
+    return out
 
 
 def _choose_publisher(candidates: list[tuple[int, int, str]], final: list[str]) -> str | None:
@@ -221,6 +433,11 @@ def _mark_repeats(feats: list[Features], labels: list[str | None]) -> None:
             labels[i] = B.REPEAT
 
 
+def _after_paragraphs(i: int, final: list[str], n: int) -> bool:
+    """``i`` follows at least ``n`` body paragraphs and precedes another one."""
+    return sum(lab == B.BODY for lab in final[:i]) >= n and B.BODY in final[i + 1:]
+
+
 def _choose_date(dates: dict[int, list[DateHit]], final: list[str], rules: Rules) -> date | None:
     """The publication date: labelled dates first, then date lines near the head; never from prose or captions."""
     cfg = rules.section("dates")
@@ -238,7 +455,8 @@ def _choose_date(dates: dict[int, list[DateHit]], final: list[str], rules: Rules
         for hit in hits:
             if hit.label_score is not None:
                 score = hit.label_score
-            elif lab in (B.DATE_LINE, B.BYLINE) and i < end_marker_after_body:
+            elif lab in (B.DATE_LINE, B.BYLINE, B.DATED_TITLE) and i < end_marker_after_body and not _after_paragraphs(i, final, 2):
+                # (an unlabelled date between two paragraphs heads a schedule, it is not the page's date)
                 score = cfg["unlabelled"]
             else:
                 continue

@@ -27,6 +27,8 @@ from newswarehouse.parsing.units import Unit
 BODY = "body"
 TITLE = "title"
 TITLE_REPEAT = "title_repeat"
+DATED_TITLE = "dated_title"
+DEK = "dek"
 BYLINE = "byline"
 AUTHOR_NAME = "author_name"
 DATE_LINE = "date_line"
@@ -49,12 +51,20 @@ MASTHEAD = "masthead"
 TAIL = "page_tail"
 SUBHEADING = "subheading"
 STRAY = "short_line_outside_paragraphs"
+AFFILIATION = "affiliation_line"
+LOGO = "site_logo"
+RELEASE = "release_header"
+CONTACT = "contact_block"
 
 GOOD, NEAR, SHORT = "good", "near", "short"
 
 # Labels a neighbour search looks through: inline clutter between two
 # paragraphs does not separate them.
 TRANSPARENT = frozenset({MEDIA, MARKUP, CAPTION, CAPTION_LABEL, MARKER, NAV, SUBHEADING, REPEAT, CORPUS_REPEAT, SPAM})
+
+_BULLET_TRANSPARENT = TRANSPARENT | {DATE_LINE}
+# a full stop after a word of 3+ letters, then more words: "... incident. then army ..."
+_INNER_SENTENCE = re.compile(r"[a-z]{3}[.!?][\"')\]]*\s+\S+\s+\S")
 
 _CREDIT_PAREN = re.compile(r"\(([^()]{2,160})\)\W*$")
 
@@ -80,10 +90,10 @@ def is_sentence(f: Features, rules: Rules) -> bool:
 
 def local_label(unit: Unit, f: Features, cls: str, rules: Rules, corpus: Mapping[str, int] | None, corpus_min: int) -> str | None:
     """The chrome label a unit earns on its own, or None."""
-    if f.n_words == 0:
-        return MEDIA
     if f.end_marker:
         return END_MARKER
+    if f.n_words == 0:
+        return MEDIA
     if f.exact_marker or f.prefix_marker or f.widget:
         return MARKER
     if f.nav:
@@ -141,13 +151,22 @@ def _credit_phrase_at_edge(norm: str, rules: Rules, edge: int) -> bool:
 
 def caption_labels(units: Sequence[Unit], feats: Sequence[Features], labels: list[str | None], rules: Rules) -> None:
     """The short title line printed above a caption ("Kim Jong Un" then the caption sentence)."""
-    max_words = rules.section("captions")["label_max_words"]
+    cfg = rules.section("captions")
+    max_words = cfg["label_max_words"]
     for i in range(1, len(units)):
-        if labels[i] != CAPTION or labels[i - 1] is not None:
+        if labels[i - 1] is not None:
             continue
         prev = feats[i - 1]
-        if prev.n_words <= max_words and not prev.terminal:
+        if labels[i] == CAPTION and prev.n_words <= max_words and not prev.terminal:
             labels[i - 1] = CAPTION_LABEL
+        elif (
+            labels[i] == MARKER
+            and rules.credit_line_prefixes.prefix_of(feats[i].norm)
+            and prev.n_words <= cfg["above_credit_max_words"]
+            # across a blank line only a short one: a paragraph can end right before an image's credit
+            and (units[i].block == units[i - 1].block or prev.n_words <= cfg["above_credit_other_block_max_words"])
+        ):
+            labels[i - 1] = CAPTION  # the caption sentence right above its "Image: Jane Doe." credit line
 
 
 def resolve_context(
@@ -164,9 +183,14 @@ def resolve_context(
     while changed:
         changed = False
         for i in range(n):
-            if body[i] or labels[i] is not None or not (is_sentence(feats[i], rules) or feats[i].bullet or _cut_off_prose(feats[i], rules)):
+            last_cut = i == n - 1 and _cut_off_last(feats[i], rules)
+            if body[i] or labels[i] is not None or not (
+                is_sentence(feats[i], rules) or feats[i].bullet or _cut_off_prose(feats[i], rules) or last_cut
+            ):
                 continue
-            if _neighbour_is_body(i, -1, labels, body) or _neighbour_is_body(i, 1, labels, body):
+            # list items may sit under a date subheading ("May 17" then its items)
+            through = _BULLET_TRANSPARENT if feats[i].bullet else TRANSPARENT
+            if _neighbour_is_body(i, -1, labels, body, through) or _neighbour_is_body(i, 1, labels, body, through):
                 body[i] = True
                 changed = True
 
@@ -187,7 +211,8 @@ def resolve_context(
         else:
             out.append(STRAY)
     if cfg["keep_subheadings"]:
-        out = [BODY if lab == SUBHEADING else lab for lab in out]
+        keep = cfg["subheading_keep_min_words"]
+        out = [BODY if lab == SUBHEADING and feats[i].n_words >= keep else lab for i, lab in enumerate(out)]
     return out
 
 
@@ -202,12 +227,25 @@ def _cut_off_prose(f: Features, rules: Rules) -> bool:
     )
 
 
+def _cut_off_last(f: Features, rules: Rules) -> bool:
+    """The page's last line, cut off mid-sentence after at least one full sentence: a truncated paragraph."""
+    cfg = rules.section("prose")
+    return (
+        f.n_words >= cfg["cut_off_last_min_words"]
+        and f.stop_density >= cfg["near_min_stop_density"]
+        and _INNER_SENTENCE.search(f.norm) is not None
+        and not (f.markup or f.nav)
+    )
+
+
 def _inside_label(f: Features, rules: Rules) -> str:
     """A non-sentence line between two paragraphs: a heading, or prose that lost its full stop."""
     cfg = rules.section("prose")
+    # a line that stops on a function word ("... the deadline at") is a sentence broken by a link, whatever its capitals
+    open_end = f.norm.rsplit(" ", 1)[-1] in rules.stopwords
     if (
         f.n_words >= cfg["unpunctuated_sentence_min_words"]
-        and f.cap_ratio <= cfg["unpunctuated_sentence_max_cap_ratio"]
+        and (f.cap_ratio <= cfg["unpunctuated_sentence_max_cap_ratio"] or open_end)
         and f.stop_density >= cfg["good_min_stop_density"]
     ):
         return BODY
@@ -242,12 +280,14 @@ def _cut_tail(labels: list[str | None], body: list[bool], classes: Sequence[str]
         i += 1
 
 
-def _neighbour_is_body(i: int, step: int, labels: Sequence[str | None], body: Sequence[bool]) -> bool:
+def _neighbour_is_body(
+    i: int, step: int, labels: Sequence[str | None], body: Sequence[bool], through: frozenset[str] = TRANSPARENT
+) -> bool:
     j = i + step
     while 0 <= j < len(labels):
         if body[j]:
             return True
-        if labels[j] in TRANSPARENT:
+        if labels[j] in through:
             j += step
             continue
         return False

@@ -82,7 +82,7 @@ def compute(unit: Unit, rules: Rules) -> Features:
         strong_hits=len(strong),
         spam_hits=len(spam),
         exact_marker=rules.marker_exact.is_exact(bare),
-        end_marker=rules.marker_end.is_exact(bare),
+        end_marker=rules.marker_end.is_exact(bare) or any(p.match(norm) for p in rules.end_patterns),
         prefix_marker=prefix_marker,
         media=any(p.search(text) for p in rules.media_patterns),
         markup=any(p.search(text) for p in rules.markup_patterns),

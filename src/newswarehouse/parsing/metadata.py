@@ -16,11 +16,15 @@ from newswarehouse.parsing.rules import Rules, normalize
 
 # Tokens for date-span search: words (split from glued digits, "2023World"), numbers, symbols.
 # A year glued to a time ("20243:15 PM") is split before the time.
-_DATE_TOKEN = re.compile(r"[^\W\d_]+\.?|(?:19|20)\d\d(?=\d{1,2}:\d\d)|\d+(?:st|nd|rd|th)?|[^\w\s]")
+# Words split at a lower-to-upper case change, so a name glued to a month ("DoeApril 4") still shows the month.
+_DATE_TOKEN = re.compile(
+    r"(?:[A-Z]+(?![^\W\d_A-Z])|[A-Z]?[^\W\d_A-Z]+)\.?|(?:19|20)\d\d(?=\d{1,2}:\d\d)|\d+(?:st|nd|rd|th)?|[^\w\s]"
+)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _YEAR = re.compile(r"\d{4}")
 _NAME_SEPARATORS = re.compile(r"\s*(?:[,|•·;/]|\s[-–—]\s|\s{2,})\s*")
 _NAME_OK_LOWER = frozenset({"the", "of", "and", "&", "for", "de", "la", "le", "du", "on", "in", "at"})
+_BULLET = re.compile(r"^\s*[•·▪►*]\s+")
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 
 
@@ -42,6 +46,7 @@ def parse_byline(text: str, rules: Rules) -> str | None:
     Writer", "Jane Doe Political correspondent".
     """
     meta = rules.section("meta")
+    text = _BULLET.sub("", text)  # "• By Jane Doe": a byline printed as a list item
     if len(words(text)) > meta["byline_max_words"]:
         return None
     prefix = _match_prefix(text, rules.byline_prefixes.phrases)
@@ -51,7 +56,95 @@ def parse_byline(text: str, rules: Rules) -> str | None:
     if not rest:
         return None
     segment = _NAME_SEPARATORS.split(rest, maxsplit=1)[0]
-    return _leading_name(segment, rules)
+    segment, _unit = split_affiliation(segment, rules)
+    name = _leading_name(segment, rules)
+    if name is None and segment == rest.rstrip(" .") and len(segment.split()) == 1:
+        name = _agency_name(segment, rules)  # "By Reuters": the agency is the author
+    return name
+
+
+def byline_affiliation(text: str, rules: Rules) -> str | None:
+    """The outlet or unit a byline credits after the name: "By Jane Doe, The Daily Ledger", "By Sgt. X 1st Unit Public Affairs"."""
+    text = _BULLET.sub("", text)
+    prefix = _match_prefix(text, rules.byline_prefixes.phrases)
+    rest = text[prefix:].lstrip(" :\u00a0") if prefix is not None else text
+    parts = _NAME_SEPARATORS.split(rest, maxsplit=1)
+    if len(parts) == 2 and _leading_name(parts[0], rules):
+        # only the next segment: "By X, Example News | March 3" or "Posted by X, Example Agency, in Science"
+        tail = _NAME_SEPARATORS.split(parts[1].strip(), maxsplit=1)[0].rstrip(".")
+        if not _is_date_text(tail, rules) and normalize(tail) not in rules.byline_roles_set:
+            return outlet_name(tail, rules)
+    _name, unit = split_affiliation(parts[0], rules)
+    return unit
+
+
+def _is_date_text(text: str, rules: Rules) -> bool:
+    """A date or a date label ("Updated March 3"): never an outlet."""
+    first = [w.lower() for w in words(text)[:1]]
+    return bool(find_dates(text, rules)) or any(_is_date_word(w, rules) or w in rules.date_label_set for w in first)
+
+
+def split_affiliation(segment: str, rules: Rules) -> tuple[str, str | None]:
+    """("Jane Doe", "1st Unit Public Affairs") from "Jane Doe 1st Unit Public Affairs": a unit line glued to the name.
+
+    Only when the segment ends like an organisation ("... Public Affairs"); the unit starts at
+    the first unit word or number after at least two name tokens.
+    """
+    toks = segment.split()
+    start = _rank_length(toks, rules)
+    if rules.affiliation_suffixes.suffix_of(normalize(segment)):
+        for k in range(start + 2, len(toks)):
+            low = toks[k].lower().strip(".,")
+            if low in rules.affiliation_openers or any(c.isdigit() for c in low):
+                return " ".join(toks[:k]), " ".join(toks[k:])
+        return segment, None
+    if len(toks) - start >= 4 and toks[-1].lower() in rules.section("furniture")["outlet_words"]:
+        return _split_outlet(toks, start)
+    return segment, None
+
+
+def _split_outlet(toks: list[str], start: int) -> tuple[str, str | None]:
+    """"JANE DOE Example Press" / "Jane Doe and John Roe Example Press": a wire byline with the agency glued on.
+
+    The name ends where SHOUTED turns to Title case, else after each first name, initials and surname.
+    """
+    joins = {"and", "&"}
+    shouted = [t.lower() in joins or (t.isupper() and len(t.strip(".")) > 1) for t in toks]
+    if toks[start].isupper():
+        for k in range(start + 2, len(toks) - 1):
+            if not shouted[k] and all(shouted[start:k]):
+                return " ".join(toks[:k]), " ".join(toks[k:])
+    k = start
+    while True:
+        k += 1  # first name
+        while k < len(toks) - 2 and (re.fullmatch(r"[A-Z]\.", toks[k]) or toks[k].islower()):
+            k += 1  # middle initials, particles ("de la")
+        k += 1  # surname
+        if k < len(toks) and toks[k].lower() in joins:
+            k += 1
+            continue
+        break
+    return (" ".join(toks[:k]), " ".join(toks[k:])) if len(toks) - k >= 2 else (" ".join(toks), None)
+
+
+def _rank_length(toks: list[str], rules: Rules) -> int:
+    """How many tokens open with a rank ("Sgt. 1st Class", "Tech. Sgt."): they stay part of the author."""
+    k = 0
+    while k < len(toks) and toks[k].lower() in rules.rank_words:
+        k += 1
+    return k
+
+
+def _agency_name(token: str, rules: Rules) -> str | None:
+    bare = token.strip(".,;:")
+    low = bare.lower()
+    if len(bare) < 2 or not bare[:1].isupper() or any(c.isdigit() for c in bare):
+        return None
+    if _is_date_word(low, rules) or low in rules.stopwords or low in rules.byline_stop_words:
+        return None
+    if low in rules.section("meta")["byline_not_agencies"]:
+        return None
+    return bare
 
 
 def embedded_byline(text: str, hits: list[DateHit], rules: Rules) -> str | None:
@@ -99,25 +192,30 @@ def _leading_name(segment: str, rules: Rules) -> str | None:
     """The run of name-like tokens opening ``segment``; None when a plain word shows it is prose."""
     meta = rules.section("meta")
     tokens = segment.split()
-    kept: list[str] = []
-    for raw_tok in tokens:
+    n_rank = _rank_length(tokens, rules)
+    kept: list[str] = tokens[:n_rank]
+    if tokens[n_rank:n_rank + 1] and tokens[n_rank].lower() in rules.team_words:
+        kept.append(tokens[n_rank])  # "Team Herald", "Staff Sgt." handled above: a leading word of a team byline
+        n_rank += 1
+    for raw_tok in tokens[n_rank:]:
         # "DoeSeptember" (name glued to a date): keep the name part, stop.
         pieces = _CAMEL.split(raw_tok)
-        tok = pieces[0]
+        glued_date = len(pieces) > 1 and _is_date_word(pieces[1].lower(), rules)
+        tok = pieces[0] if glued_date else raw_tok
         low = tok.lower().strip(".,")
         if low in rules.byline_stop_words or _is_date_word(low, rules) or any(c.isdigit() for c in tok):
             break
         if tok[:1].isupper() or low in rules.name_particles:
             kept.append(tok.rstrip(",;"))
-            if len(pieces) > 1 and _is_date_word(pieces[1].lower(), rules):
+            if glued_date:
                 break
             continue
         return None  # "By registering for ..." is a sentence, not a byline
-    while kept and kept[-1].lower() in rules.name_particles:
+    while len(kept) > n_rank and kept[-1].lower() in rules.name_particles:
         kept.pop()
-    if not 2 <= len(kept) <= meta["name_max_words"]:
+    if not 2 <= len(kept) <= meta["name_max_words"] or len(kept) == n_rank:
         return None
-    if not all(k[:1].isupper() or k.lower() in rules.name_particles for k in kept):
+    if not all(k[:1].isupper() or k.lower() in rules.name_particles for k in kept[n_rank:]):
         return None
     return " ".join(kept)
 
@@ -139,13 +237,13 @@ def parse_publisher_line(text: str, rules: Rules) -> tuple[str, int] | None:
     for rank, prefix in enumerate(rules.publisher_prefixes):
         end = _match_prefix(text, (prefix,))
         if end is not None:
-            name = _outlet_name(_leading_outlet(_after(text, end)), rules)
+            name = outlet_name(_leading_outlet(_after(text, end)), rules)
             return (name, rank) if name else None
     base = len(rules.publisher_prefixes)
     for rank, phrase in enumerate(rules.publisher_phrases, start=base):
         m = _phrase_pattern(phrase).search(text)
         if m:
-            name = _outlet_name(_leading_outlet(_after(text, m.end())), rules)
+            name = outlet_name(_leading_outlet(_after(text, m.end())), rules)
             return (name, rank) if name else None
     base += len(rules.publisher_phrases)
     for rank, prefix in enumerate(rules.publisher_weak_prefixes, start=base):
@@ -153,9 +251,26 @@ def parse_publisher_line(text: str, rules: Rules) -> tuple[str, int] | None:
         if end is not None:
             # the weakest form: the whole rest of the line must be the name ("From The Daily Ledger")
             rest = _after(text, end)
-            name = _outlet_name(rest, rules)
+            name = outlet_name(rest, rules)
             return (name, rank) if name and _NAME_SEPARATORS.split(rest, maxsplit=1)[0] == rest.rstrip(".") else None
     return None
+
+
+def tagline_outlet(text: str, rules: Rules) -> str | None:
+    """"From Example News, the town's own paper": a site's tagline (no full stop: "From Paris, the minister flew." is prose).
+
+    Only meaningful above the story: the caller checks the position.
+    """
+    end = _match_prefix(text, rules.publisher_weak_prefixes)
+    if end is None or len(words(text)) > rules.section("meta")["publisher_line_max_words"]:
+        return None
+    rest = _after(text, end)
+    head, sep, tail = rest.partition(", ")
+    if not sep or rest.rstrip().endswith(".") or not tail.lower().startswith(("the ", "your ", "a ", "an ")):
+        return None
+    if any(_is_date_word(w.lower(), rules) for w in head.split()):
+        return None
+    return outlet_name(head, rules)
 
 
 def _after(text: str, end: int) -> str:
@@ -187,7 +302,7 @@ def parse_copyright(text: str, rules: Rules) -> str | None:
             rest = rest[idx + len(marker):]
     rest = re.sub(r"^[\s©:,.-]*(?:\(c\))?[\s,]*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,.:-]*", "", rest, flags=re.IGNORECASE)
     holder = re.split(r"\.\s|[,|;]|\ball rights\b|\.$", rest, maxsplit=1, flags=re.IGNORECASE)[0]
-    return _outlet_name(holder, rules)
+    return outlet_name(holder, rules)
 
 
 def parse_dateline(text: str, rules: Rules) -> tuple[str, int] | None:
@@ -201,10 +316,13 @@ def parse_dateline(text: str, rules: Rules) -> tuple[str, int] | None:
     if not match:
         return None
     outlet = match.group("outlet").strip()
+    head, sep, tail = outlet.partition(",")
+    if sep and find_dates(tail, rules):
+        outlet = head.strip()  # "(Example News Service, May 4, 2020) --": the outlet and the date
     low = outlet.lower()
     if any(w in low for w in meta["dateline_reject_words"]) or len(outlet.split()) > meta["dateline_max_words"]:
         return None
-    name = _outlet_name(outlet, rules)
+    name = outlet_name(outlet, rules)
     return (name, match.end()) if name else None
 
 
@@ -227,7 +345,8 @@ def _leading_outlet(segment: str) -> str:
     return " ".join(kept).rstrip(".,;:")
 
 
-def _outlet_name(candidate: str, rules: Rules) -> str | None:
+def outlet_name(candidate: str, rules: Rules) -> str | None:
+    """``candidate`` if it reads as an outlet's name (capitalised words, a domain), else None."""
     name = candidate.strip().rstrip(".").strip(" \"'“”‘’")
     if not name or len(name) > 80:
         return None
@@ -345,13 +464,17 @@ def date_covers_line(text: str, hits: list[DateHit], rules: Rules) -> bool:
     """The line is a date line: beside its dates and date labels only a few words remain ("2023World")."""
     if not hits:
         return False
+    return len(date_rest_words(text, hits, rules)) <= rules.section("dates")["max_other_words"]
+
+
+def date_rest_words(text: str, hits: list[DateHit], rules: Rules) -> list[str]:
+    """The words of a line besides its dates, date labels, times and numbers."""
     rest = text
     for hit in reversed(hits):
         rest = rest[:hit.start] + " " + rest[hit.end:]
     ignorable = rules.date_label_set
     time_words = frozenset(rules.section("dates")["time_words"])
-    rest_words = [
+    return [
         w for w in words(_CAMEL.sub(" ", rest))
         if normalize(w) not in ignorable and w.lower() not in time_words and not w.isdigit() and not _is_date_word(w.lower(), rules)
     ]
-    return len(rest_words) <= rules.section("dates")["max_other_words"]

@@ -81,6 +81,15 @@ class PhraseSet:
                     return phrase
         return None
 
+    def suffix_of(self, norm_text: str) -> str | None:
+        """The longest phrase the text ends with (on a word boundary), or None."""
+        for phrase in self.phrases:
+            if norm_text.endswith(phrase):
+                before = norm_text[: len(norm_text) - len(phrase)]
+                if not before or not before[-1].isalnum():
+                    return phrase
+        return None
+
     def __contains__(self, word: str) -> bool:
         return word in self._exact
 
@@ -97,9 +106,21 @@ class Rules:
     marker_prefix: PhraseSet
     credit_words: PhraseSet
     credit_phrases: PhraseSet
+    credit_line_prefixes: PhraseSet
     byline_prefixes: PhraseSet
     byline_stop_words: PhraseSet
     name_particles: frozenset[str]
+    rank_words: frozenset[str]
+    team_words: frozenset[str]
+    byline_roles_set: frozenset[str]
+    affiliation_suffixes: PhraseSet
+    affiliation_openers: frozenset[str]
+    release_words: PhraseSet
+    release_kinds: PhraseSet
+    contact_prefixes: PhraseSet
+    sign_on_patterns: tuple[re.Pattern[str], ...]
+    told_pattern: re.Pattern[str]
+    org_heads: frozenset[str]
     contributor_phrases: PhraseSet
     contributor_openers: tuple[str, ...]
     publisher_prefixes: tuple[str, ...]
@@ -116,6 +137,7 @@ class Rules:
     credit_suffix_patterns: tuple[re.Pattern[str], ...]
     chrome_patterns: tuple[re.Pattern[str], ...]
     nav_separators: re.Pattern[str]
+    end_patterns: tuple[re.Pattern[str], ...]
 
     def section(self, name: str) -> dict[str, Any]:
         return self.raw[name]
@@ -141,9 +163,21 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         marker_prefix=PhraseSet(raw["markers"]["prefix"]),
         credit_words=PhraseSet(caps["credit_words"]),
         credit_phrases=PhraseSet(caps["credit_phrases"]),
+        credit_line_prefixes=PhraseSet(caps["credit_line_prefixes"]),
         byline_prefixes=PhraseSet(meta["byline_prefixes"]),
         byline_stop_words=PhraseSet(meta["byline_stop_words"]),
         name_particles=frozenset(w.lower() for w in meta["name_particles"]),
+        rank_words=frozenset(w.lower() for w in meta["rank_words"]),
+        team_words=frozenset(w.lower() for w in meta["team_words"]),
+        byline_roles_set=frozenset(normalize(r) for r in meta["byline_roles"]),
+        affiliation_suffixes=PhraseSet(raw["furniture"]["affiliation_suffixes"]),
+        affiliation_openers=frozenset(w.lower() for w in raw["furniture"]["affiliation_openers"]),
+        release_words=PhraseSet(raw["furniture"]["release_words"]),
+        release_kinds=PhraseSet(raw["furniture"]["release_kinds"]),
+        contact_prefixes=PhraseSet(raw["furniture"]["contact_prefixes"]),
+        sign_on_patterns=tuple(re.compile(p) for p in raw["furniture"]["sign_on_patterns"]),
+        told_pattern=re.compile(raw["furniture"]["told_pattern"]),
+        org_heads=frozenset(w.lower() for w in raw["furniture"]["org_heads"]),
         contributor_phrases=PhraseSet(meta["credit_phrases"]),
         contributor_openers=tuple(normalize(p) for p in meta["credit_openers"]),
         publisher_prefixes=tuple(normalize(p) for p in meta["publisher_prefixes"]),
@@ -160,4 +194,5 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         credit_suffix_patterns=tuple(re.compile(p) for p in caps["credit_suffix_patterns"]),
         chrome_patterns=tuple(re.compile(p) for p in raw["noise"]["chrome_patterns"]),
         nav_separators=re.compile(raw["nav"]["separators"]),
+        end_patterns=tuple(re.compile(p) for p in raw["markers"]["end_patterns"]),
     )

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from newswarehouse.parsing.blocks import AUTHOR_NAME, BYLINE, DATE_LINE, GOOD, MARKER
 from newswarehouse.parsing.features import Features
+from newswarehouse.parsing.furniture import organisation_line
+from newswarehouse.parsing.metadata import bare_name
 from newswarehouse.parsing.rules import Rules
 
 _META_LABELS = frozenset({BYLINE, DATE_LINE, AUTHOR_NAME})
@@ -44,7 +46,8 @@ def pick_title(
     n = len(feats)
     start = body_start(labels, classes, rules)
     head = [i for i in range(start) if labels[i] is None or _kicker(i, feats, labels, rules)]
-    candidates = [i for i in head if is_headline_like(feats[i], rules)]
+    # an organisation's name on its own ("Example Geological Survey") is a masthead or contact line, not a headline
+    candidates = [i for i in head if is_headline_like(feats[i], rules) and not organisation_line(texts[i], rules)]
     if not candidates and start < n and is_headline_like(feats[start], rules):
         candidates = [start]  # a long headline that reads like prose ("Why ... ?")
     if not candidates:
@@ -72,13 +75,40 @@ def pick_title(
             score += cfg["repeated_in_head"]
         if labels[i] is not None:
             score -= cfg["kicker_penalty"]
+        beside_meta = any(0 <= j < n and labels[j] in _META_LABELS for j in (i - 1, i + 1))
+        if beside_meta and f.n_words <= cfg["name_only_max_words"] and bare_name(texts[i], rules):
+            score -= cfg["name_only_penalty"]  # "Jane Doe" right above a date line is a byline without "By"
         if any(mark in texts[i] for mark in cfg["separator_marks"]):
             score -= cfg["separator_penalty"]
-        if _run_length(i, cand_set, feats) >= cfg["list_run"]:
+        run = _run_length(i, cand_set, feats)
+        if run >= cfg["list_run"]:
             score -= cfg["list_penalty"]
+        if any(0 <= j < n and feats[j].norm == f.norm for j in (i - 1, i + 1)):
+            score -= cfg["adjacent_repeat_penalty"]
+        elif i - 1 in cand_set and run < cfg["list_run"] and _reads_as_dek(f, feats[i - 1], rules) and _plain_headline(
+            i - 1, feats, labels, texts, rules
+        ):
+            score -= cfg["dek_penalty"]
         if best_score is None or score > best_score:
             best, best_score = i, score
     return best
+
+
+def _reads_as_dek(f: Features, above: Features, rules: Rules) -> bool:
+    """Longer than the line above and worded like a sentence: a standfirst, not the (terse) headline."""
+    return f.n_words > above.n_words and f.stop_density >= rules.section("title")["dek_min_stop_density"]
+
+
+def _plain_headline(j: int, feats: Sequence[Features], labels: Sequence[str | None], texts: Sequence[str], rules: Rules) -> bool:
+    """A headline-like line that is no label of another kind: not a kicker, breadcrumb, archive label or SHOUTED section."""
+    cfg = rules.section("title")
+    f = feats[j]
+    return (
+        labels[j] is None
+        and not _shouted(f)
+        and not any(mark in texts[j] for mark in cfg["separator_marks"])
+        and not f.norm.startswith(tuple(cfg["label_openers"]))
+    )
 
 
 def _kicker(i: int, feats: Sequence[Features], labels: Sequence[str | None], rules: Rules) -> bool:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 _LINE = re.compile(r"[^\n]+")
 _WRAP_MIN_CHARS = 30
+_BYLINE_START = re.compile(r"by\s+[A-Z]")
+_BYLINE_MAX_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,11 @@ def split_units(raw_text: str, terminal_punct: str = ".!?…") -> list[Unit]:
 
 
 def _is_wrapped(previous: str, line: str, terminal_punct: str) -> bool:
-    # Only prose wraps: a long line cut mid-sentence, continued in lower case.
+    # Only prose wraps: a long line cut mid-sentence, continued in lower case
+    # (but "by Jane Doe" under a headline is a lower-case byline, not the rest of a sentence).
     return (
         len(previous) >= _WRAP_MIN_CHARS
         and previous.rstrip()[-1] not in terminal_punct + ":"
         and line[:1].islower()
+        and not (_BYLINE_START.match(line) and len(line.split()) <= _BYLINE_MAX_WORDS)
     )
