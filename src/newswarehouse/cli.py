@@ -8,6 +8,7 @@ import time
 import warnings
 from pathlib import Path
 
+from newswarehouse import runlog
 from newswarehouse.settings import Settings, load_settings
 
 
@@ -29,17 +30,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"error: inbox {settings.inbox} is not a directory (set --inbox or NEWSWH_INBOX)", file=sys.stderr)
         return 2
     started = time.monotonic()
+    log_file = runlog.new_log_file(settings)
     try:
         with warehouse_lock(settings.warehouse, args.wait):
             airflow_local.migrate_if_needed(settings)
-            dag_run = airflow_local.run_dag_in_process(run_conf=getattr(args, "run_conf", None))
+            dag_run = airflow_local.run_dag_in_process(run_conf=getattr(args, "run_conf", None), log_file=log_file)
     except WarehouseBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except Exception as exc:  # noqa: BLE001 - the run could not start or went down: one line here, the trace in the log
+        runlog.append_trace(log_file)
+        print(f"\nFAILED: the load could not run: {type(exc).__name__}: {exc}\n  full trace: {log_file}",
+              file=sys.stderr, flush=True)
+        return 1
     state = str(getattr(dag_run, "state", "unknown"))
     load_id = _load_id_of(dag_run)
-    _print_summary(settings, load_id, state, time.monotonic() - started)
-    return 0 if state.endswith("success") else 1
+    log_file = runlog.name_after_load(log_file, load_id)
+    report = _print_summary(settings, load_id, state, time.monotonic() - started)
+    if state.endswith("success"):
+        return 0
+    failed = airflow_local.failed_tasks(str(getattr(dag_run, "run_id", "")))
+    print(runlog.verdict(load_id, report, failed, log_file), flush=True)
+    return 1
 
 
 def _cmd_reprocess(args: argparse.Namespace) -> int:
@@ -53,14 +65,15 @@ def _load_id_of(dag_run: object) -> str:
     return safe_load_id(str(getattr(dag_run, "run_id", "")))
 
 
-def _print_summary(settings: Settings, load_id: str, state: str, seconds: float) -> None:
+def _print_summary(settings: Settings, load_id: str, state: str, seconds: float) -> dict:
+    """The load's outcome and the warehouse's row counts; returns the load's audit row (empty if none)."""
     from newswarehouse.loadsteps import describe_warehouse, landing_report
 
     print()
     print(f"== load {load_id}: {state} in {seconds:.1f} s")
     if not settings.warehouse.exists():
         print("no warehouse was published")
-        return
+        return {}
     report = landing_report(settings.warehouse, load_id)
     if report:
         print(
@@ -72,6 +85,11 @@ def _print_summary(settings: Settings, load_id: str, state: str, seconds: float)
         if report.get("articles_quarantined"):
             print(f"quarantined articles: {report['articles_quarantined']} (newswarehouse reprocess --quarantined "
                   "re-checks them after a fix)")
+        warnings = report["landing_report"].get("warnings", [])
+        if warnings:
+            print(f"quality warnings ({len(warnings)}, reported only):")
+            for line in warnings:
+                print(f"  warning {line}")
         if report["failed_checks"]:
             print(f"failed quality checks: {', '.join(report['failed_checks'])}")
         print(f"status: {report['status']}")
@@ -87,6 +105,7 @@ def _print_summary(settings: Settings, load_id: str, state: str, seconds: float)
         f"  duckdb -readonly {settings.warehouse} \"select canonical_name, entity_type, article_count "
         "from marts.dim_entities order by mention_count desc limit 10\""
     )
+    return report
 
 
 def _cmd_status(args: argparse.Namespace) -> int:

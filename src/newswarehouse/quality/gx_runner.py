@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from newswarehouse.quality.levels import level_of
 from newswarehouse.settings import PROJECT_ROOT
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no usage statistics leave the machine
@@ -54,7 +55,7 @@ class Failure:
 
     suite: str
     check: str  # meta.check of the expectation
-    level: str  # "article" (quarantine the rows) or "load" (reject the load)
+    level: str  # "warn" (report only), "quarantine" (the rows' articles) or "reject" (the load)
     expectation: str
     column: str | None
     unexpected_count: int
@@ -84,6 +85,8 @@ class SuiteOutcome:
     evaluated: int = 0
     failures: list[Failure] = field(default_factory=list)
     docs_page: str | None = None  # file path of the Data Docs page of this validation
+    # Every expectation of the suite, passed or not: {"check", "level", "success"} (the report lists them all).
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def load_suite_json(name: str, suites_dir: Path = SUITES_DIR) -> dict[str, Any]:
@@ -182,10 +185,13 @@ def _outcome(suite_name: str, frame: pd.DataFrame, id_column: str, result: Any) 
     outcome = SuiteOutcome(suite=suite_name, rows=len(frame), success=bool(result.success),
                            evaluated=len(result.results))
     for item in result.results:
-        if item.success:
-            continue
         config = item.expectation_config
         meta = config.meta or {}
+        check = str(meta.get("check") or config.type)
+        level = level_of(suite_name, check, meta.get("level"))
+        outcome.checks.append({"check": check, "level": level, "success": bool(item.success)})
+        if item.success:
+            continue
         details = item.result or {}
         column = config.kwargs.get("column")
         ids: list[str] = []
@@ -205,8 +211,8 @@ def _outcome(suite_name: str, frame: pd.DataFrame, id_column: str, result: Any) 
         outcome.failures.append(
             Failure(
                 suite=suite_name,
-                check=str(meta.get("check") or config.type),
-                level=str(meta.get("level") or "load"),
+                check=check,
+                level=level,
                 expectation=config.type,
                 column=column,
                 unexpected_count=int(details.get("unexpected_count") or 0),
