@@ -6,10 +6,12 @@ before anything imports ``airflow``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +78,9 @@ def run_dag_in_process(run_conf: dict[str, Any] | None = None, log_file: Path | 
     """Execute one run of the DAG with ``dag.test()`` (with ``run_conf`` as its conf); returns the DagRun.
 
     With ``log_file``, Airflow's own logging (task errors and their tracebacks)
-    goes to that file instead of the console; the steps' progress lines
-    (plain prints) stay on the console.
+    and everything written to stderr (by this process or its enrichment
+    workers) go to that file instead of the console; the steps' progress lines
+    (plain prints to stdout) stay on the console.
     """
     from airflow.models.pool import Pool
 
@@ -88,9 +91,23 @@ def run_dag_in_process(run_conf: dict[str, Any] | None = None, log_file: Path | 
     if log_file is None:
         return module.dag_object.test(run_conf=run_conf)
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    with log_file.open("a", encoding="utf-8", buffering=1) as stream:
+    with log_file.open("a", encoding="utf-8", buffering=1) as stream, _stderr_to(stream):
         _log_to(stream)
         return module.dag_object.test(run_conf=run_conf)
+
+
+@contextlib.contextmanager
+def _stderr_to(stream: Any) -> Iterator[None]:
+    """Point file descriptor 2 at ``stream`` (child processes inherit it), then restore it."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    os.dup2(stream.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _log_to(stream: Any) -> None:

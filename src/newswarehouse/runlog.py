@@ -15,8 +15,10 @@ from pathlib import Path
 
 from newswarehouse.settings import Settings
 
-# The last line of a Python traceback: "package.module.SomeError: message".
-_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*(?:Error|Exception|Rejected|Exit|Interrupt)\b.*")
+# The last line of a Python traceback: "package.module.SomeError: message" (or a bare class name).
+_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?::\s.*)?$")
+# Lines that chain one traceback to the next within one failure.
+_CHAINED = ("The above exception was the direct cause", "During handling of the above exception")
 # record_failure's own exception only repeats that the run failed.
 _NOT_A_CAUSE = "did not publish; its outcome is in audit.load_runs"
 
@@ -45,19 +47,31 @@ def append_trace(log_file: Path) -> None:
 
 
 def first_error(log_file: Path) -> str | None:
-    """The first exception line of a traceback in the log that names a cause (not the run's own failure)."""
+    """The exception line of the first failure in the log that names a cause (not the run's own failure).
+
+    Of chained tracebacks ("The above exception was the direct cause of ...") the
+    last one is the one the code raised on purpose, usually the clearest.
+    """
     if not log_file.is_file():
         return None
-    in_trace = False
+    in_trace, chained, found = False, False, None
     for line in log_file.read_text(encoding="utf-8", errors="replace").splitlines():
         if line.startswith("Traceback (most recent call last)"):
             in_trace = True
             continue
-        if in_trace and not line.startswith((" ", "\t")) and line.strip():
+        if line.startswith(_CHAINED):
+            chained = found is not None
+            continue
+        if in_trace and line.strip() and not line.startswith((" ", "\t")):
             in_trace = False
             if _EXCEPTION_LINE.match(line) and _NOT_A_CAUSE not in line:
-                return line.strip()
-    return None
+                found = line.strip()
+                continue
+        if found and line.strip() and not chained and not in_trace:
+            return found
+        if in_trace:
+            chained = False
+    return found
 
 
 def verdict(load_id: str, report: dict, failed_tasks: list[str], log_file: Path) -> str:
@@ -81,7 +95,8 @@ def verdict(load_id: str, report: dict, failed_tasks: list[str], log_file: Path)
         ]
     else:
         cause = first_error(log_file) or "see the task log"
-        where = f" in task {', '.join(failed_tasks)}" if failed_tasks else ""
+        tasks = [t for t in failed_tasks if t != "record_failure"]  # it fails by design once the load did not publish
+        where = f" in task {', '.join(tasks)}" if tasks else ""
         lines = [
             f"FAILED: load {load_id} crashed{where}: {cause[:500]}",
             "  Nothing was published but its audit row (status 'failed'); staging and marts are unchanged.",
