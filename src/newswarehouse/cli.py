@@ -65,9 +65,16 @@ def _load_id_of(dag_run: object) -> str:
     return safe_load_id(str(getattr(dag_run, "run_id", "")))
 
 
+_LISTED = 20  # quarantined articles listed in the summary; the report page lists them all
+
+
 def _print_summary(settings: Settings, load_id: str, state: str, seconds: float) -> dict:
     """The load's outcome and the warehouse's row counts; returns the load's audit row (empty if none)."""
-    from newswarehouse.loadsteps import describe_warehouse, landing_report
+    from newswarehouse.loadsteps import (
+        describe_warehouse,
+        landing_report,
+        quarantined_of,
+    )
 
     print()
     print(f"== load {load_id}: {state} in {seconds:.1f} s")
@@ -85,6 +92,11 @@ def _print_summary(settings: Settings, load_id: str, state: str, seconds: float)
         if report.get("articles_quarantined"):
             print(f"quarantined articles: {report['articles_quarantined']} (newswarehouse reprocess --quarantined "
                   "re-checks them after a fix)")
+            rows = quarantined_of(settings.warehouse, load_id)
+            for uri, check, reason in rows[:_LISTED]:
+                print(f"  quarantined {uri}: {check}: {reason}")
+            if len(rows) > _LISTED:
+                print(f"  ... and {len(rows) - _LISTED} more (the quality report lists them all)")
         warnings = report["landing_report"].get("warnings", [])
         if warnings:
             print(f"quality warnings ({len(warnings)}, reported only):")

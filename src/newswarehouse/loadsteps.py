@@ -314,6 +314,16 @@ def describe_warehouse(path: Path) -> dict[str, int]:
     return counts
 
 
+def quarantined_of(path: Path, load_id: str) -> list[tuple[str, str, str]]:
+    """(source_uri, check, reason) of every article the load quarantined."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            "select coalesce(a.source_uri, q.article_id), q.check_name, q.reason from audit.quarantined_articles q "
+            "left join raw.articles a on a.article_id = q.article_id where q.load_id = ? order by 1, 2",
+            [load_id],
+        ).fetchall()
+
+
 def landing_report(path: Path, load_id: str) -> dict[str, Any]:
     with duckdb.connect(str(path), read_only=True) as con:
         row = con.execute(
