@@ -158,10 +158,11 @@ def _one_clear_message(output: str, word: str) -> None:
 
 def test_a_failed_reject_level_check_rejects_with_one_clear_message(run_cli, tmp_path):
     # The NER "stops finding names": far fewer mentions per 1,000 words than news prose has.
-    result = run_cli(SAMPLES, tmp_path / "warehouse.duckdb", env={"NEWSWH_GATE_MIN_MENTIONS_PER_1K_WORDS": "1000"})
+    result = run_cli(SAMPLES, tmp_path / "warehouse.duckdb", env={"NEWSWH_GATE_MIN_MENTIONS_PER_1K_WORDS": "200"})
     assert result.returncode != 0
     _one_clear_message(result.output, "REJECTED")
-    assert "marts.load_volume.mentions_per_1k_words" in result.output.split("REJECTED: ")[1]
+    message = result.output.split("REJECTED: ")[1]
+    assert re.search(r"what failed: marts\.load_volume\.mentions_per_1k_words: mentions_per_1k_words=[0-9.]+; expected 200 to 250", message)
     ((status, failed, docs),) = query(result.warehouse, "select status, failed_checks, data_docs_path "
                                                         "from audit.load_runs")
     assert status == "rejected" and failed == ["marts.load_volume.mentions_per_1k_words"]
