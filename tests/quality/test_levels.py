@@ -19,8 +19,11 @@ import duckdb
 import pytest
 from conftest import SAMPLES
 
+from newswarehouse.quality.gates import check_marts
 from newswarehouse.quality.gx_runner import SUITES_DIR
 from newswarehouse.quality.levels import ARTICLE_SUITES, LEVELS, level_of, normalise
+from newswarehouse.settings import load_settings
+from newswarehouse.warehouse_schema import ensure_schema
 
 GOOD = sorted(SAMPLES.glob("*.txt"))[:5]
 JUNK: dict[str, bytes] = {
@@ -81,6 +84,47 @@ def test_the_first_suites_level_names_still_read():
     assert normalise("article") == "quarantine" and normalise("load") == "reject"
     with pytest.raises(ValueError, match="unknown check level"):
         normalise("fatal")
+
+
+# ---- the failure share: what the pipeline failed on, not what the inputs are (real GX, no run) -----
+
+def _batch_with_enrichment_errors(con: duckdb.DuckDBPyConnection, load_id: str, reasons: list[str | None]) -> None:
+    """A load's batch as check_marts sees it before the marts exist: documents, errors, staging."""
+    ensure_schema(con)
+    con.execute("create schema if not exists staging")
+    con.execute("create table staging.stg_articles (article_id varchar, word_count integer)")
+    con.execute("create table staging.stg_mentions (article_id varchar)")
+    con.execute("create table staging.stg_statements (article_id varchar)")
+    for i, reason in enumerate(reasons):
+        article_id = f"{i:064x}"
+        con.execute("insert into enriched.documents (article_id, body_text, removed_line_count, enrichment_error, "
+                    "enriched_by_load_id, enriched_at) values (?, 'Some body.', 0, ?, ?, now())",
+                    [article_id, reason, load_id])
+        if reason:
+            con.execute("insert into audit.quarantined_articles values (?, ?, 'enrichment_error', ?, now())",
+                        [article_id, load_id, reason])
+        else:
+            con.execute("insert into staging.stg_articles values (?, 120)", [article_id])
+
+
+@pytest.mark.parametrize(("reasons", "rejected"), [
+    # The NLP raised on four of six articles: it broke across the batch.
+    (["ValueError: [E088] the pipeline broke"] * 4 + [None] * 2, True),
+    # Four bodies longer than the NLP accepts: that is what those inputs are; quarantined, not rejected.
+    (["body of 1,200,000 characters exceeds the NLP limit of 1,000,000"] * 4 + [None] * 2, False),
+    # One failure in six: that article is quarantined, the rest publish.
+    (["ValueError: [E088] the pipeline broke"] + [None] * 5, False),
+])
+def test_the_load_is_rejected_only_when_the_pipeline_failed_on_most_of_the_batch(tmp_path, reasons, rejected):
+    settings = load_settings(home=tmp_path / "home", warehouse=tmp_path / "wh.duckdb")
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as con:
+        _batch_with_enrichment_errors(con, "load_1", reasons)
+        result = check_marts(con, "load_1", settings)
+    assert ("marts.load_volume.failure_share" in result.failed_checks) is rejected, result.problems
+    assert result.failed_checks == (["marts.load_volume.failure_share"] if rejected else [])
+    # However many are quarantined, the share quarantined is a warning.
+    assert any(w.startswith("marts.load_volume.quarantine_share") for w in result.warnings) is (len(
+        [r for r in reasons if r]) / len(reasons) > 0.25)
 
 
 # ---- junk beside good articles -----------------------------------------------------------

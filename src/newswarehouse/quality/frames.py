@@ -153,6 +153,8 @@ MART_FRAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 # Quarantine reasons that say the pipeline failed on an article (not that the input is junk):
 # many of them in one batch is a systemic failure (marts.load_volume.failure_share).
 PIPELINE_FAILURE_CHECKS = ("enrichment_error", "staging.stg_articles.sentence_offsets_inside_body")
+# ...except the enrichment "error" of a body longer than the NLP accepts: that is what the input is.
+INPUT_ERROR_PATTERN = "%exceeds the NLP limit%"
 _PIPELINE_FAILURES = ", ".join(f"'{check}'" for check in PIPELINE_FAILURE_CHECKS)
 
 
@@ -161,7 +163,9 @@ def _volume_sql(mentions: str, statements: str) -> str:
     with batch as (select article_id from enriched.documents where enriched_by_load_id = $load_id),
     quarantined as (
         select count(distinct q.article_id) as n,
-               count(distinct q.article_id) filter (where q.check_name in ({_PIPELINE_FAILURES})) as failed
+               count(distinct q.article_id) filter (
+                   where q.check_name in ({_PIPELINE_FAILURES}) and q.reason not like '{INPUT_ERROR_PATTERN}'
+               ) as failed
         from audit.quarantined_articles as q
         where q.load_id = $load_id and q.article_id in (select article_id from batch)
     ),
