@@ -66,7 +66,7 @@ def write_load_page(
     for s in suites:
         name = e(s["suite"])
         link = f"<a href='{e(_rel(page, Path(s['page'])))}'>{name}</a>" if s.get("page") else name
-        status = "<span class='ok'>passed</span>" if s["success"] else "<span class='bad'>failed</span>"
+        status = _suite_status(s)
         fails = "<br>".join(e(f) for f in s.get("failures", [])) or "-"
         parts.append(f"<tr><td>{link}</td><td>{s['rows']}</td><td>{status}</td><td>{fails}</td></tr>")
     parts.append("</table>")
@@ -84,6 +84,17 @@ def write_load_page(
     tmp.write_text("\n".join(parts), encoding="utf-8")
     os.replace(tmp, page)
     return page
+
+
+def _suite_status(suite: dict[str, Any]) -> str:
+    """passed; failed (red) if a reject-level check failed; else what the failed checks did (amber)."""
+    if suite["success"]:
+        return "<span class='ok'>passed</span>"
+    failed = {c["level"] for c in suite.get("checks", []) if not c["success"]}
+    if not failed or "reject" in failed:
+        return "<span class='bad'>failed</span>"
+    did = "quarantined articles" if "quarantine" in failed else "warnings only"
+    return f"<span class='warn'>{did}</span>"
 
 
 def _checks_table(suites: list[dict[str, Any]]) -> list[str]:
