@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 import warnings
@@ -130,16 +131,19 @@ def _cmd_status(args: argparse.Namespace) -> int:
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         rows = con.execute(
             "select load_id, status, started_at, finished_at, files_seen, articles_landed, files_rejected, "
-            "articles_quarantined, failed_checks, data_docs_path from audit.load_runs "
+            "articles_quarantined, failed_checks, data_docs_path, landing_report from audit.load_runs "
             "order by started_at desc limit ?",
             [args.limit],
         ).fetchall()
-    for load_id, status, started, finished, seen, landed, rejected, quarantined, failed, docs in rows:
+    for load_id, status, started, finished, seen, landed, rejected, quarantined, failed, docs, landing in rows:
         took = f"{(finished - started).total_seconds():.1f}s" if finished else "-"
         print(f"{started:%Y-%m-%d %H:%M:%S}  {status:9s} {took:>7s}  seen {seen:>5} landed {landed:>5} "
               f"rejected {rejected:>3} quarantined {quarantined:>3}  {load_id}")
         if failed:
             print(f"    failed checks: {', '.join(failed)}")
+        warnings = json.loads(landing or "{}").get("warnings") or []
+        if warnings:
+            print(f"    quality warnings: {', '.join(w.split(':', 1)[0] for w in warnings)}")
         if docs:
             print(f"    data docs: {Path(docs).as_uri() if docs.startswith('/') else docs}")
     return 0
