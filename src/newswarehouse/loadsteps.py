@@ -108,7 +108,7 @@ def enrich(batch_file: str, load_id: str, settings: Settings | None = None) -> d
 def check_articles(load_id: str, settings: Settings | None = None) -> dict[str, Any]:
     """Load enrichment output into the build database, then the article gates (before dbt).
 
-    Articles that fail an article-level check are quarantined here, so dbt never
+    Articles that fail a quarantine-level check are quarantined here, so dbt never
     builds staging or marts rows from them.
     """
     from newswarehouse.enrichment.batches import load_enriched
