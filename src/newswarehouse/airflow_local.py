@@ -91,8 +91,10 @@ def run_dag_in_process(run_conf: dict[str, Any] | None = None, log_file: Path | 
     if log_file is None:
         return module.dag_object.test(run_conf=run_conf)
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    with log_file.open("a", encoding="utf-8", buffering=1) as stream, _stderr_to(stream):
-        _log_to(stream)
+    # Left open: Airflow may still log after the run (the CLI renames the file; the handle follows it).
+    stream = log_file.open("a", encoding="utf-8", buffering=1)
+    _log_to(stream)
+    with _stderr_to(stream):
         return module.dag_object.test(run_conf=run_conf)
 
 

@@ -81,6 +81,7 @@ def verdict(load_id: str, report: dict, failed_tasks: list[str], log_file: Path)
     if status == "rejected":
         checks = ", ".join(report.get("failed_checks") or []) or "a quality check"
         details = (report.get("message") or "").removeprefix("quality gates failed: ")
+        example = (report.get("failed_checks") or ["CHECK"])[0]
         lines = [
             f"REJECTED: load {load_id} was not published: a systemic quality check failed ({checks}).",
             f"  what failed: {details[:600]}" if details else "",
@@ -91,7 +92,7 @@ def verdict(load_id: str, report: dict, failed_tasks: list[str], log_file: Path)
             "  what to do: read the report; if the pipeline broke (parser, NLP model, dbt), fix it and run again:",
             "  the next load reprocesses the batch. If the check is too strict for your sources, change its",
             "  threshold (NEWSWH_GATE_*) or its level (meta.level in expectations/expectations/, or",
-            "  NEWSWH_GATE_LEVELS=check=warn); see the README, 'Quality gates'.",
+            f"  NEWSWH_GATE_LEVELS={example}=warn); see the README, 'Quality gates'.",
         ]
     else:
         cause = first_error(log_file) or "see the task log"
