@@ -6,10 +6,12 @@ before anything imports ``airflow``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,12 +74,67 @@ def load_dag_module() -> Any:
     return module
 
 
-def run_dag_in_process(run_conf: dict[str, Any] | None = None) -> Any:
-    """Execute one run of the DAG with ``dag.test()`` (with ``run_conf`` as its conf); returns the DagRun."""
+def run_dag_in_process(run_conf: dict[str, Any] | None = None, log_file: Path | None = None) -> Any:
+    """Execute one run of the DAG with ``dag.test()`` (with ``run_conf`` as its conf); returns the DagRun.
+
+    With ``log_file``, Airflow's own logging (task errors and their tracebacks)
+    and everything written to stderr (by this process or its enrichment
+    workers) go to that file instead of the console; the steps' progress lines
+    (plain prints to stdout) stay on the console.
+    """
     from airflow.models.pool import Pool
 
     module = load_dag_module()
     Pool.create_or_update_pool(
         module.DUCKDB_POOL, slots=1, description="one DuckDB writer at a time", include_deferred=False
     )
-    return module.dag_object.test(run_conf=run_conf)
+    if log_file is None:
+        return module.dag_object.test(run_conf=run_conf)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    # Left open: Airflow may still log after the run (the CLI renames the file; the handle follows it).
+    stream = log_file.open("a", encoding="utf-8", buffering=1)
+    _log_to(stream)
+    with _stderr_to(stream):
+        return module.dag_object.test(run_conf=run_conf)
+
+
+@contextlib.contextmanager
+def _stderr_to(stream: Any) -> Iterator[None]:
+    """Point file descriptor 2 at ``stream`` (child processes inherit it), then restore it."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    os.dup2(stream.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _log_to(stream: Any) -> None:
+    """Send structlog (the task runner's logger) and stdlib logging to ``stream``, without colours."""
+    from airflow._shared.logging import configure_logging
+
+    configure_logging(
+        log_level=os.environ.get("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING"),
+        output=stream,
+        colors=False,
+        cache_logger_on_first_use=False,
+    )
+
+
+def failed_tasks(run_id: str) -> list[str]:
+    """Task ids of the run that ended failed (from the local metadata database)."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from airflow.utils.state import TaskInstanceState
+
+    with create_session() as session:
+        rows = (
+            session.query(TaskInstance.task_id, TaskInstance.map_index)
+            .filter(TaskInstance.dag_id == DAG_ID, TaskInstance.run_id == run_id,
+                    TaskInstance.state == TaskInstanceState.FAILED)
+            .all()
+        )
+    return sorted({task_id if map_index < 0 else f"{task_id}[{map_index}]" for task_id, map_index in rows})

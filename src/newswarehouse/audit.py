@@ -27,6 +27,7 @@ class LoadRecord:
     message: str | None = None
     data_docs_path: str | None = None
     rejections: list[list[str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # failed warn-level quality checks (kept in landing_report)
 
 
 def write_load_record(con: duckdb.DuckDBPyConnection, rec: LoadRecord) -> None:
@@ -44,6 +45,6 @@ def write_load_record(con: duckdb.DuckDBPyConnection, rec: LoadRecord) -> None:
         [
             rec.load_id, rec.started_at, rec.finished_at, rec.status, rec.files_seen, rec.articles_landed,
             rec.files_rejected, rec.failed_checks, rec.files_already_known, rec.articles_enriched,
-            rec.articles_quarantined, rec.message, rec.data_docs_path, json.dumps({"rejections": rec.rejections}),
+            rec.articles_quarantined, rec.message, rec.data_docs_path, json.dumps({"rejections": rec.rejections, "warnings": rec.warnings}),
         ],
     )

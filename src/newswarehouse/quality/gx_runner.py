@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from newswarehouse.quality.levels import level_of
 from newswarehouse.settings import PROJECT_ROOT
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no usage statistics leave the machine
@@ -54,7 +55,7 @@ class Failure:
 
     suite: str
     check: str  # meta.check of the expectation
-    level: str  # "article" (quarantine the rows) or "load" (reject the load)
+    level: str  # "warn" (report only), "quarantine" (the rows' articles) or "reject" (the load)
     expectation: str
     column: str | None
     unexpected_count: int
@@ -62,18 +63,22 @@ class Failure:
     observed: Any
     ids: list[str] = field(default_factory=list)  # values of the frame's id column in unexpected rows
     values: list[Any] = field(default_factory=list)  # the offending column values, aligned with ids
+    expected: str = ""  # the limits, readable ("expected 5 to 250")
 
     @property
     def name(self) -> str:
         return f"{self.suite}.{self.check}"
 
     def describe(self) -> str:
+        expected = f"; {self.expected}" if self.expected else ""
+        if self.unexpected_count and self.element_count == 1 and self.values:  # one row: the load as a whole
+            return f"{self.name}: {self.column}={self.values[0]!r}{expected}"
         if self.unexpected_count:
             sample = ", ".join(f"{i[:16]} {self.column}={v!r}" for i, v in zip(self.ids[:3], self.values))
             return f"{self.name}: {self.unexpected_count} of {self.element_count} rows unexpected" + (
                 f" (e.g. {sample})" if sample else ""
-            )
-        return f"{self.name}: observed {self.observed!r}"
+            ) + expected
+        return f"{self.name}: observed {self.observed!r}{expected}"
 
 
 @dataclass
@@ -84,6 +89,8 @@ class SuiteOutcome:
     evaluated: int = 0
     failures: list[Failure] = field(default_factory=list)
     docs_page: str | None = None  # file path of the Data Docs page of this validation
+    # Every expectation of the suite, passed or not: {"check", "level", "success"} (the report lists them all).
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def load_suite_json(name: str, suites_dir: Path = SUITES_DIR) -> dict[str, Any]:
@@ -165,7 +172,7 @@ def validate_frames(
                 batch_identifier=result.batch_id,
             )
         )
-        outcomes.append(_outcome(suite_name, frame, id_column, result))
+        outcomes.append(_outcome(suite_name, frame, id_column, result, parameters))
     context.build_data_docs(resource_identifiers=identifiers)
     for outcome, identifier in zip(outcomes, identifiers):
         urls = context.get_docs_sites_urls(resource_identifier=identifier, only_if_exists=True)
@@ -178,14 +185,39 @@ def docs_index(docs_dir: Path) -> Path:
     return docs_dir / "index.html"
 
 
-def _outcome(suite_name: str, frame: pd.DataFrame, id_column: str, result: Any) -> SuiteOutcome:
+def _bounds(kwargs: dict[str, Any], parameters: dict[str, Any]) -> str:
+    """The expectation's limits as text ("expected 5 to 250", "expected at least 80% of rows")."""
+
+    def value(key: str) -> Any:
+        v = kwargs.get(key)
+        return parameters.get(v["$PARAMETER"]) if isinstance(v, dict) and "$PARAMETER" in v else v
+
+    low, high, mostly = value("min_value"), value("max_value"), value("mostly")
+    parts = []
+    if low is not None and high is not None:
+        parts.append(f"{low:g} to {high:g}")
+    elif low is not None:
+        parts.append(f"at least {low:g}")
+    elif high is not None:
+        parts.append(f"at most {high:g}")
+    if mostly is not None and mostly < 1:
+        parts.append(f"in at least {mostly:.0%} of rows")
+    return ("expected " + " ".join(parts)) if parts else ""
+
+
+def _outcome(
+    suite_name: str, frame: pd.DataFrame, id_column: str, result: Any, parameters: dict[str, Any]
+) -> SuiteOutcome:
     outcome = SuiteOutcome(suite=suite_name, rows=len(frame), success=bool(result.success),
                            evaluated=len(result.results))
     for item in result.results:
-        if item.success:
-            continue
         config = item.expectation_config
         meta = config.meta or {}
+        check = str(meta.get("check") or config.type)
+        level = level_of(suite_name, check, meta.get("level"))
+        outcome.checks.append({"check": check, "level": level, "success": bool(item.success)})
+        if item.success:
+            continue
         details = item.result or {}
         column = config.kwargs.get("column")
         ids: list[str] = []
@@ -205,8 +237,8 @@ def _outcome(suite_name: str, frame: pd.DataFrame, id_column: str, result: Any) 
         outcome.failures.append(
             Failure(
                 suite=suite_name,
-                check=str(meta.get("check") or config.type),
-                level=str(meta.get("level") or "load"),
+                check=check,
+                level=level,
                 expectation=config.type,
                 column=column,
                 unexpected_count=int(details.get("unexpected_count") or 0),
@@ -214,6 +246,7 @@ def _outcome(suite_name: str, frame: pd.DataFrame, id_column: str, result: Any) 
                 observed=observed,
                 ids=ids,
                 values=values,
+                expected=_bounds(dict(config.kwargs), parameters),
             )
         )
     return outcome

@@ -1,4 +1,4 @@
-"""One HTML page per load under ``<data_docs>/loads/``: its verdict, each validation and the quarantine.
+"""One HTML page per load under ``<data_docs>/loads/``: its verdict, each check with its level, the quarantine.
 
 ``audit.load_runs.data_docs_path`` points here; each row links to the Great
 Expectations Data Docs page of that validation (expectations, observed values,
@@ -19,7 +19,15 @@ table { border-collapse: collapse; margin: 1em 0; }
 td, th { border: 1px solid #ccc; padding: .3em .6em; text-align: left; vertical-align: top; }
 .ok { color: #1a7f37; font-weight: bold; } .bad { color: #c62828; font-weight: bold; }
 code { background: #f4f4f4; padding: 0 .2em; }
+.warn { color: #9a6700; font-weight: bold; }
 """
+
+# What a failed check of each level does (the legend of the checks table).
+_LEVELS = {
+    "warn": "reported here only",
+    "quarantine": "the failing articles are quarantined; the load goes on",
+    "reject": "a systemic failure: the load is rejected",
+}
 
 
 def write_load_page(
@@ -31,6 +39,7 @@ def write_load_page(
     suites: Iterable[dict[str, Any]],
     skipped: list[str],
     quarantined: list[tuple[str, str, str, str]],  # article_id, source_uri, check, reason
+    warnings: list[str] | None = None,
 ) -> Path:
     page = docs_dir / "loads" / f"{load_id}.html"
     page.parent.mkdir(parents=True, exist_ok=True)
@@ -46,12 +55,18 @@ def write_load_page(
         parts.append("<h2>Failed checks (the load is rejected)</h2><ul>")
         parts += [f"<li>{e(p)}</li>" for p in problems or failed_checks]
         parts.append("</ul>")
+    if warnings:
+        parts.append(f"<h2>Warnings ({len(warnings)})</h2><ul>")
+        parts += [f"<li class='warn'>{e(w)}</li>" for w in warnings]
+        parts.append("</ul>")
+    suites = list(suites)
+    parts += _checks_table(suites)
     parts.append("<h2>Validations</h2><table><tr><th>suite</th><th>rows</th><th>result</th>"
                  "<th>failed expectations</th></tr>")
     for s in suites:
         name = e(s["suite"])
         link = f"<a href='{e(_rel(page, Path(s['page'])))}'>{name}</a>" if s.get("page") else name
-        status = "<span class='ok'>passed</span>" if s["success"] else "<span class='bad'>failed</span>"
+        status = _suite_status(s)
         fails = "<br>".join(e(f) for f in s.get("failures", [])) or "-"
         parts.append(f"<tr><td>{link}</td><td>{s['rows']}</td><td>{status}</td><td>{fails}</td></tr>")
     parts.append("</table>")
@@ -69,6 +84,37 @@ def write_load_page(
     tmp.write_text("\n".join(parts), encoding="utf-8")
     os.replace(tmp, page)
     return page
+
+
+def _suite_status(suite: dict[str, Any]) -> str:
+    """passed; failed (red) if a reject-level check failed; else what the failed checks did (amber)."""
+    if suite["success"]:
+        return "<span class='ok'>passed</span>"
+    failed = {c["level"] for c in suite.get("checks", []) if not c["success"]}
+    if not failed or "reject" in failed:
+        return "<span class='bad'>failed</span>"
+    did = "quarantined articles" if "quarantine" in failed else "warnings only"
+    return f"<span class='warn'>{did}</span>"
+
+
+def _checks_table(suites: list[dict[str, Any]]) -> list[str]:
+    """Every check of every suite run, with its level (``meta.level`` or its override) and its result."""
+    e = html.escape
+    legend = "; ".join(f"<b>{e(level)}</b>: {e(meaning)}" for level, meaning in _LEVELS.items())
+    parts = [(f"<h2>Checks</h2><p>Level of a failed check: {legend}. A check's level is <code>meta.level</code> "
+              "in its suite JSON (<code>expectations/expectations/</code>), or <code>NEWSWH_GATE_LEVELS</code>.</p>"),
+             "<table class='checks'><tr><th>check</th><th>level</th><th>result</th></tr>"]
+    for s in suites:
+        for c in s.get("checks", []):
+            if c["success"]:
+                result = "<span class='ok'>passed</span>"
+            else:
+                cls = {"warn": "warn", "quarantine": "warn"}.get(c["level"], "bad")
+                result = f"<span class='{cls}'>failed</span>"
+            parts.append(f"<tr><td><code>{e(s['suite'])}.{e(c['check'])}</code></td>"
+                         f"<td class='level'>{e(c['level'])}</td><td>{result}</td></tr>")
+    parts.append("</table>")
+    return parts
 
 
 def _rel(page: Path, target: Path) -> str:
