@@ -113,7 +113,7 @@ def extract_mentions(doc: Doc, sentences: Sequence[Sentence]) -> list[Mention]:
                 char_start=c.start,
                 char_end=c.end,
                 surface_text=body[c.start : c.end],
-                entity_type=r.entity_type,
+                entity_type=rules.reported_as.get(r.entity_type, r.entity_type),
                 resolved_text=r.resolved_text,
                 title=c.title,
             )

@@ -32,8 +32,16 @@ def designator_type(text: str, rules: MentionRules) -> str | None:
     if len(words) < 2:
         return None
     label = rules.designators.get(words[-1])
-    if label is None and len(words) >= 3 and words[1] in ("of", "for"):
-        label = rules.designators.get(words[0])
+    if label is None and len(words) >= 3:
+        # the head before the first "of"/"for": "University of ...", "U.S. District Court for the ..."
+        head = next((i for i, w in enumerate(words) if w in ("of", "for")), 0)
+        if head >= 1:
+            label = rules.designators.get(words[head - 1])
+    if label is None:
+        for n in (2, 1):
+            label = rules.leading_designators.get(tuple(words[:n])) if len(words) > n else None
+            if label is not None:
+                break
     return label
 
 

@@ -70,6 +70,8 @@ class MentionRules:
     surname_particles: frozenset[str]
     gazetteer: dict[str, GazetteerEntry]
     designators: dict[str, str]  # word -> entity type
+    leading_designators: dict[tuple[str, ...], str]  # first words -> entity type
+    reported_as: dict[str, str]  # entity type -> type it is reported as
     surname_like: frozenset[str]
     droppable: frozenset[str]
     place_bodies: tuple[tuple[str, ...], ...]
@@ -114,6 +116,12 @@ def load_rules() -> MentionRules:
         surname_particles=words(raw["resolution"]["surname_particles"]),
         gazetteer=load_gazetteer(GAZETTEER_FILE),
         designators=_typed_words(raw["designators"]),
+        leading_designators={
+            tuple(word_key(w) for w in phrase.split()): label
+            for label, phrases in raw["designators"]["leading"].items()
+            for phrase in phrases
+        },
+        reported_as=dict(raw.get("reported_as", {})),
         surname_like=words(raw["designators"]["surname_like"]),
         droppable=words(raw["designators"]["droppable"]),
         place_bodies=tuple(tuple(p.split()) for p in raw["designators"]["place_bodies"]),
