@@ -380,3 +380,65 @@ def test_same_input_same_output(nlp, text):
     second = mentions_of(nlp, text)
     assert first == second
     assert_well_formed(text, first)
+
+
+# --- issue 16: forms seen on real pages of unseen outlets (invented sentences) -----------------
+
+
+def test_named_facilities_and_bases_are_places(nlp):
+    text = (
+        "The crews trained at Fort Halvering and later at Dunmere Air Force Base, where the wing is based.\n\n"
+        "Visitors to Camp Orrin and Tessaly Park were turned away on Monday."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    for name in ("Fort Halvering", "Dunmere Air Force Base", "Camp Orrin", "Tessaly Park"):
+        assert name in ms, name
+        assert {m.entity_type for m in ms[name]} == {"LOC"}, name
+
+
+def test_court_named_before_of_is_an_organisation(nlp):
+    text = "The appeal went to the U.S. District Court for the District of Wexmoor, which ruled on Friday."
+    ms = by_surface(mentions_of(nlp, text))
+    court = [m for surface, group in ms.items() if "District Court" in surface for m in group]
+    assert court and {m.entity_type for m in court} == {"ORG"}
+
+
+def test_generic_capitalised_nouns_time_zones_and_degrees_are_not_names(nlp):
+    text = (
+        "More than 200 Soldiers and Airmen joined the drill, which began at 09:15 UTC on Tuesday.\n\n"
+        '"We were ready," said Dr. Imre Valosk, M.D., who leads the clinic. Malaria cases fell.'
+    )
+    surfaces = set(by_surface(mentions_of(nlp, text)))
+    assert not surfaces & {"Soldiers", "Airmen", "UTC", "M.D.", "Malaria"}
+
+
+def test_contact_verb_and_glued_word_are_cut_from_a_name(nlp):
+    text = (
+        "Reporters may call the office. Call Dorran Pask at 555-0100 for details.\n\n"
+        "The park belongs to all communitiesThe Velmont Heritage Service said on Monday."
+    )
+    surfaces = set(by_surface(mentions_of(nlp, text)))
+    assert not any(s.startswith(("Call ", "communities")) for s in surfaces)
+    assert "Velmont Heritage Service" in surfaces
+
+
+def test_a_word_cut_off_where_the_page_stops_is_not_a_name(nlp):
+    text = "The council met the Harrowgate Trust on Monday. Members said it was unfair to blame Harr"
+    assert "Harr" not in by_surface(mentions_of(nlp, text))
+
+
+def test_spaced_dash_separates_two_names(nlp):
+    text = "Orland Base Keswin - Northern Logistics Command hosted the final round on Friday."
+    surfaces = set(by_surface(mentions_of(nlp, text)))
+    assert not any(" - " in s for s in surfaces)
+
+
+def test_acronym_without_brackets_joins_its_expansion_without_leading_place(nlp):
+    text = (
+        "The U.S. Maritime Safety Agency issued the warning on Monday.\n\n"
+        "A spokesman for the MSA said the rules would apply from June. The Department of Coastal "
+        "Harbor Services also spoke. CHS staff will inspect the ports."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "MSA") == {"U.S. Maritime Safety Agency"}
+    assert resolved(ms, "CHS") == {"Department of Coastal Harbor Services"}

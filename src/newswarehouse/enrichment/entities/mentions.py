@@ -35,10 +35,12 @@ from newswarehouse.enrichment.entities.index import (
     RunIndex,
     SpanSet,
 )
+from newswarehouse.enrichment.entities.noise import is_noise, unglue
 from newswarehouse.enrichment.entities.resolution import (
     acronym_definers,
     acronym_definitions,
     acronym_letters,
+    initials,
     resolve,
 )
 from newswarehouse.enrichment.entities.spans import (
@@ -129,7 +131,10 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
         if c is None:
             continue
         c = extend_possessive_name(extend_by_context(c, tokens, rules), body, rules)
-        for piece in split_leading_possessive(c, body, tokens, rules):
+        for whole in split_leading_possessive(c, body, tokens, rules):
+            piece = unglue(whole, body, rules)
+            if piece is None or is_noise(piece, body, rules):
+                continue
             text = piece.text(body)
             # a name has a capital or a digit: spaCy sometimes tags common nouns ("politburo")
             if not any(ch.isupper() or ch.isdigit() for ch in text) or is_dateline_credit(piece, body, tokens):
@@ -435,6 +440,19 @@ def _missed_names(
         # "U.N." starts with the word "U", "UN" with "UN"
         for m in words.finditer(pattern, [letters[:n] for n in range(1, len(letters) + 1)]):
             add(m.start(), m.end(), cands[i].label, "acronym")
+
+    # an acronym spelling the initials of a name the article uses, without brackets ("the CDC")
+    spelled: dict[str, int] = {}
+    for i, c in enumerate(cands):
+        if c.label != "PERSON" and not c.headline and len(c.key(body).split()) >= 2:
+            for letters in initials(c.text(body), rules):
+                if len(letters) >= 3:
+                    spelled.setdefault(letters, i)
+    if spelled:
+        for tok in doc:
+            letters = acronym_letters(tok.text) if tok.text[:1].isupper() else None
+            if letters is not None and letters in spelled and name_key(tok.text) not in rules.gazetteer:
+                add(tok.idx, tok.idx + len(tok.text), cands[spelled[letters]].label, "acronym")
 
     repeated = {
         c.text(body): c.label

@@ -30,6 +30,7 @@ from newswarehouse.enrichment.entities.type_evidence import group_type
 from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word_key
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}$|^[A-Z][A-Z&.-]*[A-Z]\.?$")
+_DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
 _DEFINITION_AFTER = re.compile(r"^\s*\(\s*((?:[A-Z]\.?){2,8}|[A-Z][A-Za-z&.-]{1,10}[A-Z])\s*\)")
 
 
@@ -66,10 +67,28 @@ def acronym_letters(text: str) -> str | None:
 
 
 def initials(text: str, rules: MentionRules) -> set[str]:
-    """Initials of a name, without and with its function words."""
+    """Initials of a name, without and with its function words; a dotted abbreviation gives all its letters.
+
+    Also those of the name without a leading place ("U.S. Environmental Protection
+    Agency" -> EPA) and of what follows its first "of" ("Department of Health and
+    Human Services" -> HHS): acronyms often leave both out.
+    """
     words = [w for w in re.split(r"[\s\-–/]+", text) if w and w[0].isalpha()]
-    content = "".join(w[0] for w in words if word_key(w) not in rules.function_words).upper()
-    every = "".join(w[0] for w in words).upper()
+    out = _initials_of(words, rules)
+    if len(words) >= 3 and (_DOTTED.match(words[0]) or name_key(words[0]) in rules.gazetteer):
+        out |= _initials_of(words[1:], rules)
+    keys = [word_key(w) for w in words]
+    if "of" in keys and 0 < keys.index("of") < len(words) - 2:
+        out |= _initials_of(words[keys.index("of") + 1 :], rules)
+    return out
+
+
+def _initials_of(words: list[str], rules: MentionRules) -> set[str]:
+    def first(w: str) -> str:
+        return re.sub(r"[^A-Za-z]", "", w) if _DOTTED.match(w) else w[0]
+
+    content = "".join(first(w) for w in words if word_key(w) not in rules.function_words).upper()
+    every = "".join(first(w) for w in words).upper()
     return {content, every} - {""}
 
 

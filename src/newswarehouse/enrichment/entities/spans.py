@@ -140,7 +140,7 @@ def spacy_candidates(doc: Doc, rules: MentionRules) -> list[Candidate]:
         if ent.label_ not in rules.kept_types:
             continue
         pieces = [(ent.start_char, ent.end_char)]
-        for sep in "\n" + rules.split_characters:
+        for sep in ["\n", *rules.split_characters, *rules.split_strings]:
             split: list[tuple[int, int]] = []
             for s, e in pieces:
                 cursor = s

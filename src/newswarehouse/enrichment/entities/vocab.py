@@ -61,6 +61,7 @@ class MentionRules:
     person_org_heads: frozenset[str]
     geo_heads: frozenset[str]
     split_characters: str
+    split_strings: tuple[str, ...]
     function_words: frozenset[str]
     headline_capitalised_share: float
     headline_min_content_words: int
@@ -78,6 +79,9 @@ class MentionRules:
     descriptors: dict[str, str]  # noun -> entity type
     locative_prepositions: frozenset[str]
     place_suffixes: tuple[str, ...]
+    never_names: frozenset[str]  # name keys: generic nouns, time zones, post-nominals
+    diseases: frozenset[str]
+    leading_verbs: frozenset[str]
 
     def is_title_word(self, word: str) -> bool:
         key = word_key(word)
@@ -107,6 +111,7 @@ def load_rules() -> MentionRules:
         person_org_heads=words(raw["spans"]["person_org_heads"]),
         geo_heads=words(raw["spans"]["geo_heads"]),
         split_characters=raw["spans"]["split_characters"],
+        split_strings=tuple(raw["spans"]["split_strings"]),
         function_words=words(raw["spans"]["function_words"]),
         headline_capitalised_share=float(raw["headlines"]["capitalised_share"]),
         headline_min_content_words=int(raw["headlines"]["min_content_words"]),
@@ -128,6 +133,11 @@ def load_rules() -> MentionRules:
         descriptors={**{h: "PERSON" for h in words(raw["titles"]["heads"])}, **_typed_words(raw["descriptors"])},
         locative_prepositions=words(raw["descriptors"]["locative_prepositions"]),
         place_suffixes=tuple(raw["descriptors"]["place_suffixes"]),
+        never_names=frozenset(
+            name_key(w) for k in ("generic_nouns", "rank_abbreviations", "time_zones", "post_nominals") for w in raw["noise"][k]
+        ),
+        diseases=frozenset(name_key(w) for w in raw["noise"]["diseases"]),
+        leading_verbs=words(raw["noise"]["leading_verbs"]),
     )
 
 

@@ -1,0 +1,58 @@
+"""Spans spaCy tags as names that are not names, and glue around real ones.
+
+Each rule goes by form or by a generic vocabulary (``[noise]`` in
+``data/mention_rules.toml``): a lone capitalised common noun ("Soldiers"), a
+time zone, a degree after a name, a disease, a span without a letter, a word
+cut off where the stored page stops; and the repairs of a name glued to the
+word before it ("communitiesThe Agency", "Call Jane Roe").
+"""
+
+from __future__ import annotations
+
+import re
+
+from newswarehouse.enrichment.entities.spans import Candidate
+from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word_key
+
+_GLUED = re.compile(r"[a-z]{2,}(?=[A-Z])")
+_LEADING_WORD = re.compile(r"([A-Za-z][\w-]*)\s+(?=[A-Z])")
+_CUT_END = re.compile(r"[.!?…\"'”’)\]]\s*$")
+
+
+def is_noise(c: Candidate, body: str, rules: MentionRules) -> bool:
+    """True when the span cannot be a name whatever the article says."""
+    text = c.text(body)
+    if not any(ch.isalpha() for ch in text):
+        return True
+    key = name_key(text)
+    if key in rules.never_names or key in rules.honorifics:
+        return True
+    words = key.split()
+    if words and words[0] in rules.diseases and all(w.isdigit() for w in words[1:]):
+        return True
+    return _cut_off(c, body)
+
+
+def _cut_off(c: Candidate, body: str) -> bool:
+    """The page stops inside this name: its last word may be a fragment ("... to blame Sci")."""
+    tail = body.rstrip()
+    return c.end >= len(tail) and not _CUT_END.search(tail)
+
+
+def unglue(c: Candidate, body: str, rules: MentionRules) -> Candidate | None:
+    """Cut a lower-case word glued in front ("partnersThe Agency") and a contact verb ("Call Jane Roe")."""
+    start = c.start
+    text = body[start : c.end]
+    m = _GLUED.match(text)
+    if m is not None:
+        start += m.end()
+    m = _LEADING_WORD.match(body, start, c.end)
+    while m is not None and (word_key(m.group(1)) in rules.leading_verbs or
+                             (start != c.start and word_key(m.group(1)) in rules.determiners)):
+        start = m.end()
+        m = _LEADING_WORD.match(body, start, c.end)
+    if start == c.start:
+        return c
+    if start >= c.end:
+        return None
+    return Candidate(start, c.end, c.label, title=c.title, origin=c.origin)
