@@ -442,3 +442,49 @@ def test_acronym_without_brackets_joins_its_expansion_without_leading_place(nlp)
     ms = mentions_of(nlp, text)
     assert resolved(ms, "MSA") == {"U.S. Maritime Safety Agency"}
     assert resolved(ms, "CHS") == {"Department of Coastal Harbor Services"}
+
+
+def test_role_glued_to_a_name_is_cut(nlp):
+    text = (
+        "Before that, she was Superintendent of Harlow Creek National Park and led its visitor center.\n\n"
+        '"We are proud of this work," said EPA New England Region Administrator Tamsin Orlo.\n\n'
+        "Before that, Tara Venn served as Superintendent of Delmar Ridge National Monument in Ohio."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert {m.entity_type for m in ms["Harlow Creek National Park"]} == {"LOC"}
+    assert "EPA New England" in ms
+    assert {m.entity_type for m in ms["Tamsin Orlo"]} == {"PERSON"}
+    assert not any(s.startswith("Superintendent") or "Administrator" in s for s in ms)
+
+
+def test_short_forms_of_places_and_companies_join_their_full_name(nlp):
+    text = (
+        "The launch from Kellan Spaceport was delayed on Monday. Engineers at Kellan said a valve failed.\n\n"
+        "Brenner Tools & Rubber Co. supplied the seals. Brenner Tools declined to comment.\n\n"
+        "The Harvest Council met on Friday. The Council voted to close the market."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "Kellan") == {"Kellan Spaceport"}
+    assert resolved(ms, "Brenner Tools") == {"Brenner Tools & Rubber Co."}
+    assert resolved(ms, "Council") == {"Harvest Council"}
+    assert {m.entity_type for m in ms if m.resolved_text == "Kellan Spaceport"} == {"LOC"}
+
+
+def test_a_name_with_its_year_is_the_same_entity(nlp):
+    text = (
+        "Twelve teams entered the 2031 Velmora Cup on Saturday.\n\n"
+        "The Velmora Cup has been held on the lake since 1990."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert {"2031 Velmora Cup", "Velmora Cup"} <= set(ms)
+    assert len({m.resolved_text for m in ms["2031 Velmora Cup"] + ms["Velmora Cup"]}) == 1
+
+
+def test_title_before_a_known_surname_is_cut_from_a_mistyped_mention(nlp):
+    text = (
+        "The award went to Judge Mirela T. Kalder of the district court.\n\n"
+        "Justice Kalder thanked her colleagues on Tuesday."
+    )
+    ms = mentions_of(nlp, text)
+    assert {m.resolved_text for m in ms if "Kalder" in m.surface_text} == {"Mirela T. Kalder"}
+    assert all(m.entity_type == "PERSON" for m in ms if "Kalder" in m.surface_text)

@@ -56,7 +56,9 @@ from newswarehouse.enrichment.entities.spans import (
     known_subspans,
     spacy_candidates,
     split_leading_possessive,
+    split_role,
     title_before,
+    title_prefix_length,
     title_span,
     trim,
 )
@@ -127,7 +129,7 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
     cands: list[Candidate] = []
     common_words = _CommonWords(doc, body, tokens, rules)
     for raw in spacy_candidates(doc, rules):
-        c = trim(raw, body, tokens, rules)
+        c = trim(split_role(raw, tokens, rules), body, tokens, rules)
         if c is None:
             continue
         c = extend_possessive_name(extend_by_context(c, tokens, rules), body, rules)
@@ -162,7 +164,12 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
         c
         for c in cands
         if c.gazetteer is not None
-        or not (is_role_only(c, body, tokens, rules) or _inside_title(c, body, in_titles, rules))
+        or not (
+            is_role_only(c, body, tokens, rules)
+            or _inside_title(c, body, in_titles, rules)
+            # a role word alone ("Superintendent"), unless it is a person's surname here ("King")
+            or (c.key(body) in rules.title_heads and c.key(body) not in surnames)
+        )
     ]
 
 
@@ -393,8 +400,18 @@ def _retype_surnames(cands: list[Candidate], body: str, rules: MentionRules) -> 
         text = c.text(body)
         if c.label == "PERSON" or c.gazetteer is not None or acronym_letters(text) is not None:
             continue
-        if tuple(c.key(body).split()) in surnames:
+        words = c.key(body).split()
+        if tuple(words) in surnames:
             c.label = "PERSON"
+            continue
+        # "Justice Kalder" tagged as an ORG in an article about Mira Kalder
+        n = title_prefix_length(text.split(), rules)
+        if 0 < n < len(words) and tuple(words[n:]) in surnames:
+            cut = re.match(r"(?:\S+\s+){" + str(n) + "}", text)
+            if cut is not None:
+                c.title = text[: cut.end()].strip()
+                c.start += cut.end()
+                c.label = "PERSON"
 
 
 def _missed_names(

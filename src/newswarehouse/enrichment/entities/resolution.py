@@ -30,6 +30,7 @@ from newswarehouse.enrichment.entities.type_evidence import group_type
 from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word_key
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}$|^[A-Z][A-Z&.-]*[A-Z]\.?$")
+_YEAR = re.compile(r"^(?:1[89]|2[01])\d\d (?=\S)")
 _DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
 _DEFINITION_AFTER = re.compile(r"^\s*\(\s*((?:[A-Z]\.?){2,8}|[A-Z][A-Za-z&.-]{1,10}[A-Z])\s*\)")
 
@@ -129,7 +130,8 @@ def resolve(
     same_key: dict[str, list[int]] = {}
     same_place: dict[str, list[int]] = {}
     for i, c in enumerate(cands):
-        same_key.setdefault(keys[i], []).append(i)
+        # an event or body with its year is the same name ("2031 Harvest Games" = "Harvest Games")
+        same_key.setdefault(_YEAR.sub("", keys[i]) if c.label != "PERSON" else keys[i], []).append(i)
         if c.gazetteer is not None:
             same_place.setdefault(f"{c.gazetteer.entity_type}:{name_key(c.gazetteer.canonical)}", []).append(i)
     join_all(same_key)
@@ -194,11 +196,28 @@ def resolve(
             while k >= 0 and words[j][k] in rules.droppable:
                 cores.setdefault(tuple(words[j][:k]), []).append(j)
                 k -= 1
+    for j, o in enumerate(cands):
+        if o.label == "PERSON" or o.gazetteer is not None:
+            continue
+        for core in _short_cores(o.text(body), words[j], o.label, rules):
+            cores.setdefault(core, []).append(j)
+    for members in cores.values():
+        members.sort()
     for i, c in enumerate(cands):
         # "Valdris" after "Valdris Logistics": a company or club without its designator
         if c.gazetteer is not None or (evidence[i][0] == "PERSON" and evidence[i][1] > 1):
             continue
-        _join_nearest(uf, i, [cores.get(tuple(words[i]), [])])
+        _join_nearest(uf, i, [[j for j in cores.get(tuple(words[i]), []) if j != i]])
+
+    # a lone designator word names the nearest body it heads ("the Council", "the Church")
+    heads: dict[str, list[int]] = {}
+    for j, o in enumerate(cands):
+        if o.label in ("ORG", "LOC", "FAC", "EVENT") and len(words[j]) >= 2:
+            for head in {words[j][-1], *_heads_before_of(words[j])}:
+                heads.setdefault(head, []).append(j)
+    for i, c in enumerate(cands):
+        if len(words[i]) == 1 and words[i][0] in rules.designators and c.gazetteer is None:
+            _join_nearest(uf, i, [heads.get(words[i][0], [])])
 
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -209,6 +228,32 @@ def resolve(
         for m in members:
             out[m] = resolved
     return [r for r in out if r is not None]
+
+
+def _short_cores(text: str, words: list[str], label: str, rules: MentionRules) -> set[tuple[str, ...]]:
+    """Shorter forms of a place or outlet name: without a trailing droppable phrase
+    ("Kellan Spaceport" -> "kellan"), or, for a company, without its "& ... Co." tail
+    ("Brenner Tools & Rubber Co." -> "brenner tools")."""
+    out = set()
+    for phrase in rules.droppable_phrases:
+        n = len(phrase)
+        if len(words) > n and tuple(words[-n:]) == phrase:
+            out.add(tuple(words[:-n]))
+    if label == "ORG" and words and words[-1] in rules.droppable:
+        m = re.search(r"\s(?:&|and)\s", text)
+        if m is not None:
+            left = name_key(text[: m.start()]).split()
+            if left and len(left) < len(words):
+                out.add(tuple(left))
+    return out
+
+
+def _heads_before_of(words: list[str]) -> list[str]:
+    """The word before the first "of"/"for" ("church" in "Church of ...")."""
+    for k, w in enumerate(words[1:], start=1):
+        if w in ("of", "for"):
+            return [words[k - 1]]
+    return []
 
 
 def _name_words(key: str, rules: MentionRules) -> list[str]:

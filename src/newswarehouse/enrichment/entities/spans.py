@@ -212,6 +212,43 @@ def trim(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules) ->
     return Candidate(start, end, cand.label, origin=cand.origin)
 
 
+def split_role(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> Candidate:
+    """A role spaCy glued to a name it tagged as something else.
+
+    "Superintendent of Rock Creek Park" -> the place; "Region Administrator Deb
+    Szaro" -> the person after the role head (two or three capitalised words).
+    """
+    if cand.label == "PERSON":
+        return cand
+    toks = tokens.tokens(cand.start, cand.end)
+    keys = [word_key(t.text) for t in toks]
+    if " ".join(keys) in rules.title_phrase_keys:
+        return cand
+    n = title_prefix_length([t.text for t in toks], rules)
+    if n and n + 2 < len(toks) and keys[n] == "of":
+        k = n + 1 + (keys[n + 1] == "the")
+        if len(toks) - k >= 2 and toks[k].text[:1].isupper():
+            return Candidate(toks[k].idx, cand.end, cand.label, origin=cand.origin)
+    # "Agency Region Administrator" + "Tamsin Orlo": the role ends the span, the name follows
+    if len(toks) >= 2 and keys[-1] in rules.title_heads:
+        k = len(toks)
+        while k > 0 and rules.is_title_word(toks[k - 1].text):
+            k -= 1
+        nxt = tokens.next_token(cand.end)
+        named_next = nxt is not None and nxt.text[:1].isupper()
+        if 0 < k < len(toks) and named_next and keys[k - 1] not in rules.function_words:
+            return Candidate(cand.start, toks[k - 1].idx + len(toks[k - 1].text), cand.label, origin=cand.origin)
+    for k in range(len(toks) - 3, -1, -1):
+        rest = toks[k + 1 :]
+        if keys[k] in rules.title_heads and 2 <= len(rest) <= 3 and all(
+            t.text[:1].isupper() and t.text.replace(".", "").isalpha()
+            and word_key(t.text) not in rules.designators and not rules.is_title_word(t.text)
+            for t in rest
+        ):
+            return Candidate(rest[0].idx, cand.end, "PERSON", origin=cand.origin)
+    return cand
+
+
 def extend_by_context(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> Candidate:
     """"<person> administration" is an ORG; "the <demonym/place> peninsula" is a LOC;
     a person's name goes on over lower-case particles ("Ursula von" + "der Leyen")."""

@@ -57,6 +57,7 @@ class MentionRules:
     title_heads: frozenset[str]
     title_modifiers: frozenset[str]
     title_phrases: tuple[tuple[str, ...], ...]  # longest first, as word keys
+    title_phrase_keys: frozenset[str]  # the same, joined by spaces
     name_titles: frozenset[str]
     person_org_heads: frozenset[str]
     geo_heads: frozenset[str]
@@ -75,6 +76,7 @@ class MentionRules:
     reported_as: dict[str, str]  # entity type -> type it is reported as
     surname_like: frozenset[str]
     droppable: frozenset[str]
+    droppable_phrases: tuple[tuple[str, ...], ...]
     place_bodies: tuple[tuple[str, ...], ...]
     descriptors: dict[str, str]  # noun -> entity type
     locative_prepositions: frozenset[str]
@@ -107,6 +109,7 @@ def load_rules() -> MentionRules:
         title_heads=words(raw["titles"]["heads"]),
         title_modifiers=words(raw["titles"]["modifiers"]),
         title_phrases=tuple(phrases),
+        title_phrase_keys=frozenset(" ".join(p) for p in phrases),
         name_titles=words(raw["titles"]["name_titles"]),
         person_org_heads=words(raw["spans"]["person_org_heads"]),
         geo_heads=words(raw["spans"]["geo_heads"]),
@@ -129,6 +132,7 @@ def load_rules() -> MentionRules:
         reported_as=dict(raw.get("reported_as", {})),
         surname_like=words(raw["designators"]["surname_like"]),
         droppable=words(raw["designators"]["droppable"]),
+        droppable_phrases=tuple(tuple(name_key(p).split()) for p in raw["designators"]["droppable_phrases"]),
         place_bodies=tuple(tuple(p.split()) for p in raw["designators"]["place_bodies"]),
         descriptors={**{h: "PERSON" for h in words(raw["titles"]["heads"])}, **_typed_words(raw["descriptors"])},
         locative_prepositions=words(raw["descriptors"]["locative_prepositions"]),
