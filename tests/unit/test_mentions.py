@@ -488,3 +488,20 @@ def test_title_before_a_known_surname_is_cut_from_a_mistyped_mention(nlp):
     ms = mentions_of(nlp, text)
     assert {m.resolved_text for m in ms if "Kalder" in m.surface_text} == {"Mirela T. Kalder"}
     assert all(m.entity_type == "PERSON" for m in ms if "Kalder" in m.surface_text)
+
+
+def test_clipped_state_name_joins_the_place(nlp):
+    text = "The crew left from Brunswick, Ga. on Monday to reach the Georgia coast.\n\nResidents of Georgia were warned."
+    ms = by_surface(mentions_of(nlp, text))
+    assert {m.resolved_text for m in ms["Ga."]} == {m.resolved_text for m in ms["Georgia"]}
+    assert {m.entity_type for m in ms["Georgia"]} == {"GPE"}  # "the Georgia coast" is the state, not a coast
+
+
+def test_plural_classes_and_programmes_are_not_names(nlp):
+    text = "Loans are offered at Disaster Recovery Centers across the state. The Superfund program pays for it."
+    assert mentions_of(nlp, text) == []
+
+
+def test_place_noun_after_a_name_types_it(nlp):
+    ms = by_surface(mentions_of(nlp, "A clinic opened in the Belmora neighborhood of Kestport on Friday."))
+    assert {m.entity_type for m in ms["Belmora"]} == {"LOC"}

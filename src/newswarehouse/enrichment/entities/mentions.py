@@ -147,6 +147,7 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
     cands = _dedupe(cands)
     cands = _with_dateline_place(cands, body, rules)
     cands = _merge_coordinated_names(cands, body, rules)
+    cands = _merge_adjacent_groups(cands, body)
     full_names = [c.key(body).split() for c in cands if c.label == "PERSON" and len(c.key(body).split()) > 1]
     person_words = {w for parts in full_names for w in parts}
     surnames = {parts[-1] for parts in full_names}
@@ -256,6 +257,18 @@ def _merge_coordinated_names(cands: list[Candidate], body: str, rules: MentionRu
             and " " in prev.text(body)
         ):
             out[-1] = Candidate(prev.start, c.end, designator_type(c.text(body), rules) or c.label, origin="merge")
+            continue
+        out.append(c)
+    return out
+
+
+def _merge_adjacent_groups(cands: list[Candidate], body: str) -> list[Candidate]:
+    """"African" + "American" tagged apart: one group name ("African American")."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if prev is not None and prev.label == c.label == "NORP" and body[prev.end : c.start] == " ":
+            out[-1] = Candidate(prev.start, c.end, "NORP", origin="merge")
             continue
         out.append(c)
     return out

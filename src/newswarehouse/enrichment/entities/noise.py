@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from newswarehouse.enrichment.entities.spans import Candidate
+from newswarehouse.enrichment.entities.type_evidence import designator_type
 from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word_key
 
 _GLUED = re.compile(r"[a-z]{2,}(?=[A-Z])")
@@ -25,10 +26,15 @@ def is_noise(c: Candidate, body: str, rules: MentionRules) -> bool:
     if not any(ch.isalpha() for ch in text):
         return True
     key = name_key(text)
-    if key in rules.never_names or key in rules.honorifics:
+    if key in rules.never_names or key in rules.honorifics or key in rules.class_plurals:
         return True
     words = key.split()
     if words and words[0] in rules.diseases and all(w.isdigit() for w in words[1:]):
+        return True
+    if len(words) >= 2 and words[-1] in rules.class_plurals:
+        return True
+    # spaCy's LAW without a law's own word ("Act", "Treaty") is a programme or a clause
+    if c.label == "LAW" and designator_type(text, rules) != "LAW":
         return True
     return _cut_off(c, body)
 

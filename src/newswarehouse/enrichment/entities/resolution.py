@@ -30,6 +30,7 @@ from newswarehouse.enrichment.entities.type_evidence import group_type
 from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word_key
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}$|^[A-Z][A-Z&.-]*[A-Z]\.?$")
+_CLIPPED = re.compile(r"^[A-Z][a-z]{1,4}\.$")
 _YEAR = re.compile(r"^(?:1[89]|2[01])\d\d (?=\S)")
 _DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
 _DEFINITION_AFTER = re.compile(r"^\s*\(\s*((?:[A-Z]\.?){2,8}|[A-Z][A-Za-z&.-]{1,10}[A-Z])\s*\)")
@@ -208,6 +209,19 @@ def resolve(
         if c.gazetteer is not None or (evidence[i][0] == "PERSON" and evidence[i][1] > 1):
             continue
         _join_nearest(uf, i, [[j for j in cores.get(tuple(words[i]), []) if j != i]])
+
+    # a place cut short with a full stop ("Calif." for California, "Ga." for Georgia)
+    places: dict[str, list[int]] = {}
+    for j, o in enumerate(cands):
+        if o.label == "GPE" and len(words[j]) == 1 and len(keys[j]) >= 4:
+            places.setdefault(keys[j][0], []).append(j)
+    for i, c in enumerate(cands):
+        text = c.text(body)
+        if c.label != "PERSON" and _CLIPPED.match(text) and len(keys[i]) >= 2:
+            clipped = list(keys[i])
+            _join_nearest(
+                uf, i, [[j for j in places.get(clipped[0], []) if j != i and _is_subsequence(clipped, list(keys[j]))]]
+            )
 
     # a lone designator word names the nearest body it heads ("the Council", "the Church")
     heads: dict[str, list[int]] = {}

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # strengths, from spaCy's own label (1) to the gazetteer (5)
 SPACY, WEAK, CONTEXT, DESIGNATOR, GAZETTEER = 1, 2, 3, 4, 5
 _WEIGHT = {SPACY: 1, WEAK: 3, CONTEXT: 10, DESIGNATOR: 30, GAZETTEER: 100}
+_FOLLOWERS = re.compile(r"^[A-Z][a-z]+ists$")
 _AGE = re.compile(r"^,\s*\d{1,3}\s*,")
 _WORDS = re.compile(r"[^\W_][\w'’.&-]*")
 
@@ -58,6 +59,9 @@ def evidence(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules
     label = _descriptor_type(cand, body, tokens, rules)
     if label is not None:
         return label, CONTEXT
+    # followers of a creed or school are a group, not a person ("Scientologists", "Marxists")
+    if cand.label == "PERSON" and _FOLLOWERS.match(text):
+        return "NORP", CONTEXT
     if _AGE.match(body[cand.end : cand.end + 8]):
         return "PERSON", CONTEXT
     if any(body.startswith(sfx, cand.end) for sfx in rules.place_suffixes):
@@ -83,6 +87,12 @@ def _descriptor_type(cand: Candidate, body: str, tokens: TokenIndex, rules: Ment
             noun = tokens.previous_token(prev.idx)
             if noun is not None and noun.text.islower() and rules.descriptors.get(word_key(noun.text)) in ("GPE", "LOC"):
                 return rules.descriptors[word_key(noun.text)]
+    # a place noun right after the name: "the Wynwood neighborhood", "the Ostra region"
+    nxt = tokens.next_token(cand.end)
+    if nxt is not None and nxt.text.islower() and nxt.pos_ == "NOUN" and prev is not None and word_key(prev.text) == "the":
+        label = rules.descriptors.get(word_key(nxt.text))
+        if label in ("GPE", "LOC", "FAC"):
+            return label
     span = tokens.tokens(cand.start, cand.end)
     inside = {t.i for t in span}
     comma_after = body[cand.end : cand.end + 2].lstrip().startswith(",")

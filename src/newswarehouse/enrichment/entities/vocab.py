@@ -83,6 +83,7 @@ class MentionRules:
     place_suffixes: tuple[str, ...]
     never_names: frozenset[str]  # name keys: generic nouns, time zones, post-nominals
     diseases: frozenset[str]
+    class_plurals: frozenset[str]
     leading_verbs: frozenset[str]
 
     def is_title_word(self, word: str) -> bool:
@@ -141,6 +142,7 @@ def load_rules() -> MentionRules:
             name_key(w) for k in ("generic_nouns", "rank_abbreviations", "time_zones", "post_nominals") for w in raw["noise"][k]
         ),
         diseases=frozenset(name_key(w) for w in raw["noise"]["diseases"]),
+        class_plurals=words(raw["noise"]["class_plurals"]),
         leading_verbs=words(raw["noise"]["leading_verbs"]),
     )
 
