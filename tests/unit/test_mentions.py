@@ -505,3 +505,27 @@ def test_plural_classes_and_programmes_are_not_names(nlp):
 def test_place_noun_after_a_name_types_it(nlp):
     ms = by_surface(mentions_of(nlp, "A clinic opened in the Belmora neighborhood of Kestport on Friday."))
     assert {m.entity_type for m in ms["Belmora"]} == {"LOC"}
+
+
+def test_body_split_at_for_the_is_one_name(nlp):
+    text = "The court heard the case in the United States Court of Appeals for the Third Circuit on Monday."
+    assert "United States Court of Appeals for the Third Circuit" in by_surface(mentions_of(nlp, text))
+
+
+def test_acronym_possessor_is_split_from_its_institute(nlp):
+    ms = by_surface(mentions_of(nlp, "Scientists at NASA’s Velmont Institute for Space Studies said the record stands."))
+    assert {"NASA", "Velmont Institute for Space Studies"} <= set(ms)
+
+
+def test_places_listed_with_and_stay_apart(nlp):
+    ms = by_surface(mentions_of(nlp, "The quake shook the Orlan Bay Area and Silicon Valley on Tuesday."))
+    assert {"Orlan Bay Area", "Silicon Valley"} <= set(ms)
+
+
+def test_first_name_alone_joins_the_person(nlp):
+    text = (
+        "The press reported that Kaja Brevik Olstad, aged 20, had left the group.\n\n"
+        '"I believe Kaja would have stayed," said a friend.'
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "Kaja") <= {"Kaja Brevik Olstad"}

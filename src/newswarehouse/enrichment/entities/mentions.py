@@ -148,6 +148,7 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
     cands = _with_dateline_place(cands, body, rules)
     cands = _merge_coordinated_names(cands, body, rules)
     cands = _merge_adjacent_groups(cands, body)
+    cands = _merge_body_of(cands, body, rules)
     full_names = [c.key(body).split() for c in cands if c.label == "PERSON" and len(c.key(body).split()) > 1]
     person_words = {w for parts in full_names for w in parts}
     surnames = {parts[-1] for parts in full_names}
@@ -251,12 +252,33 @@ def _merge_coordinated_names(cands: list[Candidate], body: str, rules: MentionRu
         if (
             prev is not None
             and gap in (" and ", " & ")
+            # places are listed, not named, with "and" ("the Orlan Bay Area and Silicon Valley")
+            and not (prev.label in ("GPE", "LOC") and c.label in ("GPE", "LOC"))
             and designator_type(c.text(body), rules) is not None
             and gazetteer_entry(prev.key(body), rules) is None
             and designator_type(prev.text(body), rules) is None
             and " " in prev.text(body)
         ):
             out[-1] = Candidate(prev.start, c.end, designator_type(c.text(body), rules) or c.label, origin="merge")
+            continue
+        out.append(c)
+    return out
+
+
+def _merge_body_of(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """"United States Court of Appeals" + "for the" + "Ninth Circuit": one body, split by spaCy."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and body[prev.end : c.start] in (" for the ", " for ")
+            and c.label in ("ORG", "GPE", "LOC", "FAC")
+            and designator_type(prev.text(body), rules) == "ORG"
+            and designator_type(c.text(body), rules) is None
+            and c.gazetteer is None
+        ):
+            out[-1] = Candidate(prev.start, c.end, "ORG", origin="merge")
             continue
         out.append(c)
     return out
@@ -409,12 +431,17 @@ def _retype_surnames(cands: list[Candidate], body: str, rules: MentionRules) -> 
     fulls = [c.key(body).split() for c in cands if c.label == "PERSON" and len(c.key(body).split()) >= 2]
     # every proper suffix of a full name: one lookup per mention instead of a scan of the names
     surnames = {tuple(f[-n:]) for f in fulls for n in range(1, len(f))}
+    first_names = {f[0] for f in fulls if len(f[0]) >= 3}
     for c in cands:
         text = c.text(body)
         if c.label == "PERSON" or c.gazetteer is not None or acronym_letters(text) is not None:
             continue
         words = c.key(body).split()
         if tuple(words) in surnames:
+            c.label = "PERSON"
+            continue
+        # a first name alone, tagged as something other than a place ("Kaja" after "Kaja Ballo")
+        if len(words) == 1 and c.label not in ("GPE", "LOC") and words[0] in first_names:
             c.label = "PERSON"
             continue
         # "Justice Kalder" tagged as an ORG in an article about Mira Kalder

@@ -298,9 +298,16 @@ def split_leading_possessive(cand: Candidate, body: str, tokens: TokenIndex, rul
     """"Norway's Ministry of Trade" is two names: the country and its ministry."""
     text = cand.text(body)
     m = re.search(r"['’]s\s+(?=[A-Z])", text)
-    if m is None or rules.gazetteer.get(name_key(text[: m.start()])) is None:
+    if m is None:
         return [cand]
-    first = Candidate(cand.start, cand.start + m.start(), "GPE", origin=cand.origin)
+    owner = text[: m.start()]
+    if rules.gazetteer.get(name_key(owner)) is not None:
+        label = "GPE"
+    elif re.fullmatch(r"[A-Z]{2,8}", owner) and cand.label == "ORG":
+        label = "ORG"  # "NASA's Velmont Institute": the agency and its institute
+    else:
+        return [cand]
+    first = Candidate(cand.start, cand.start + m.start(), label, origin=cand.origin)
     rest = trim(Candidate(cand.start + m.end(), cand.end, cand.label, origin=cand.origin), body, tokens, rules)
     return [first] + ([rest] if rest is not None else [])
 
