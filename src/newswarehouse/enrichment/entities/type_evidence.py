@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SPACY, WEAK, CONTEXT, DESIGNATOR, GAZETTEER = 1, 2, 3, 4, 5
 _WEIGHT = {SPACY: 1, WEAK: 3, CONTEXT: 10, DESIGNATOR: 30, GAZETTEER: 100}
 _FOLLOWERS = re.compile(r"^[A-Z][a-z]+ists$")
-_AGE = re.compile(r"^,\s*\d{1,3}\s*,")
+_AGE = re.compile(r"^,\s*(?:aged\s+)?\d{1,3}\s*,")
 _WORDS = re.compile(r"[^\W_][\w'’.&-]*")
 
 
@@ -62,7 +62,7 @@ def evidence(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules
     # followers of a creed or school are a group, not a person ("Scientologists", "Marxists")
     if cand.label == "PERSON" and _FOLLOWERS.match(text):
         return "NORP", CONTEXT
-    if _AGE.match(body[cand.end : cand.end + 8]):
+    if _AGE.match(body[cand.end : cand.end + 14]):
         return "PERSON", CONTEXT
     if any(body.startswith(sfx, cand.end) for sfx in rules.place_suffixes):
         return "GPE", WEAK
