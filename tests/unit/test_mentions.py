@@ -529,3 +529,16 @@ def test_first_name_alone_joins_the_person(nlp):
     )
     ms = mentions_of(nlp, text)
     assert resolved(ms, "Kaja") <= {"Kaja Brevik Olstad"}
+
+
+def test_town_before_its_country_or_after_a_compass_word_is_a_place(nlp):
+    text = "They flew from Kestport, New Zealand to the ice. Residents 23 kilometers Southeast of Varnel felt it."
+    ms = by_surface(mentions_of(nlp, text))
+    assert {m.entity_type for m in ms["Kestport"]} == {"GPE"}
+    assert {m.entity_type for m in ms.get("Varnel", [])} <= {"GPE"}
+
+
+def test_platforms_have_one_type(nlp):
+    text = "The clip spread on Telegram before Telegram removed it, and Twitter users shared it."
+    ms = mentions_of(nlp, text)
+    assert {m.entity_type for m in ms if m.surface_text in ("Telegram", "Twitter")} == {"ORG"}

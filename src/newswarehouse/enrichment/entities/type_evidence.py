@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from newswarehouse.enrichment.entities.spans import Candidate, TokenIndex
-from newswarehouse.enrichment.entities.vocab import MentionRules, word_key
+from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 SPACY, WEAK, CONTEXT, DESIGNATOR, GAZETTEER = 1, 2, 3, 4, 5
 _WEIGHT = {SPACY: 1, WEAK: 3, CONTEXT: 10, DESIGNATOR: 30, GAZETTEER: 100}
 _FOLLOWERS = re.compile(r"^[A-Z][a-z]+ists$")
+_COUNTRY_AFTER = re.compile(r",\s+([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3})")
 _AGE = re.compile(r"^,\s*(?:aged\s+)?\d{1,3}\s*,")
 _WORDS = re.compile(r"[^\W_][\w'’.&-]*")
 
@@ -51,6 +52,9 @@ def evidence(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules
     if cand.gazetteer is not None:
         return cand.gazetteer.entity_type, GAZETTEER
     text = cand.text(body)
+    label = rules.known_names.get(name_key(text))
+    if label is not None:
+        return label, DESIGNATOR
     label = designator_type(text, rules)
     if label is not None:
         last = word_key(_WORDS.findall(text)[-1])
@@ -66,6 +70,17 @@ def evidence(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules
         return "PERSON", CONTEXT
     if any(body.startswith(sfx, cand.end) for sfx in rules.place_suffixes):
         return "GPE", WEAK
+    if cand.label != "PERSON" or " " not in text.strip():
+        # "Kestport, New Zealand": a town, then its country
+        country = _COUNTRY_AFTER.match(body, cand.end, cand.end + 40)
+        entry = rules.gazetteer.get(name_key(country.group(1))) if country is not None else None
+        if entry is not None and entry.kind == "country":
+            return "GPE", CONTEXT
+        # "23 kilometers southeast of Varna"
+        prev = tokens.previous_token(cand.start)
+        before = tokens.previous_token(prev.idx) if prev is not None and prev.text == "of" else None
+        if before is not None and word_key(before.text) in rules.compass_words:
+            return "GPE", CONTEXT
     if cand.label == "PERSON" and " " not in text.strip():
         prev = tokens.previous_token(cand.start)
         nxt = tokens.next_token(cand.end)

@@ -81,6 +81,8 @@ class MentionRules:
     descriptors: dict[str, str]  # noun -> entity type
     locative_prepositions: frozenset[str]
     place_suffixes: tuple[str, ...]
+    compass_words: frozenset[str]
+    known_names: dict[str, str]  # name key -> entity type
     never_names: frozenset[str]  # name keys: generic nouns, time zones, post-nominals
     diseases: frozenset[str]
     class_plurals: frozenset[str]
@@ -138,6 +140,8 @@ def load_rules() -> MentionRules:
         descriptors={**{h: "PERSON" for h in words(raw["titles"]["heads"])}, **_typed_words(raw["descriptors"])},
         locative_prepositions=words(raw["descriptors"]["locative_prepositions"]),
         place_suffixes=tuple(raw["descriptors"]["place_suffixes"]),
+        compass_words=words(raw["descriptors"]["compass_words"]),
+        known_names={name_key(n): label for label, names in raw["known_names"].items() for n in names},
         never_names=frozenset(
             name_key(w) for k in ("generic_nouns", "rank_abbreviations", "time_zones", "post_nominals") for w in raw["noise"][k]
         ),
