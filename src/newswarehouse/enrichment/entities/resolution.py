@@ -230,7 +230,12 @@ def resolve(
             for head in {words[j][-1], *_heads_before_of(words[j])}:
                 heads.setdefault(head, []).append(j)
     for i, c in enumerate(cands):
-        if len(words[i]) == 1 and words[i][0] in rules.designators and c.gazetteer is None:
+        if (
+            len(words[i]) == 1
+            and words[i][0] in rules.designators
+            and words[i][0] not in rules.standalone_bodies
+            and c.gazetteer is None
+        ):
             _join_nearest(uf, i, [heads.get(words[i][0], [])])
 
     groups: dict[int, list[int]] = {}
@@ -251,7 +256,8 @@ def _short_cores(text: str, words: list[str], label: str, rules: MentionRules) -
     out = set()
     for phrase in rules.droppable_phrases:
         n = len(phrase)
-        if len(words) > n and tuple(words[-n:]) == phrase:
+        # the core must be a name: "Army News Service" is not "the Army"
+        if len(words) > n and tuple(words[-n:]) == phrase and not set(words[:-n]) <= rules.designators.keys():
             out.add(tuple(words[:-n]))
     if label == "ORG" and words and words[-1] in rules.droppable:
         m = re.search(r"\s(?:&|and)\s", text)

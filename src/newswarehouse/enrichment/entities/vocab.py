@@ -77,6 +77,7 @@ class MentionRules:
     surname_like: frozenset[str]
     droppable: frozenset[str]
     droppable_phrases: tuple[tuple[str, ...], ...]
+    standalone_bodies: frozenset[str]
     place_bodies: tuple[tuple[str, ...], ...]
     descriptors: dict[str, str]  # noun -> entity type
     locative_prepositions: frozenset[str]
@@ -135,6 +136,7 @@ def load_rules() -> MentionRules:
         reported_as=dict(raw.get("reported_as", {})),
         surname_like=words(raw["designators"]["surname_like"]),
         droppable=words(raw["designators"]["droppable"]),
+        standalone_bodies=words(raw["designators"]["standalone_bodies"]),
         droppable_phrases=tuple(tuple(name_key(p).split()) for p in raw["designators"]["droppable_phrases"]),
         place_bodies=tuple(tuple(p.split()) for p in raw["designators"]["place_bodies"]),
         descriptors={**{h: "PERSON" for h in words(raw["titles"]["heads"])}, **_typed_words(raw["descriptors"])},
