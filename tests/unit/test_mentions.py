@@ -542,3 +542,15 @@ def test_platforms_have_one_type(nlp):
     text = "The clip spread on Telegram before Telegram removed it, and Twitter users shared it."
     ms = mentions_of(nlp, text)
     assert {m.entity_type for m in ms if m.surface_text in ("Telegram", "Twitter")} == {"ORG"}
+
+
+def test_untagged_names_ending_in_a_designator_are_found(nlp):
+    text = (
+        "For several Airmen at Dunmore Air Force Base, time with the detainees is part of the job.\n\n"
+        "Col. Harl Vence, the 7th Mission Support Group commander, said the Airmen were ready.\n\n"
+        "***EDITORS AND NEWS DIRECTORS: staff will be in the field this week."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert {m.entity_type for m in ms["Dunmore Air Force Base"]} == {"LOC"}
+    assert {m.entity_type for m in ms["7th Mission Support Group"]} == {"ORG"}
+    assert not any("EDITORS" in s for s in ms)

@@ -26,7 +26,7 @@ import bisect
 import copy
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from newswarehouse.enrichment.entities.index import (
@@ -81,6 +81,8 @@ if TYPE_CHECKING:
 
 KEPT_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT")
 _WORDS = re.compile(r"[^\W\d_][\w'’.-]*")
+# a capitalised word or an ordinal ("5th") inside a name
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.&-]*|\d+(?:st|nd|rd|th))$")
 _GAZETTEER_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT"})
 # "CHICAGO -", "SEVILLE —", "AMSTERDAM, April 11 (" at the start of the body
 _DATELINE_PLACE = re.compile(
@@ -511,6 +513,19 @@ def _missed_names(
             if letters is not None and letters in spelled and name_key(tok.text) not in rules.gazetteer:
                 add(tok.idx, tok.idx + len(tok.text), cands[spelled[letters]].label, "acronym")
 
+    # capitalised words ending in a designator, which spaCy often leaves untagged in
+    # military and agency writing ("Dunmore Air Force Base", "5th Mission Support Group")
+    ranges = headline_ranges(body, rules)
+    range_starts = [r[0] for r in ranges]
+    run: list[int] = []
+    for i, tok in enumerate(doc):
+        if _NAME_WORD.match(tok.text) and "\n" not in tok.whitespace_ and word_key(tok.text) not in rules.determiners:
+            run.append(i)
+            continue
+        _add_designated_run(run, doc, rules, add, ranges, range_starts)
+        run = []
+    _add_designated_run(run, doc, rules, add, ranges, range_starts)
+
     repeated = {
         c.text(body): c.label
         for c in cands
@@ -544,6 +559,32 @@ def _missed_names(
             if idx is not None and doc[idx].idx == m.start() and (doc[idx].pos_ == "PROPN" or " " in surname):
                 add(m.start(), m.end(), "PERSON", "repeat", replace_inner=True)
     return found
+
+
+def _add_designated_run(
+    run: list[int],
+    doc: Doc,
+    rules: MentionRules,
+    add: Callable[[int, int, str, str], None],
+    ranges: list[tuple[int, int]],
+    range_starts: list[int],
+) -> None:
+    """Add the longest name in ``run`` (token indices) that ends in a designator."""
+    while run and word_key(doc[run[-1]].text) not in rules.designators:
+        run = run[:-1]
+    # a sentence opener is a name word only in a long run ("Fifth Street Bridge closed")
+    if run and doc[run[0]].is_sent_start and len(run) < 3:
+        run = run[1:]
+    if len(run) < 2 or all(word_key(doc[i].text) in rules.designators for i in run):
+        return
+    if not any(ch.islower() for i in run for ch in doc[i].text):  # an all-caps banner
+        return
+    start, last = doc[run[0]], doc[run[-1]]
+    if in_ranges(start.idx, ranges, range_starts):
+        return
+    label = rules.designators[word_key(last.text)]
+    if label in ("ORG", "LOC", "FAC", "GPE"):
+        add(start.idx, last.idx + len(last.text), label, "designator")
 
 
 def _surname(words: list[str], rules: MentionRules) -> str:

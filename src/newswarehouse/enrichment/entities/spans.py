@@ -39,6 +39,7 @@ _DATELINE_AFTER = re.compile(r"^\s*\)\s*[-–—]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _SCORE = re.compile(r"\s+\d+\s*[-–]\s*\d+$")
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _NUMBERLESS = frozenset({"PERSON", "GPE", "NORP", "LOC"})
 
 
@@ -256,6 +257,11 @@ def extend_by_context(cand: Candidate, tokens: TokenIndex, rules: MentionRules) 
         cand = _extend_over_particles(cand, tokens, rules)
         prev = tokens.previous_token(cand.start)
         if prev is not None and prev.text[:1].isupper() and word_key(prev.text) in rules.name_titles:
+            cand = Candidate(prev.idx, cand.end, cand.label, origin=cand.origin)
+    if cand.label == "ORG":
+        # a unit's ordinal tagged apart ("7th" + "Mission Support Group")
+        prev = tokens.previous_token(cand.start)
+        if prev is not None and _ORDINAL.match(prev.text):
             cand = Candidate(prev.idx, cand.end, cand.label, origin=cand.origin)
     nxt = tokens.next_token(cand.end)
     if nxt is None:
