@@ -554,3 +554,14 @@ def test_untagged_names_ending_in_a_designator_are_found(nlp):
     assert {m.entity_type for m in ms["Dunmore Air Force Base"]} == {"LOC"}
     assert {m.entity_type for m in ms["7th Mission Support Group"]} == {"ORG"}
     assert not any("EDITORS" in s for s in ms)
+
+
+def test_town_glued_to_its_state_is_split_and_states_are_places(nlp):
+    text = (
+        "The epicenter was five miles north, northeast of Cedar Rock California and nine miles from town.\n\n"
+        "Refugees fled Nazi Germany in 1938. The Dayton, Ohio, company makes tools."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert {"Cedar Rock", "California"} <= set(ms)
+    assert "Nazi Germany" in ms or "Germany" in ms
+    assert {m.entity_type for m in ms["Ohio"]} == {"GPE"}

@@ -57,6 +57,7 @@ from newswarehouse.enrichment.entities.spans import (
     spacy_candidates,
     split_leading_possessive,
     split_role,
+    split_trailing_place,
     title_before,
     title_prefix_length,
     title_span,
@@ -135,7 +136,8 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
         if c is None:
             continue
         c = extend_possessive_name(extend_by_context(c, tokens, rules), body, rules)
-        for whole in split_leading_possessive(c, body, tokens, rules):
+        pieces = [p for q in split_leading_possessive(c, body, tokens, rules) for p in split_trailing_place(q, body, rules)]
+        for whole in pieces:
             piece = unglue(whole, body, rules)
             if piece is None or is_noise(piece, body, rules):
                 continue

@@ -318,6 +318,33 @@ def split_leading_possessive(cand: Candidate, body: str, tokens: TokenIndex, rul
     return [first] + ([rest] if rest is not None else [])
 
 
+def split_trailing_place(cand: Candidate, body: str, rules: MentionRules) -> list[Candidate]:
+    """"Alum Vale California": a town glued to its state or country without the comma."""
+    text = cand.text(body)
+    if cand.label not in ("GPE", "LOC", "FAC") or "," in text or rules.gazetteer.get(name_key(text)) is not None:
+        return [cand]
+    words = list(re.finditer(r"\S+", text))
+    for k in range(1, len(words)):
+        tail = text[words[k].start() :]
+        entry = rules.gazetteer.get(name_key(tail))
+        if entry is None or entry.kind not in ("country", "region"):
+            continue
+        head = text[: words[k - 1].end()]
+        # a town of two or more capitalised words; never "Nazi Germany", "Northern Ireland"
+        head_words = [w.group() for w in words[:k]]
+        if (
+            len(head_words) < 2
+            or word_key(head_words[0]) in rules.compass_words
+            or not all(w[:1].isupper() for w in head_words)
+        ):
+            return [cand]
+        return [
+            Candidate(cand.start, cand.start + len(head), "GPE", origin=cand.origin),
+            Candidate(cand.start + words[k].start(), cand.end, "GPE", origin=cand.origin),
+        ]
+    return [cand]
+
+
 def extend_possessive_name(cand: Candidate, body: str, rules: MentionRules) -> Candidate:
     """"Cook County State" + "'s Attorney's Office": a possessive chain of capitalised words ending in a designator."""
     m = re.match(r"(?:['’]s(?:\s+[A-Z][\w-]*)+)+", body[cand.end : cand.end + 80])

@@ -17,6 +17,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 RULES_FILE = DATA_DIR / "mention_rules.toml"
 GAZETTEER_FILE = DATA_DIR / "gazetteer_countries.csv"
+REGIONS_FILE = DATA_DIR / "gazetteer_regions.csv"
 
 _APOSTROPHES = "'’‘`´"
 
@@ -40,7 +41,7 @@ def word_key(word: str) -> str:
 @dataclass(frozen=True)
 class GazetteerEntry:
     canonical: str  # the country name, or the adjective for a demonym
-    kind: str  # "country" (name or alternative name), "capital" or "demonym"
+    kind: str  # "country" (name or alternative name), "capital", "demonym" or "region" (a state, a province)
 
     @property
     def entity_type(self) -> str:
@@ -126,7 +127,7 @@ def load_rules() -> MentionRules:
         min_short_form_chars=int(raw["resolution"]["min_short_form_chars"]),
         name_suffixes=words(raw["resolution"]["name_suffixes"]),
         surname_particles=words(raw["resolution"]["surname_particles"]),
-        gazetteer=load_gazetteer(GAZETTEER_FILE),
+        gazetteer=load_gazetteer(GAZETTEER_FILE, REGIONS_FILE),
         designators=_typed_words(raw["designators"]),
         leading_designators={
             tuple(word_key(w) for w in phrase.split()): label
@@ -163,11 +164,12 @@ def _typed_words(section: dict) -> dict[str, str]:
     return out
 
 
-def load_gazetteer(path: Path) -> dict[str, GazetteerEntry]:
+def load_gazetteer(path: Path, regions: Path | None = None) -> dict[str, GazetteerEntry]:
     """name key -> entry. Columns: country, alternative_names, capitals, demonyms (``;``-separated).
 
     The first demonym of a row is the canonical one (``North Koreans`` -> ``North Korean``).
-    A key claimed by two rows keeps the first (country names outrank capitals and demonyms).
+    A key claimed by two rows keeps the first (country names outrank capitals and demonyms,
+    which outrank the states and provinces of ``regions``: "Georgia" stays the country).
     """
     entries: dict[str, GazetteerEntry] = {}
     staged: list[tuple[int, str, GazetteerEntry]] = []
@@ -183,6 +185,12 @@ def load_gazetteer(path: Path) -> dict[str, GazetteerEntry]:
             demonyms = _cells(row, "demonyms")
             for name in demonyms:
                 staged.append((2, name, GazetteerEntry(demonyms[0], "demonym")))
+    if regions is not None:
+        with regions.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                name = row["region"].strip()
+                if name:
+                    staged.append((3, name, GazetteerEntry(name, "region")))
     for _, name, entry in sorted(staged, key=lambda s: s[0]):
         entries.setdefault(name_key(name), entry)
     return entries
