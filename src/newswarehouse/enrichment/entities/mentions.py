@@ -484,8 +484,9 @@ def _missed_names(
         found.append(c)
         taken.add(c)
 
-    for i, tok in enumerate(doc):
-        if word_key(tok.text) not in rules.honorifics or not tok.text[:1].isupper():
+    texts, starts = tokens.texts, tokens.starts
+    for i, text in enumerate(texts):
+        if not text[:1].isupper() or word_key(text) not in rules.honorifics:
             continue
         j = i + 1
         if j < len(doc) and doc[j].text == ".":
@@ -510,23 +511,25 @@ def _missed_names(
                 if len(letters) >= 3:
                     spelled.setdefault(letters, i)
     if spelled:
-        for tok in doc:
-            letters = acronym_letters(tok.text) if tok.text[:1].isupper() else None
-            if letters is not None and letters in spelled and name_key(tok.text) not in rules.gazetteer:
-                add(tok.idx, tok.idx + len(tok.text), cands[spelled[letters]].label, "acronym")
+        for text, start in zip(texts, starts):
+            letters = acronym_letters(text) if text[:1].isupper() and text[-1:].isupper() else None
+            if letters is not None and letters in spelled and name_key(text) not in rules.gazetteer:
+                add(start, start + len(text), cands[spelled[letters]].label, "acronym")
 
     # capitalised words ending in a designator, which spaCy often leaves untagged in
     # military and agency writing ("Dunmore Air Force Base", "5th Mission Support Group")
     ranges = headline_ranges(body, rules)
     range_starts = [r[0] for r in ranges]
     run: list[int] = []
-    for i, tok in enumerate(doc):
-        if _NAME_WORD.match(tok.text) and "\n" not in tok.whitespace_ and word_key(tok.text) not in rules.determiners:
+    for i, text in enumerate(texts):
+        if _NAME_WORD.match(text) and word_key(text) not in rules.determiners:
             run.append(i)
-            continue
-        _add_designated_run(run, doc, rules, add, ranges, range_starts)
-        run = []
-    _add_designated_run(run, doc, rules, add, ranges, range_starts)
+            if body[starts[i] + len(text) : starts[i] + len(text) + 1] != "\n":
+                continue
+        if run:
+            _add_designated_run(run, doc, tokens, rules, add, ranges, range_starts)
+            run = []
+    _add_designated_run(run, doc, tokens, rules, add, ranges, range_starts)
 
     repeated = {
         c.text(body): c.label
@@ -566,27 +569,30 @@ def _missed_names(
 def _add_designated_run(
     run: list[int],
     doc: Doc,
+    tokens: TokenIndex,
     rules: MentionRules,
     add: Callable[[int, int, str, str], None],
     ranges: list[tuple[int, int]],
     range_starts: list[int],
 ) -> None:
     """Add the longest name in ``run`` (token indices) that ends in a designator."""
-    while run and word_key(doc[run[-1]].text) not in rules.designators:
+    texts, starts = tokens.texts, tokens.starts
+    while run and word_key(texts[run[-1]]) not in rules.designators:
         run = run[:-1]
+    if len(run) < 2:
+        return
     # a sentence opener is a name word only in a long run ("Fifth Street Bridge closed")
-    if run and doc[run[0]].is_sent_start and len(run) < 3:
+    if len(run) < 3 and doc[run[0]].is_sent_start:
         run = run[1:]
-    if len(run) < 2 or all(word_key(doc[i].text) in rules.designators for i in run):
+    if len(run) < 2 or all(word_key(texts[i]) in rules.designators for i in run):
         return
-    if not any(ch.islower() for i in run for ch in doc[i].text):  # an all-caps banner
+    if not any(ch.islower() for i in run for ch in texts[i]):  # an all-caps banner
         return
-    start, last = doc[run[0]], doc[run[-1]]
-    if in_ranges(start.idx, ranges, range_starts):
+    if in_ranges(starts[run[0]], ranges, range_starts):
         return
-    label = rules.designators[word_key(last.text)]
+    label = rules.designators[word_key(texts[run[-1]])]
     if label in ("ORG", "LOC", "FAC", "GPE"):
-        add(start.idx, last.idx + len(last.text), label, "designator")
+        add(starts[run[0]], starts[run[-1]] + len(texts[run[-1]]), label, "designator")
 
 
 def _surname(words: list[str], rules: MentionRules) -> str:

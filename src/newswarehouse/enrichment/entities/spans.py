@@ -73,7 +73,12 @@ class TokenIndex:
         self.doc = doc
         # ``Doc.text`` joins every token on each access: read it once
         self.text = doc.text
-        self.starts = [t.idx for t in doc]
+        # one pass over the tokens (each access builds a Token object): offsets and texts
+        self.starts: list[int] = []
+        self.texts: list[str] = []
+        for t in doc:
+            self.starts.append(t.idx)
+            self.texts.append(t.text)
         self._newlines = [m.start() for m in re.finditer("\n", self.text)]
 
     def line_start(self, char: int) -> int:
