@@ -565,3 +565,14 @@ def test_town_glued_to_its_state_is_split_and_states_are_places(nlp):
     assert {"Cedar Rock", "California"} <= set(ms)
     assert "Nazi Germany" in ms or "Germany" in ms
     assert {m.entity_type for m in ms["Ohio"]} == {"GPE"}
+
+
+def test_titles_of_awards_reports_and_tests_are_not_names(nlp):
+    text = (
+        "Judge Rya Vell is the recipient of the 2020 Edward J. Tamsley Distinguished Service to Justice Award.\n\n"
+        "The findings appear in the Coastal Development Report. Recruits took the Army Physical Fitness Test. "
+        "The epicenter was 33 kilometers Northeast of Lake Orrin."
+    )
+    surfaces = set(by_surface(mentions_of(nlp, text)))
+    assert not any("Tamsley" in s or "Report" in s or "Test" in s for s in surfaces)
+    assert "Northeast" not in surfaces

@@ -35,7 +35,7 @@ from newswarehouse.enrichment.entities.index import (
     RunIndex,
     SpanSet,
 )
-from newswarehouse.enrichment.entities.noise import is_noise, unglue
+from newswarehouse.enrichment.entities.noise import is_noise, is_work_title, unglue
 from newswarehouse.enrichment.entities.resolution import (
     acronym_definers,
     acronym_definitions,
@@ -139,7 +139,7 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
         pieces = [p for q in split_leading_possessive(c, body, tokens, rules) for p in split_trailing_place(q, body, rules)]
         for whole in pieces:
             piece = unglue(whole, body, rules)
-            if piece is None or is_noise(piece, body, rules):
+            if piece is None or is_noise(piece, body, rules) or is_work_title(piece, body, tokens, rules):
                 continue
             text = piece.text(body)
             # a name has a capital or a digit: spaCy sometimes tags common nouns ("politburo")
@@ -481,6 +481,8 @@ def _missed_names(
         if clash and not inner:
             return
         c = Candidate(start, end, label, origin=origin)
+        if is_work_title(c, body, tokens, rules):
+            return
         found.append(c)
         taken.add(c)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from newswarehouse.enrichment.entities.spans import Candidate
+from newswarehouse.enrichment.entities.spans import Candidate, TokenIndex
 from newswarehouse.enrichment.entities.type_evidence import designator_type
 from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word_key
 
@@ -33,10 +33,29 @@ def is_noise(c: Candidate, body: str, rules: MentionRules) -> bool:
         return True
     if len(words) >= 2 and words[-1] in rules.class_plurals:
         return True
+    if len(words) >= 2 and words[-1] in rules.work_heads:
+        return True
+    # a compass word alone ("Northeast of the lake") is a direction, not a place
+    if len(words) == 1 and words[0] in rules.compass_words:
+        return True
     # spaCy's LAW without a law's own word ("Act", "Treaty") is a programme or a clause
     if c.label == "LAW" and designator_type(text, rules) != "LAW":
         return True
     return _cut_off(c, body)
+
+
+def is_work_title(c: Candidate, body: str, tokens: TokenIndex, rules: MentionRules) -> bool:
+    """The span opens the title of an award or a work ("Edward Vance Service" + "to Justice Award")."""
+    nxt = tokens.next_token(c.end)
+    for _ in range(5):
+        if nxt is None:
+            return False
+        if nxt.text[:1].isupper() and word_key(nxt.text) in rules.work_heads:
+            return True
+        if not (nxt.text[:1].isupper() or word_key(nxt.text) in rules.function_words):
+            return False
+        nxt = tokens.next_token(nxt.idx + len(nxt.text))
+    return False
 
 
 def _cut_off(c: Candidate, body: str) -> bool:

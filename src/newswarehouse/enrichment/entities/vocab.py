@@ -88,6 +88,7 @@ class MentionRules:
     never_names: frozenset[str]  # name keys: generic nouns, time zones, post-nominals
     diseases: frozenset[str]
     class_plurals: frozenset[str]
+    work_heads: frozenset[str]
     leading_verbs: frozenset[str]
 
     def is_title_word(self, word: str) -> bool:
@@ -150,6 +151,7 @@ def load_rules() -> MentionRules:
         ),
         diseases=frozenset(name_key(w) for w in raw["noise"]["diseases"]),
         class_plurals=words(raw["noise"]["class_plurals"]),
+        work_heads=words(raw["noise"]["work_heads"]),
         leading_verbs=words(raw["noise"]["leading_verbs"]),
     )
 
