@@ -576,3 +576,18 @@ def test_titles_of_awards_reports_and_tests_are_not_names(nlp):
     surfaces = set(by_surface(mentions_of(nlp, text)))
     assert not any("Tamsley" in s or "Report" in s or "Test" in s for s in surfaces)
     assert "Northeast" not in surfaces
+
+
+def test_unglue_cuts_generic_nouns_contact_verbs_and_glued_words():
+    from newswarehouse.enrichment.entities.noise import unglue
+    from newswarehouse.enrichment.entities.spans import Candidate
+
+    rules = load_rules()
+    for body, expected in (
+        ("Airmen at Orrin Shield", "Orrin Shield"),
+        ("Call Dorran Pask", "Dorran Pask"),
+        ("communitiesThe Velmont Heritage Service", "Velmont Heritage Service"),
+        ("Headquarters Battalion", "Headquarters Battalion"),
+    ):
+        c = unglue(Candidate(0, len(body), "ORG"), body, rules)
+        assert c is not None and c.text(body) == expected

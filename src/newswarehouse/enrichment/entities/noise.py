@@ -17,6 +17,7 @@ from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word
 
 _GLUED = re.compile(r"[a-z]{2,}(?=[A-Z])")
 _LEADING_WORD = re.compile(r"([A-Za-z][\w-]*)\s+(?=[A-Z])")
+_GENERIC_LEAD = re.compile(r"([A-Za-z]+)\s+(?:at|of|from|in|with)\s+(?=[A-Z])")
 _CUT_END = re.compile(r"[.!?…\"'”’)\]]\s*$")
 
 
@@ -76,6 +77,10 @@ def unglue(c: Candidate, body: str, rules: MentionRules) -> Candidate | None:
                              (start != c.start and word_key(m.group(1)) in rules.determiners)):
         start = m.end()
         m = _LEADING_WORD.match(body, start, c.end)
+    # a generic noun spaCy took into the name ("Airmen at Eagle Flag", "Soldiers from Fort X")
+    m = _GENERIC_LEAD.match(body, start, c.end)
+    if m is not None and name_key(m.group(1)) in rules.never_names:
+        start = m.end()
     if start == c.start:
         return c
     if start >= c.end:
