@@ -591,3 +591,14 @@ def test_unglue_cuts_generic_nouns_contact_verbs_and_glued_words():
     ):
         c = unglue(Candidate(0, len(body), "ORG"), body, rules)
         assert c is not None and c.text(body) == expected
+
+
+def test_bracketed_acronym_makes_its_expansion_one_name(nlp):
+    text = (
+        "He attended the British American Drama Academy (BADA) during his studies.\n\n"
+        "Officials at the Centers for Disease Control and Prevention said on Monday that the CDC would act."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "BADA") == {"British American Drama Academy"}
+    assert "British" not in by_surface(ms)
+    assert resolved(ms, "CDC") == {"Centers for Disease Control and Prevention"}

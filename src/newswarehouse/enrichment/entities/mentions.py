@@ -84,6 +84,8 @@ KEPT_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRO
 _WORDS = re.compile(r"[^\W\d_][\w'’.-]*")
 # a capitalised word or an ordinal ("5th") inside a name
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.&-]*|\d+(?:st|nd|rd|th))$")
+_BRACKETED = re.compile(r"\(\s*([A-Z][A-Z&.]{1,9}s?)\s*\)")
+_EXPANSION_WORD = re.compile(r"[^\W\d_][\w'’.&-]*|&")
 _GAZETTEER_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT"})
 # "CHICAGO -", "SEVILLE —", "AMSTERDAM, April 11 (" at the start of the body
 _DATELINE_PLACE = re.compile(
@@ -152,6 +154,7 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
     cands = _with_dateline_place(cands, body, rules)
     cands = _merge_coordinated_names(cands, body, rules)
     cands = _merge_adjacent_groups(cands, body)
+    cands = _with_defined_expansions(cands, body, rules)
     cands = _merge_body_of(cands, body, rules)
     full_names = [c.key(body).split() for c in cands if c.label == "PERSON" and len(c.key(body).split()) > 1]
     person_words = {w for parts in full_names for w in parts}
@@ -286,6 +289,36 @@ def _merge_body_of(cands: list[Candidate], body: str, rules: MentionRules) -> li
             continue
         out.append(c)
     return out
+
+
+def _with_defined_expansions(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """"British American Drama Academy (BADA)": the words an acronym spells are one name,
+    whatever spaCy tagged of them ("British" alone, or nothing)."""
+    added: list[Candidate] = []
+    for m in _BRACKETED.finditer(body):
+        letters = acronym_letters(m.group(1))
+        if letters is None:
+            continue
+        line_start = body.rfind("\n", 0, m.start()) + 1
+        words = list(_EXPANSION_WORD.finditer(body, max(line_start, m.start() - 160), m.start()))
+        for n in range(len(letters), min(len(letters) + 4, len(words)) + 1):
+            span = words[-n:]
+            if not span[0].group()[:1].isupper() or not all(
+                w.group()[:1].isupper() or word_key(w.group()) in rules.function_words for w in span
+            ):
+                continue
+            if body[span[-1].end() : m.start()].strip():
+                break
+            text = body[span[0].start() : span[-1].end()]
+            if letters in initials(text, rules):
+                added.append(Candidate(span[0].start(), span[-1].end(), designator_type(text, rules) or "ORG",
+                                       origin="acronym"))
+                break
+    if not added:
+        return cands
+    inside = Coverage([(a.start, a.end) for a in added])
+    kept = [c for c in cands if not inside.covers(c.start, c.end)]
+    return _dedupe(kept + [a for a in added if not any(c.start < a.end and a.start < c.end for c in kept)])
 
 
 def _merge_adjacent_groups(cands: list[Candidate], body: str) -> list[Candidate]:

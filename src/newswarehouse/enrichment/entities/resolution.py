@@ -72,8 +72,9 @@ def initials(text: str, rules: MentionRules) -> set[str]:
     """Initials of a name, without and with its function words; a dotted abbreviation gives all its letters.
 
     Also those of the name without a leading place ("U.S. Environmental Protection
-    Agency" -> EPA) and of what follows its first "of" ("Department of Health and
-    Human Services" -> HHS): acronyms often leave both out.
+    Agency" -> EPA), of what follows its first "of" ("Department of Health and
+    Human Services" -> HHS) and of what precedes its last "and": acronyms often leave
+    them out.
     """
     words = [w for w in re.split(r"[\s\-–/]+", text) if w and w[0].isalpha()]
     out = _initials_of(words, rules)
@@ -82,6 +83,10 @@ def initials(text: str, rules: MentionRules) -> set[str]:
     keys = [word_key(w) for w in words]
     if "of" in keys and 0 < keys.index("of") < len(words) - 2:
         out |= _initials_of(words[keys.index("of") + 1 :], rules)
+    # a coordinated tail acronyms often leave out: "Centers for Disease Control and Prevention" -> CDC
+    last_and = max((i for i, k in enumerate(keys) if k in ("and", "&")), default=0)
+    if last_and >= 3:
+        out |= {i for i in _initials_of(words[:last_and], rules) if len(i) >= 3}
     return out
 
 
