@@ -602,3 +602,20 @@ def test_bracketed_acronym_makes_its_expansion_one_name(nlp):
     assert resolved(ms, "BADA") == {"British American Drama Academy"}
     assert "British" not in by_surface(ms)
     assert resolved(ms, "CDC") == {"Centers for Disease Control and Prevention"}
+
+
+def test_place_year_and_event_noun_make_an_event(nlp):
+    text = "It was stronger than the 1984 Orrin Hill earthquake, which damaged the town."
+    ms = by_surface(mentions_of(nlp, text))
+    assert {m.entity_type for m in ms.get("1984 Orrin Hill earthquake", [])} <= {"EVENT"}
+    assert "Orrin Hill" not in ms
+
+
+def test_spans_completed_or_joined_by_the_gazetteer(nlp):
+    text = (
+        "She began as an intern in Washington, D.C., and later moved on.\n\n"
+        "Refugees fled the northern Central African Republic last week."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert "D.C." not in ms and "Washington, D.C." in ms
+    assert "Central African" not in ms

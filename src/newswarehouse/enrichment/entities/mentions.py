@@ -154,6 +154,7 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
     cands = _with_dateline_place(cands, body, rules)
     cands = _merge_coordinated_names(cands, body, rules)
     cands = _merge_adjacent_groups(cands, body)
+    cands = _merge_gazetteer_pairs(cands, body, rules)
     cands = _with_defined_expansions(cands, body, rules)
     cands = _merge_body_of(cands, body, rules)
     full_names = [c.key(body).split() for c in cands if c.label == "PERSON" and len(c.key(body).split()) > 1]
@@ -319,6 +320,24 @@ def _with_defined_expansions(cands: list[Candidate], body: str, rules: MentionRu
     inside = Coverage([(a.start, a.end) for a in added])
     kept = [c for c in cands if not inside.covers(c.start, c.end)]
     return _dedupe(kept + [a for a in added if not any(c.start < a.end and a.start < c.end for c in kept)])
+
+
+def _merge_gazetteer_pairs(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """"Washington" + ", " + "D.C.": two spans the gazetteer knows as one name."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and body[prev.end : c.start] in (", ", " ")
+            and name_key(body[prev.start : c.end]) in rules.gazetteer
+        ):
+            merged = Candidate(prev.start, c.end, "GPE", origin="merge")
+            merged.gazetteer = rules.gazetteer[name_key(body[prev.start : c.end])]
+            out[-1] = merged
+            continue
+        out.append(c)
+    return out
 
 
 def _merge_adjacent_groups(cands: list[Candidate], body: str) -> list[Candidate]:

@@ -39,6 +39,7 @@ _DATELINE_AFTER = re.compile(r"^\s*\)\s*[-–—]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _SCORE = re.compile(r"\s+\d+\s*[-–]\s*\d+$")
+_YEAR_TOKEN = re.compile(r"^(?:1[89]|20)\d\d$")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _NUMBERLESS = frozenset({"PERSON", "GPE", "NORP", "LOC"})
 
@@ -263,6 +264,10 @@ def extend_by_context(cand: Candidate, tokens: TokenIndex, rules: MentionRules) 
         prev = tokens.previous_token(cand.start)
         if prev is not None and prev.text[:1].isupper() and word_key(prev.text) in rules.name_titles:
             cand = Candidate(prev.idx, cand.end, cand.label, origin=cand.origin)
+    cand = _extend_to_gazetteer(cand, tokens, rules)
+    event = _event_around(cand, tokens, rules)
+    if event is not None:
+        return event
     if cand.label == "ORG":
         # a unit's ordinal tagged apart ("7th" + "Mission Support Group")
         prev = tokens.previous_token(cand.start)
@@ -280,6 +285,34 @@ def extend_by_context(cand: Candidate, tokens: TokenIndex, rules: MentionRules) 
         if prev is not None and word_key(prev.text) == "the" and (after is None or word_key(after.text) != "of"):
             return Candidate(cand.start, nxt.idx + len(nxt.text), "LOC", origin=cand.origin)
     return cand
+
+
+def _extend_to_gazetteer(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> Candidate:
+    """"Central African" + "Republic": the next capitalised words complete a gazetteer name."""
+    end = cand.end
+    for _ in range(2):
+        nxt = tokens.next_token(end)
+        if nxt is None or not nxt.text[:1].isupper():
+            return cand
+        end = nxt.idx + len(nxt.text)
+        if name_key(tokens.text[cand.start : end]) in rules.gazetteer:
+            return Candidate(cand.start, end, "GPE", origin=cand.origin)
+    return cand
+
+
+def _event_around(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> Candidate | None:
+    """"the 1984 Orrin Hill earthquake": a place between a year (or "the") and an event noun is an event."""
+    if cand.label not in ("GPE", "LOC", "ORG", "FAC"):
+        return None
+    nxt = tokens.next_token(cand.end)
+    if nxt is None or not nxt.text.islower() or word_key(nxt.text) not in rules.event_nouns:
+        return None
+    prev = tokens.previous_token(cand.start)
+    if prev is not None and _YEAR_TOKEN.match(prev.text):
+        return Candidate(prev.idx, nxt.idx + len(nxt.text), "EVENT", origin=cand.origin)
+    if prev is not None and word_key(prev.text) == "the":
+        return Candidate(cand.start, nxt.idx + len(nxt.text), "EVENT", origin=cand.origin)
+    return None
 
 
 def _extend_over_particles(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> Candidate:

@@ -62,6 +62,7 @@ class MentionRules:
     name_titles: frozenset[str]
     person_org_heads: frozenset[str]
     geo_heads: frozenset[str]
+    event_nouns: frozenset[str]
     split_characters: str
     split_strings: tuple[str, ...]
     function_words: frozenset[str]
@@ -119,6 +120,7 @@ def load_rules() -> MentionRules:
         name_titles=words(raw["titles"]["name_titles"]),
         person_org_heads=words(raw["spans"]["person_org_heads"]),
         geo_heads=words(raw["spans"]["geo_heads"]),
+        event_nouns=words(raw["spans"]["event_nouns"]),
         split_characters=raw["spans"]["split_characters"],
         split_strings=tuple(raw["spans"]["split_strings"]),
         function_words=words(raw["spans"]["function_words"]),
