@@ -619,3 +619,29 @@ def test_spans_completed_or_joined_by_the_gazetteer(nlp):
     ms = by_surface(mentions_of(nlp, text))
     assert "D.C." not in ms and "Washington, D.C." in ms
     assert "Central African" not in ms
+
+
+def test_second_name_set_off_after_the_first_is_the_same_entity(nlp):
+    text = (
+        "Units from U.S. Army South and U.S. Army East (Ninth Army) took part in the drill.\n\n"
+        '"It works," said Pvt. Dan Roe, an infantryman with 4th Squadron “Falcon,” 2nd Cavalry Regiment.'
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "Ninth Army") == {"U.S. Army East"}
+    assert resolved(ms, "Falcon") == {"4th Squadron"}
+
+
+def test_body_named_designator_of_name_joins_the_bare_name():
+    from newswarehouse.enrichment.entities.resolution import resolve
+    from newswarehouse.enrichment.entities.spans import Candidate
+
+    body = "The Church of Vantology met. Vantology grew. The University of Orrin met in Orrin."
+    spans = [("Church of Vantology", "ORG"), ("Vantology", "ORG"), ("University of Orrin", "ORG"), ("Orrin", "GPE")]
+    cands, cursor = [], 0
+    for text, label in spans:
+        start = body.index(text, cursor)
+        cands.append(Candidate(start, start + len(text), label))
+        cursor = start + len(text)
+    out = resolve(cands, body, load_rules(), [(c.label, 1) for c in cands])
+    assert out[1].resolved_text == "Church of Vantology"
+    assert out[3].resolved_text == "Orrin"  # a place is not the university named after it

@@ -30,6 +30,8 @@ from newswarehouse.enrichment.entities.type_evidence import group_type
 from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word_key
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}$|^[A-Z][A-Z&.-]*[A-Z]\.?$")
+# gap + NUL + what follows the second name: brackets, a pair of long dashes, quote marks
+_APPOSITION = re.compile(r"^(?:\s*\(\s*\0\s*\)|\s+[—–]\s+\0\s+[—–]|\s*[“\"]\0[,.]?[”\"])")
 _CLIPPED = re.compile(r"^[A-Z][a-z]{1,4}\.$")
 _YEAR = re.compile(r"^(?:1[89]|2[01])\d\d (?=\S)")
 _DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
@@ -207,6 +209,16 @@ def resolve(
             continue
         for core in _short_cores(o.text(body), words[j], o.label, rules):
             cores.setdefault(core, []).append(j)
+    # "Church of Vantology" -> "Vantology": a body named "<designator> of <name>"; never a place
+    # ("University of Chicago" is not "Chicago": the short form must not be typed as a place)
+    of_names: dict[tuple[str, ...], list[int]] = {}
+    for j, o in enumerate(cands):
+        w = words[j]
+        if o.label == "ORG" and len(w) >= 3 and w[1] == "of" and rules.designators.get(w[0]) == "ORG":
+            of_names.setdefault(tuple(w[2:]), []).append(j)
+    for i, c in enumerate(cands):
+        if c.label not in ("GPE", "PERSON") and c.gazetteer is None and tuple(words[i]) in of_names:
+            _join_nearest(uf, i, [of_names[tuple(words[i])]])
     for members in cores.values():
         members.sort()
     for i, c in enumerate(cands):
@@ -242,6 +254,18 @@ def resolve(
             and c.gazetteer is None
         ):
             _join_nearest(uf, i, [heads.get(words[i][0], [])])
+
+    # a second name set off right after the first: "Army North (Fifth Army)",
+    # "Crown Relations — Te Arawhiti —", a unit's nickname '2nd Squadron “Sabre,”'
+    for i in range(n - 1):
+        a, b = cands[i], cands[i + 1]
+        gap, after = body[a.end : b.start], body[b.end : b.end + 3]
+        if not _APPOSITION.match(gap + "\0" + after):
+            continue
+        if (a.label == "PERSON") != (b.label == "PERSON") or (a.gazetteer is None) != (b.gazetteer is None):
+            continue
+        if acronym_letters(b.text(body)) is None:
+            uf.union(i, i + 1)
 
     groups: dict[int, list[int]] = {}
     for i in range(n):
