@@ -155,6 +155,7 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
     cands = _merge_coordinated_names(cands, body, rules)
     cands = _merge_adjacent_groups(cands, body)
     cands = _merge_gazetteer_pairs(cands, body, rules)
+    cands = _merge_country_bodies(cands, body, rules)
     cands = _with_defined_expansions(cands, body, rules)
     cands = _merge_body_of(cands, body, rules)
     full_names = [c.key(body).split() for c in cands if c.label == "PERSON" and len(c.key(body).split()) > 1]
@@ -335,6 +336,27 @@ def _merge_gazetteer_pairs(cands: list[Candidate], body: str, rules: MentionRule
             merged = Candidate(prev.start, c.end, "GPE", origin="merge")
             merged.gazetteer = rules.gazetteer[name_key(body[prev.start : c.end])]
             out[-1] = merged
+            continue
+        out.append(c)
+    return out
+
+
+def _merge_country_bodies(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """"U.S." + "Census Bureau" tagged apart: a country's name in front of its body is part of it."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        entry = rules.gazetteer.get(prev.key(body)) if prev is not None else None
+        if (
+            prev is not None
+            and entry is not None
+            and entry.kind == "country"
+            and body[prev.end : c.start] == " "
+            and c.label == "ORG"
+            and rules.gazetteer.get(c.key(body)) is None
+            and designator_type(c.text(body), rules) == "ORG"
+        ):
+            out[-1] = Candidate(prev.start, c.end, "ORG", origin="merge")
             continue
         out.append(c)
     return out
@@ -527,7 +549,10 @@ def _missed_names(
         clash = taken.overlapping(start, end)
         # a longer form of the same person may swallow the part spaCy found ("Ten" + "Hag")
         inner = replace_inner and all(
-            c.label == "PERSON" and start <= c.start and c.end <= end and (c.start, c.end) != (start, end)
+            (c.label == "PERSON" or origin == "designator")
+            and start <= c.start
+            and c.end <= end
+            and (c.start, c.end) != (start, end)
             for c in clash
         )
         if clash and not inner:
@@ -625,7 +650,7 @@ def _add_designated_run(
     doc: Doc,
     tokens: TokenIndex,
     rules: MentionRules,
-    add: Callable[[int, int, str, str], None],
+    add: Callable[..., None],
     ranges: list[tuple[int, int]],
     range_starts: list[int],
 ) -> None:
@@ -646,7 +671,8 @@ def _add_designated_run(
         return
     label = rules.designators[word_key(texts[run[-1]])]
     if label in ("ORG", "LOC", "FAC", "GPE"):
-        add(starts[run[0]], starts[run[-1]] + len(texts[run[-1]]), label, "designator")
+        # the whole name replaces the pieces spaCy found inside it ("U.S." + "Census Bureau")
+        add(starts[run[0]], starts[run[-1]] + len(texts[run[-1]]), label, "designator", True)
 
 
 def _surname(words: list[str], rules: MentionRules) -> str:
