@@ -645,3 +645,27 @@ def test_body_named_designator_of_name_joins_the_bare_name():
     out = resolve(cands, body, load_rules(), [(c.label, 1) for c in cands])
     assert out[1].resolved_text == "Church of Vantology"
     assert out[3].resolved_text == "Orrin"  # a place is not the university named after it
+
+
+def test_split_body_names_are_merged_back_and_inner_words_join_them():
+    from newswarehouse.enrichment.entities.mentions import (
+        _merge_body_of,
+        _merge_country_bodies,
+    )
+    from newswarehouse.enrichment.entities.resolution import resolve
+    from newswarehouse.enrichment.entities.spans import Candidate
+
+    rules = load_rules()
+    body = "The U.S. Harbor Bureau met the Free Orrin Tigers of Velmaa. Later the Orrin Tigers left."
+
+    def at(text: str, label: str, cursor: int = 0) -> Candidate:
+        start = body.index(text, cursor)
+        return Candidate(start, start + len(text), label)
+
+    merged = _merge_country_bodies([at("U.S.", "GPE"), at("Harbor Bureau", "ORG")], body, rules)
+    assert [c.text(body) for c in merged] == ["U.S. Harbor Bureau"]
+    merged = _merge_body_of([at("Free Orrin Tigers", "ORG"), at("Velmaa", "GPE")], body, rules)
+    assert [c.text(body) for c in merged] == ["Free Orrin Tigers of Velmaa"]
+    cands = merged + [at("Orrin Tigers", "PERSON", body.index("Later"))]
+    out = resolve(cands, body, rules, [(c.label, 1) for c in cands])
+    assert out[1].resolved_text == "Free Orrin Tigers of Velmaa"

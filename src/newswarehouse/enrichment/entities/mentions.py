@@ -275,7 +275,8 @@ def _merge_coordinated_names(cands: list[Candidate], body: str, rules: MentionRu
 
 
 def _merge_body_of(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
-    """"United States Court of Appeals" + "for the" + "Ninth Circuit": one body, split by spaCy."""
+    """"United States Court of Appeals" + "for the" + "Ninth Circuit": one body, split by spaCy;
+    also an organisation + "of" + an unknown one-word place ("... Tigers" + "of" + "Eelam")."""
     out: list[Candidate] = []
     for c in cands:
         prev = out[-1] if out else None
@@ -286,6 +287,19 @@ def _merge_body_of(cands: list[Candidate], body: str, rules: MentionRules) -> li
             and designator_type(prev.text(body), rules) == "ORG"
             and designator_type(c.text(body), rules) is None
             and c.gazetteer is None
+        ):
+            out[-1] = Candidate(prev.start, c.end, "ORG", origin="merge")
+            continue
+        # "Liberation Tamil Tigers" + "of" + "Eelam": an unknown one-word "place" ending a body's name
+        if (
+            prev is not None
+            and body[prev.end : c.start] == " of "
+            and prev.label == "ORG"
+            and " " in prev.text(body)
+            and c.label in ("GPE", "LOC")
+            and " " not in c.text(body)
+            and rules.gazetteer.get(c.key(body)) is None
+            and rules.gazetteer.get(prev.key(body)) is None
         ):
             out[-1] = Candidate(prev.start, c.end, "ORG", origin="merge")
             continue

@@ -255,6 +255,19 @@ def resolve(
         ):
             _join_nearest(uf, i, [heads.get(words[i][0], [])])
 
+    # two or more inner words of a longer organisation name ("Tamil Tigers" in "Liberation
+    # Tamil Tigers of Eelam"), when nothing stronger than spaCy's guess types the short form
+    inner: dict[tuple[str, ...], list[int]] = {}
+    for j, o in enumerate(cands):
+        w = words[j]
+        if o.label == "ORG" and 3 <= len(w) <= 8 and o.gazetteer is None:
+            for a in range(len(w)):
+                for b in range(a + 2, len(w) + (a > 0)):
+                    inner.setdefault(tuple(w[a:b]), []).append(j)
+    for i, c in enumerate(cands):
+        if len(words[i]) >= 2 and c.gazetteer is None and evidence[i][1] <= 1 and tuple(words[i]) in inner:
+            _join_nearest(uf, i, [[j for j in inner[tuple(words[i])] if j != i]])
+
     # a second name set off right after the first: "Army North (Fifth Army)",
     # "Crown Relations — Te Arawhiti —", a unit's nickname '2nd Squadron “Sabre,”'
     for i in range(n - 1):
