@@ -261,8 +261,10 @@ def resolve(
     for j, o in enumerate(cands):
         w = words[j]
         if o.label == "ORG" and 3 <= len(w) <= 8 and o.gazetteer is None:
-            for a in range(len(w)):
-                for b in range(a + 2, len(w) + (a > 0)):
+            # strictly inside: a leading part is often a body of its own ("White House" in
+            # "White House National Security Council"), a trailing one is a suffix rule's job
+            for a in range(1, len(w)):
+                for b in range(a + 2, len(w)):
                     inner.setdefault(tuple(w[a:b]), []).append(j)
     for i, c in enumerate(cands):
         if len(words[i]) >= 2 and c.gazetteer is None and evidence[i][1] <= 1 and tuple(words[i]) in inner:
