@@ -669,3 +669,9 @@ def test_split_body_names_are_merged_back_and_inner_words_join_them():
     cands = merged + [at("Orrin Tigers", "PERSON", body.index("Later"))]
     out = resolve(cands, body, rules, [(c.label, 1) for c in cands])
     assert out[1].resolved_text == "Free Orrin Tigers of Velmaa"
+
+
+def test_compass_word_alone_is_the_country_named_with_it_or_nothing(nlp):
+    ms = mentions_of(nlp, "North Korea fired a missile on Monday. Seoul said the North had tested a new engine.")
+    assert resolved(ms, "North") == {"North Korea"}
+    assert mentions_of(nlp, "The epicenter was 33 kilometers Northeast of the reservoir.") == []

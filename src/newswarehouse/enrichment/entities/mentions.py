@@ -163,6 +163,7 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
     surnames = {parts[-1] for parts in full_names}
     for c in cands:
         _apply_gazetteer(c, body, rules, person_words, surnames)
+    cands = _compass_words(cands, body, rules)
     titles = []
     for c in cands:
         if c.label == "PERSON":
@@ -372,6 +373,28 @@ def _merge_country_bodies(cands: list[Candidate], body: str, rules: MentionRules
         ):
             out[-1] = Candidate(prev.start, c.end, "ORG", origin="merge")
             continue
+        out.append(c)
+    return out
+
+
+def _compass_words(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """A compass word alone is the one country of the article named with it ("the North" for
+    North Korea); with none or several, it is a direction ("Northeast of the lake") and goes."""
+    by_word: dict[str, set] = {}
+    for c in cands:
+        if c.gazetteer is not None and c.gazetteer.kind == "country":
+            first = word_key(c.gazetteer.canonical.split()[0])
+            if first in rules.compass_words:
+                by_word.setdefault(first, set()).add(c.gazetteer)
+    out = []
+    for c in cands:
+        key = c.key(body)
+        if key in rules.compass_words:
+            entries = by_word.get(key, set())
+            if len(entries) != 1:
+                continue
+            c.gazetteer = next(iter(entries))
+            c.label = "GPE"
         out.append(c)
     return out
 

@@ -36,9 +36,6 @@ def is_noise(c: Candidate, body: str, rules: MentionRules) -> bool:
         return True
     if len(words) >= 2 and words[-1] in rules.work_heads:
         return True
-    # a compass word alone ("Northeast of the lake") is a direction, not a place
-    if len(words) == 1 and words[0] in rules.compass_words:
-        return True
     # spaCy's LAW without a law's own word ("Act", "Treaty") is a programme or a clause
     if c.label == "LAW" and designator_type(text, rules) != "LAW":
         return True
