@@ -675,3 +675,9 @@ def test_compass_word_alone_is_the_country_named_with_it_or_nothing(nlp):
     ms = mentions_of(nlp, "North Korea fired a missile on Monday. Seoul said the North had tested a new engine.")
     assert resolved(ms, "North") == {"North Korea"}
     assert mentions_of(nlp, "The epicenter was 33 kilometers Northeast of the reservoir.") == []
+
+
+def test_bracketed_first_name_stays_with_the_surname(nlp):
+    ms = mentions_of(nlp, "The engineer, (Anton) Velikov, said the test went well. Velikov later left.")
+    assert "(Anton) Velikov" in by_surface(ms)
+    assert {m.resolved_text for m in ms} == {"Anton Velikov"}

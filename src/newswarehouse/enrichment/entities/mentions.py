@@ -84,6 +84,7 @@ KEPT_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRO
 _WORDS = re.compile(r"[^\W\d_][\w'’.-]*")
 # a capitalised word or an ordinal ("5th") inside a name
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.&-]*|\d+(?:st|nd|rd|th))$")
+_AFTER_BRACKETED_NAME = re.compile(r"\)\s+[A-Z][\w'’-]+")
 _BRACKETED = re.compile(r"\(\s*([A-Z][A-Z&.]{1,9}s?)\s*\)")
 _EXPANSION_WORD = re.compile(r"[^\W\d_][\w'’.&-]*|&")
 _GAZETTEER_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT"})
@@ -154,6 +155,7 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
     cands = _with_dateline_place(cands, body, rules)
     cands = _merge_coordinated_names(cands, body, rules)
     cands = _merge_adjacent_groups(cands, body)
+    cands = _bracketed_first_names(cands, body)
     cands = _merge_gazetteer_pairs(cands, body, rules)
     cands = _merge_country_bodies(cands, body, rules)
     cands = _with_defined_expansions(cands, body, rules)
@@ -395,6 +397,22 @@ def _compass_words(cands: list[Candidate], body: str, rules: MentionRules) -> li
                 continue
             c.gazetteer = next(iter(entries))
             c.label = "GPE"
+        out.append(c)
+    return out
+
+
+def _bracketed_first_names(cands: list[Candidate], body: str) -> list[Candidate]:
+    """"(Anton) Velikov": a first name in brackets and the surname after it are one person."""
+    out: list[Candidate] = []
+    skip_until = -1
+    for c in cands:
+        if c.start < skip_until:
+            continue
+        after = _AFTER_BRACKETED_NAME.match(body, c.end)
+        if c.label == "PERSON" and c.start > 0 and body[c.start - 1] == "(" and after is not None:
+            out.append(Candidate(c.start - 1, after.end(), "PERSON", origin="merge"))
+            skip_until = after.end()
+            continue
         out.append(c)
     return out
 

@@ -429,4 +429,6 @@ def _representative(
         )
 
     best = max(members, key=fullness)
-    return Resolved(" ".join(cands[best].text(body).split()), group_type(members, evidence, cands[best].label))
+    # "(Anton) Velikov" is written with brackets; the name is "Anton Velikov"
+    text = " ".join(cands[best].text(body).replace("(", " ").replace(")", " ").split())
+    return Resolved(text, group_type(members, evidence, cands[best].label))
