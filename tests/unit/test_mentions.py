@@ -681,3 +681,13 @@ def test_bracketed_first_name_stays_with_the_surname(nlp):
     ms = mentions_of(nlp, "The engineer, (Anton) Velikov, said the test went well. Velikov later left.")
     assert "(Anton) Velikov" in by_surface(ms)
     assert {m.resolved_text for m in ms} == {"Anton Velikov"}
+
+
+def test_forums_are_events_and_serial_labels_are_not_names(nlp):
+    text = (
+        "Brazil will face Group C rivals Peru in the quarter-final on Sunday.\n\n"
+        "Leaders met at the Eastern Velmar Forum and later at the Ostra Summit."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert "Group C" not in ms and "Peru" in ms
+    assert {m.entity_type for m in ms["Eastern Velmar Forum"] + ms["Ostra Summit"]} == {"EVENT"}

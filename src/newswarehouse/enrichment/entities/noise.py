@@ -18,6 +18,7 @@ from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word
 _GLUED = re.compile(r"[a-z]{2,}(?=[A-Z])")
 _LEADING_WORD = re.compile(r"([A-Za-z][\w-]*)\s+(?=[A-Z])")
 _GENERIC_LEAD = re.compile(r"([A-Za-z]+)\s+(?:at|of|from|in|with)\s+(?=[A-Z])")
+_SERIAL = re.compile(r"^(?:[A-Z]|\d{1,3}[A-Z]?|[IVX]{1,4})$")
 _CUT_END = re.compile(r"[.!?…\"'”’)\]]\s*$")
 
 
@@ -35,6 +36,8 @@ def is_noise(c: Candidate, body: str, rules: MentionRules) -> bool:
     if len(words) >= 2 and words[-1] in rules.class_plurals:
         return True
     if len(words) >= 2 and words[-1] in rules.work_heads:
+        return True
+    if len(words) == 2 and words[0] in rules.serial_heads and _SERIAL.match(text.split()[-1]):
         return True
     # spaCy's LAW without a law's own word ("Act", "Treaty") is a programme or a clause
     if c.label == "LAW" and designator_type(text, rules) != "LAW":

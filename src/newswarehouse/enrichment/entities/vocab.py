@@ -90,6 +90,7 @@ class MentionRules:
     diseases: frozenset[str]
     class_plurals: frozenset[str]
     work_heads: frozenset[str]
+    serial_heads: frozenset[str]
     leading_verbs: frozenset[str]
 
     def is_title_word(self, word: str) -> bool:
@@ -154,6 +155,7 @@ def load_rules() -> MentionRules:
         diseases=frozenset(name_key(w) for w in raw["noise"]["diseases"]),
         class_plurals=words(raw["noise"]["class_plurals"]),
         work_heads=words(raw["noise"]["work_heads"]),
+        serial_heads=words(raw["noise"]["serial_heads"]),
         leading_verbs=words(raw["noise"]["leading_verbs"]),
     )
 
