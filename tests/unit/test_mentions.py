@@ -691,3 +691,14 @@ def test_forums_are_events_and_serial_labels_are_not_names(nlp):
     ms = by_surface(mentions_of(nlp, text))
     assert "Group C" not in ms and "Peru" in ms
     assert {m.entity_type for m in ms["Eastern Velmar Forum"] + ms["Ostra Summit"]} == {"EVENT"}
+
+
+def test_sentence_opener_is_not_taken_into_a_designated_name(nlp):
+    text = (
+        "Valdris Logistics shares fell 4% on Monday, while the index was down 0.6%. "
+        "Rival Nordstrand Freight fell 3.2% in sympathy.\n\n"
+        "Landlords in the Chicago area were fined."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert not any(s.startswith("Rival") for s in ms)
+    assert {m.entity_type for m in ms.get("Chicago", [])} <= {"GPE"}

@@ -715,8 +715,9 @@ def _add_designated_run(
         run = run[:-1]
     if len(run) < 2:
         return
-    # a sentence opener is a name word only in a long run ("Fifth Street Bridge closed")
-    if len(run) < 3 and doc[run[0]].is_sent_start:
+    # a capitalised sentence opener tells nothing ("Rival Nordstrand Freight fell"); spaCy
+    # itself tags most names that open a sentence
+    if doc[run[0]].is_sent_start:
         run = run[1:]
     if len(run) < 2 or all(word_key(texts[i]) in rules.designators for i in run):
         return

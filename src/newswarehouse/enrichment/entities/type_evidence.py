@@ -102,11 +102,11 @@ def _descriptor_type(cand: Candidate, body: str, tokens: TokenIndex, rules: Ment
             noun = tokens.previous_token(prev.idx)
             if noun is not None and noun.text.islower() and rules.descriptors.get(word_key(noun.text)) in ("GPE", "LOC"):
                 return rules.descriptors[word_key(noun.text)]
-    # a place noun right after the name: "the Wynwood neighborhood", "the Ostra region"
+    # a part of a town named by the noun after it: "the Wynwood neighborhood" (not "the Chicago area")
     nxt = tokens.next_token(cand.end)
-    if nxt is not None and nxt.text.islower() and nxt.pos_ == "NOUN" and prev is not None and word_key(prev.text) == "the":
-        label = rules.descriptors.get(word_key(nxt.text))
-        if label in ("GPE", "LOC", "FAC"):
+    if nxt is not None and nxt.text.islower() and prev is not None and word_key(prev.text) == "the":
+        label = rules.place_parts.get(word_key(nxt.text))
+        if label is not None:
             return label
     span = tokens.tokens(cand.start, cand.end)
     inside = {t.i for t in span}

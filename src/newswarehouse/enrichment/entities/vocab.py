@@ -85,6 +85,7 @@ class MentionRules:
     locative_prepositions: frozenset[str]
     place_suffixes: tuple[str, ...]
     compass_words: frozenset[str]
+    place_parts: dict[str, str]  # noun -> entity type
     known_names: dict[str, str]  # name key -> entity type
     never_names: frozenset[str]  # name keys: generic nouns, time zones, post-nominals
     diseases: frozenset[str]
@@ -148,6 +149,7 @@ def load_rules() -> MentionRules:
         locative_prepositions=words(raw["descriptors"]["locative_prepositions"]),
         place_suffixes=tuple(raw["descriptors"]["place_suffixes"]),
         compass_words=words(raw["descriptors"]["compass_words"]),
+        place_parts=_typed_words(raw["descriptors"]["place_parts"]),
         known_names={name_key(n): label for label, names in raw["known_names"].items() for n in names},
         never_names=frozenset(
             name_key(w) for k in ("generic_nouns", "rank_abbreviations", "time_zones", "post_nominals") for w in raw["noise"][k]
