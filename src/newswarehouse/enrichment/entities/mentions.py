@@ -2,17 +2,24 @@
 
 Steps (each rule's vocabulary lives in ``data/``):
 
-1. spaCy's entities of the kept types, cut at line breaks and caption
-   separators, trimmed of determiners, honorifics, possessives and titles
-   (``mention_spans``);
-2. type repairs: gazetteer countries/capitals/demonyms, "<person>
-   administration", "the <demonym> peninsula", role words tagged as ORG,
-   dateline credits dropped;
-3. Title-Case Headline entities kept only when the rest of the article
+1. spaCy's entities of the kept types, cut at line breaks, caption separators
+   and spaced dashes, trimmed of determiners, honorifics, possessives, titles
+   and glued words (``spans``, ``noise``); spans that are no name (lone
+   generic nouns, ranks, time zones, diseases, titles of works, serial labels,
+   a word cut off at the page end) dropped;
+2. span repairs: pieces spaCy split merged back ("Court of Appeals" + "for the
+   Third Circuit", "U.S." + "Census Bureau", "Washington" + "D.C.", an acronym's
+   expansion, a bracketed first name), glued ones split ("Town State");
+3. type repairs: gazetteer countries/capitals/demonyms/states, designators
+   (first and last words), "<person> administration", "the <demonym>
+   peninsula", role words tagged as ORG, dateline credits dropped;
+4. Title-Case Headline entities kept only when the rest of the article
    confirms them (split into the known names they glue together);
-4. names spaCy missed where the article itself proves them: after an honorific
-   ("Mr Kim"), later occurrences of a defined acronym, a full name or a surname;
-5. in-article resolution (``mention_resolution``) -> ``resolved_text``.
+5. names spaCy missed where the article itself proves them: after an honorific
+   ("Mr Kim"), later occurrences of an acronym (defined or spelling a name of
+   the article), a full name or a surname, capitalised runs ending in a designator;
+6. in-article resolution (``resolution``) -> ``resolved_text``; FAC is
+   reported as LOC (``reported_as``).
 
 Every offset indexes ``doc.text`` (== body_text); a mention never spans a line.
 Time is linear in the length of the body: rules look occurrences and partners
