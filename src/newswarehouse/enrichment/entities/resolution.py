@@ -14,7 +14,14 @@ English news text; each group's fullest form becomes every member's
   (``Democratic People's Republic of Korea (DPRK)``) or when it spells the
   initials of another name in the article (``UN`` after ``United Nations``);
 * a shorter organisation name that ends a longer one (``Security Council``);
-* a plural demonym joins its singular (``Ukrainians`` -> ``Ukrainian``).
+* a plural demonym joins its singular (``Ukrainians`` -> ``Ukrainian``);
+* short forms without a droppable tail (``Kellan`` for ``Kellan Spaceport``,
+  ``Brenner Tools`` for ``Brenner Tools & Rubber Co.``), a lone designator
+  (``the Council``), ``<designator> of <name>`` -> ``<name>``, words strictly
+  inside a longer organisation name, a clipped state (``Calif.``), a leading
+  year (``2031 Harvest Games``);
+* a second name in brackets, between long dashes or in quotes right after a
+  name (``Army East (Ninth Army)``).
 """
 
 from __future__ import annotations
