@@ -273,7 +273,7 @@ def test_designator_word_fixes_the_type(nlp):
     assert {m.entity_type for m in ms if m.surface_text.startswith("Kestwick")} == {"ORG"}
     assert resolved(ms, "Kestwick") == {"Kestwick Rovers"}
     assert "Harlington Athletic" in by_surface(ms)
-    assert {m.entity_type for m in ms if m.surface_text == "Fennick Road"} <= {"FAC"}
+    assert {m.entity_type for m in ms if m.surface_text == "Fennick Road"} <= {"LOC"}  # facilities are reported as places
 
 
 def test_appositive_noun_fixes_the_type(nlp):
@@ -380,3 +380,325 @@ def test_same_input_same_output(nlp, text):
     second = mentions_of(nlp, text)
     assert first == second
     assert_well_formed(text, first)
+
+
+# --- issue 16: forms seen on real pages of unseen outlets (invented sentences) -----------------
+
+
+def test_named_facilities_and_bases_are_places(nlp):
+    text = (
+        "The crews trained at Fort Halvering and later at Dunmere Air Force Base, where the wing is based.\n\n"
+        "Visitors to Camp Orrin and Tessaly Park were turned away on Monday."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    for name in ("Fort Halvering", "Dunmere Air Force Base", "Camp Orrin", "Tessaly Park"):
+        assert name in ms, name
+        assert {m.entity_type for m in ms[name]} == {"LOC"}, name
+
+
+def test_court_named_before_of_is_an_organisation(nlp):
+    text = "The appeal went to the U.S. District Court for the District of Wexmoor, which ruled on Friday."
+    ms = by_surface(mentions_of(nlp, text))
+    court = [m for surface, group in ms.items() if "District Court" in surface for m in group]
+    assert court and {m.entity_type for m in court} == {"ORG"}
+
+
+def test_generic_capitalised_nouns_time_zones_and_degrees_are_not_names(nlp):
+    text = (
+        "More than 200 Soldiers and Airmen joined the drill, which began at 09:15 UTC on Tuesday.\n\n"
+        '"We were ready," said Dr. Imre Valosk, M.D., who leads the clinic. Malaria cases fell.'
+    )
+    surfaces = set(by_surface(mentions_of(nlp, text)))
+    assert not surfaces & {"Soldiers", "Airmen", "UTC", "M.D.", "Malaria"}
+
+
+def test_contact_verb_and_glued_word_are_cut_from_a_name(nlp):
+    text = (
+        "Reporters may call the office. Call Dorran Pask at 555-0100 for details.\n\n"
+        "The park belongs to all communitiesThe Velmont Heritage Service said on Monday."
+    )
+    surfaces = set(by_surface(mentions_of(nlp, text)))
+    assert not any(s.startswith(("Call ", "communities")) for s in surfaces)
+    assert "Velmont Heritage Service" in surfaces
+
+
+def test_a_word_cut_off_where_the_page_stops_is_not_a_name(nlp):
+    text = "The council met the Harrowgate Trust on Monday. Members said it was unfair to blame Harr"
+    assert "Harr" not in by_surface(mentions_of(nlp, text))
+
+
+def test_spaced_dash_separates_two_names(nlp):
+    text = "Orland Base Keswin - Northern Logistics Command hosted the final round on Friday."
+    surfaces = set(by_surface(mentions_of(nlp, text)))
+    assert not any(" - " in s for s in surfaces)
+
+
+def test_acronym_without_brackets_joins_its_expansion_without_leading_place(nlp):
+    text = (
+        "The U.S. Maritime Safety Agency issued the warning on Monday.\n\n"
+        "A spokesman for the MSA said the rules would apply from June. The Department of Coastal "
+        "Harbor Services also spoke. CHS staff will inspect the ports."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "MSA") == {"U.S. Maritime Safety Agency"}
+    assert resolved(ms, "CHS") == {"Department of Coastal Harbor Services"}
+
+
+def test_role_glued_to_a_name_is_cut(nlp):
+    text = (
+        "Before that, she was Superintendent of Harlow Creek National Park and led its visitor center.\n\n"
+        '"We are proud of this work," said EPA New England Region Administrator Tamsin Orlo.\n\n'
+        "Before that, Tara Venn served as Superintendent of Delmar Ridge National Monument in Ohio."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert {m.entity_type for m in ms["Harlow Creek National Park"]} == {"LOC"}
+    assert "EPA New England" in ms
+    assert {m.entity_type for m in ms["Tamsin Orlo"]} == {"PERSON"}
+    assert not any(s.startswith("Superintendent") or "Administrator" in s for s in ms)
+
+
+def test_short_forms_of_places_and_companies_join_their_full_name(nlp):
+    text = (
+        "The launch from Kellan Spaceport was delayed on Monday. Engineers at Kellan said a valve failed.\n\n"
+        "Brenner Tools & Rubber Co. supplied the seals. Brenner Tools declined to comment.\n\n"
+        "The Harvest Council met on Friday. The Council voted to close the market."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "Kellan") == {"Kellan Spaceport"}
+    assert resolved(ms, "Brenner Tools") == {"Brenner Tools & Rubber Co."}
+    assert resolved(ms, "Council") == {"Harvest Council"}
+    assert {m.entity_type for m in ms if m.resolved_text == "Kellan Spaceport"} == {"LOC"}
+
+
+def test_a_name_with_its_year_is_the_same_entity(nlp):
+    text = (
+        "Twelve teams entered the 2031 Velmora Cup on Saturday.\n\n"
+        "The Velmora Cup has been held on the lake since 1990."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert {"2031 Velmora Cup", "Velmora Cup"} <= set(ms)
+    assert len({m.resolved_text for m in ms["2031 Velmora Cup"] + ms["Velmora Cup"]}) == 1
+
+
+def test_title_before_a_known_surname_is_cut_from_a_mistyped_mention(nlp):
+    text = (
+        "The award went to Judge Mirela T. Kalder of the district court.\n\n"
+        "Justice Kalder thanked her colleagues on Tuesday."
+    )
+    ms = mentions_of(nlp, text)
+    assert {m.resolved_text for m in ms if "Kalder" in m.surface_text} == {"Mirela T. Kalder"}
+    assert all(m.entity_type == "PERSON" for m in ms if "Kalder" in m.surface_text)
+
+
+def test_clipped_state_name_joins_the_place(nlp):
+    text = "The crew left from Brunswick, Ga. on Monday to reach the Georgia coast.\n\nResidents of Georgia were warned."
+    ms = by_surface(mentions_of(nlp, text))
+    assert {m.resolved_text for m in ms["Ga."]} == {m.resolved_text for m in ms["Georgia"]}
+    assert {m.entity_type for m in ms["Georgia"]} == {"GPE"}  # "the Georgia coast" is the state, not a coast
+
+
+def test_plural_classes_and_programmes_are_not_names(nlp):
+    text = "Loans are offered at Disaster Recovery Centers across the state. The Superfund program pays for it."
+    assert mentions_of(nlp, text) == []
+
+
+def test_place_noun_after_a_name_types_it(nlp):
+    ms = by_surface(mentions_of(nlp, "A clinic opened in the Belmora neighborhood of Kestport on Friday."))
+    assert {m.entity_type for m in ms["Belmora"]} == {"LOC"}
+
+
+def test_body_split_at_for_the_is_one_name(nlp):
+    text = "The court heard the case in the United States Court of Appeals for the Third Circuit on Monday."
+    assert "United States Court of Appeals for the Third Circuit" in by_surface(mentions_of(nlp, text))
+
+
+def test_acronym_possessor_is_split_from_its_institute(nlp):
+    ms = by_surface(mentions_of(nlp, "Scientists at NASA’s Velmont Institute for Space Studies said the record stands."))
+    assert {"NASA", "Velmont Institute for Space Studies"} <= set(ms)
+
+
+def test_places_listed_with_and_stay_apart(nlp):
+    ms = by_surface(mentions_of(nlp, "The quake shook the Orlan Bay Area and Silicon Valley on Tuesday."))
+    assert {"Orlan Bay Area", "Silicon Valley"} <= set(ms)
+
+
+def test_first_name_alone_joins_the_person(nlp):
+    text = (
+        "The press reported that Kaja Brevik Olstad, aged 20, had left the group.\n\n"
+        '"I believe Kaja would have stayed," said a friend.'
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "Kaja") <= {"Kaja Brevik Olstad"}
+
+
+def test_town_before_its_country_or_after_a_compass_word_is_a_place(nlp):
+    text = "They flew from Kestport, New Zealand to the ice. Residents 23 kilometers Southeast of Varnel felt it."
+    ms = by_surface(mentions_of(nlp, text))
+    assert {m.entity_type for m in ms["Kestport"]} == {"GPE"}
+    assert {m.entity_type for m in ms.get("Varnel", [])} <= {"GPE"}
+
+
+def test_platforms_have_one_type(nlp):
+    text = "The clip spread on Telegram before Telegram removed it, and Twitter users shared it."
+    ms = mentions_of(nlp, text)
+    assert {m.entity_type for m in ms if m.surface_text in ("Telegram", "Twitter")} == {"ORG"}
+
+
+def test_untagged_names_ending_in_a_designator_are_found(nlp):
+    text = (
+        "For several Airmen at Dunmore Air Force Base, time with the detainees is part of the job.\n\n"
+        "Col. Harl Vence, the 7th Mission Support Group commander, said the Airmen were ready.\n\n"
+        "***EDITORS AND NEWS DIRECTORS: staff will be in the field this week."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert {m.entity_type for m in ms["Dunmore Air Force Base"]} == {"LOC"}
+    assert {m.entity_type for m in ms["7th Mission Support Group"]} == {"ORG"}
+    assert not any("EDITORS" in s for s in ms)
+
+
+def test_town_glued_to_its_state_is_split_and_states_are_places(nlp):
+    text = (
+        "The epicenter was five miles north, northeast of Cedar Rock California and nine miles from town.\n\n"
+        "Refugees fled Nazi Germany in 1938. The Dayton, Ohio, company makes tools."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert {"Cedar Rock", "California"} <= set(ms)
+    assert "Nazi Germany" in ms or "Germany" in ms
+    assert {m.entity_type for m in ms["Ohio"]} == {"GPE"}
+
+
+def test_titles_of_awards_reports_and_tests_are_not_names(nlp):
+    text = (
+        "Judge Rya Vell is the recipient of the 2020 Edward J. Tamsley Distinguished Service to Justice Award.\n\n"
+        "The findings appear in the Coastal Development Report. Recruits took the Army Physical Fitness Test. "
+        "The epicenter was 33 kilometers Northeast of Lake Orrin."
+    )
+    surfaces = set(by_surface(mentions_of(nlp, text)))
+    assert not any("Tamsley" in s or "Report" in s or "Test" in s for s in surfaces)
+    assert "Northeast" not in surfaces
+
+
+def test_unglue_cuts_generic_nouns_contact_verbs_and_glued_words():
+    from newswarehouse.enrichment.entities.noise import unglue
+    from newswarehouse.enrichment.entities.spans import Candidate
+
+    rules = load_rules()
+    for body, expected in (
+        ("Airmen at Orrin Shield", "Orrin Shield"),
+        ("Call Dorran Pask", "Dorran Pask"),
+        ("communitiesThe Velmont Heritage Service", "Velmont Heritage Service"),
+        ("Headquarters Battalion", "Headquarters Battalion"),
+    ):
+        c = unglue(Candidate(0, len(body), "ORG"), body, rules)
+        assert c is not None and c.text(body) == expected
+
+
+def test_bracketed_acronym_makes_its_expansion_one_name(nlp):
+    text = (
+        "He attended the British American Drama Academy (BADA) during his studies.\n\n"
+        "Officials at the Centers for Disease Control and Prevention said on Monday that the CDC would act."
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "BADA") == {"British American Drama Academy"}
+    assert "British" not in by_surface(ms)
+    assert resolved(ms, "CDC") == {"Centers for Disease Control and Prevention"}
+
+
+def test_place_year_and_event_noun_make_an_event(nlp):
+    text = "It was stronger than the 1984 Orrin Hill earthquake, which damaged the town."
+    ms = by_surface(mentions_of(nlp, text))
+    assert {m.entity_type for m in ms["1984 Orrin Hill earthquake"]} == {"EVENT"}
+    assert "Orrin Hill" not in ms
+
+
+def test_spans_completed_or_joined_by_the_gazetteer(nlp):
+    text = (
+        "She began as an intern in Washington, D.C., and later moved on.\n\n"
+        "Refugees fled the northern Central African Republic last week."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert "D.C." not in ms and "Washington, D.C." in ms
+    assert "Central African" not in ms
+
+
+def test_second_name_set_off_after_the_first_is_the_same_entity(nlp):
+    text = (
+        "Units from U.S. Army South and U.S. Army East (Ninth Army) took part in the drill.\n\n"
+        '"It works," said Pvt. Dan Roe, an infantryman with 4th Squadron “Falcon,” 2nd Cavalry Regiment.'
+    )
+    ms = mentions_of(nlp, text)
+    assert resolved(ms, "Ninth Army") == {"U.S. Army East"}
+    assert resolved(ms, "Falcon") == {"4th Squadron"}
+
+
+def test_body_named_designator_of_name_joins_the_bare_name():
+    from newswarehouse.enrichment.entities.resolution import resolve
+    from newswarehouse.enrichment.entities.spans import Candidate
+
+    body = "The Church of Vantology met. Vantology grew. The University of Orrin met in Orrin."
+    spans = [("Church of Vantology", "ORG"), ("Vantology", "ORG"), ("University of Orrin", "ORG"), ("Orrin", "GPE")]
+    cands, cursor = [], 0
+    for text, label in spans:
+        start = body.index(text, cursor)
+        cands.append(Candidate(start, start + len(text), label))
+        cursor = start + len(text)
+    out = resolve(cands, body, load_rules(), [(c.label, 1) for c in cands])
+    assert out[1].resolved_text == "Church of Vantology"
+    assert out[3].resolved_text == "Orrin"  # a place is not the university named after it
+
+
+def test_split_body_names_are_merged_back_and_inner_words_join_them():
+    from newswarehouse.enrichment.entities.mentions import (
+        _merge_body_of,
+        _merge_country_bodies,
+    )
+    from newswarehouse.enrichment.entities.resolution import resolve
+    from newswarehouse.enrichment.entities.spans import Candidate
+
+    rules = load_rules()
+    body = "The U.S. Harbor Bureau met the Free Orrin Tigers of Velmaa. Later the Orrin Tigers left."
+
+    def at(text: str, label: str, cursor: int = 0) -> Candidate:
+        start = body.index(text, cursor)
+        return Candidate(start, start + len(text), label)
+
+    merged = _merge_country_bodies([at("U.S.", "GPE"), at("Harbor Bureau", "ORG")], body, rules)
+    assert [c.text(body) for c in merged] == ["U.S. Harbor Bureau"]
+    merged = _merge_body_of([at("Free Orrin Tigers", "ORG"), at("Velmaa", "GPE")], body, rules)
+    assert [c.text(body) for c in merged] == ["Free Orrin Tigers of Velmaa"]
+    cands = merged + [at("Orrin Tigers", "PERSON", body.index("Later"))]
+    out = resolve(cands, body, rules, [(c.label, 1) for c in cands])
+    assert out[1].resolved_text == "Free Orrin Tigers of Velmaa"
+
+
+def test_compass_word_alone_is_the_country_named_with_it_or_nothing(nlp):
+    ms = mentions_of(nlp, "North Korea fired a missile on Monday. Seoul said the North had tested a new engine.")
+    assert resolved(ms, "North") == {"North Korea"}
+    assert mentions_of(nlp, "The epicenter was 33 kilometers Northeast of the reservoir.") == []
+
+
+def test_bracketed_first_name_stays_with_the_surname(nlp):
+    ms = mentions_of(nlp, "The engineer, (Anton) Velikov, said the test went well. Velikov later left.")
+    assert "(Anton) Velikov" in by_surface(ms)
+    assert {m.resolved_text for m in ms} == {"Anton Velikov"}
+
+
+def test_forums_are_events_and_serial_labels_are_not_names(nlp):
+    text = (
+        "Brazil will face Group C rivals Peru in the quarter-final on Sunday.\n\n"
+        "Leaders met at the Eastern Velmar Forum and later at the Ostra Summit."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert "Group C" not in ms and "Peru" in ms
+    assert {m.entity_type for m in ms["Eastern Velmar Forum"] + ms["Ostra Summit"]} == {"EVENT"}
+
+
+def test_sentence_opener_is_not_taken_into_a_designated_name(nlp):
+    text = (
+        "Valdris Logistics shares fell 4% on Monday, while the index was down 0.6%. "
+        "Rival Nordstrand Freight fell 3.2% in sympathy.\n\n"
+        "Landlords in the Chicago area were fined."
+    )
+    ms = by_surface(mentions_of(nlp, text))
+    assert not any(s.startswith("Rival") for s in ms)
+    assert {m.entity_type for m in ms.get("Chicago", [])} <= {"GPE"}

@@ -6,8 +6,9 @@
 -- (at least two), all equal but one, and that one at least
 -- var('entity_name_similarity') similar by Jaro-Winkler ("Sergei Shoigu" =
 -- "Sergey Shoigu"; never "Kim Jong Un" = "Kim Jong Il", whose differing words are
--- too short and too different). Edges only ever join entities, so an entity never
--- splits when articles are added.
+-- too short and too different). A surname alone joins the one full name ending with it
+-- when their articles co-mention an entity (surname_matches below). Edges only ever join
+-- entities, so an entity never splits when articles are added.
 --
 -- entity_id: md5 of the entity's anchor, the member node key landed first (earliest
 -- raw.articles.landed_at, ties broken by the key). The type is not part of the id: one
@@ -115,17 +116,135 @@ near_spellings as (
 
 ),
 
+-- A person named only by a surname ("Mr. Velikov": in-article resolution found no full
+-- name) is the one person of the warehouse with that last word ("Anton Velikov") when
+-- no other full name ends with it and the two are co-mentioned with one same entity
+-- that is not a place or a nationality (too common to tell people apart). Only the
+-- articles of these few candidate keys are read, never every mention.
+person_nodes as (
+
+    select distinct
+        nodes.node_key,
+        nodes.words
+    from nodes
+    inner join node_types
+        on nodes.node_key = node_types.node_key
+    where node_types.entity_type = 'PERSON'
+
+),
+
+full_names_by_surname as (
+
+    select
+        words[len(words)] as surname,
+        min(node_key) as full_key
+    from person_nodes
+    where len(words) >= 2
+    group by words[len(words)]
+    having count(*) = 1
+
+),
+
+surname_candidates as (
+
+    select
+        person_nodes.node_key as surname_key,
+        full_names_by_surname.full_key
+    from person_nodes
+    inner join full_names_by_surname
+        on person_nodes.node_key = full_names_by_surname.surname
+    where len(person_nodes.words) = 1
+
+),
+
+candidate_keys as (
+
+    select surname_key as node_key from surname_candidates
+    union
+    select full_key from surname_candidates
+
+),
+
+article_nodes as (
+
+    select distinct
+        mentions.article_id,
+        keys.node_key,
+        keys.entity_type
+    from {{ ref('int_entity_mentions_normalized') }} as mentions
+    inner join keys
+        on
+            mentions.entity_type = keys.entity_type
+            and mentions.entity_key = keys.entity_key
+
+),
+
+candidate_articles as (
+
+    select distinct
+        article_nodes.article_id,
+        article_nodes.node_key
+    from article_nodes
+    inner join candidate_keys
+        on article_nodes.node_key = candidate_keys.node_key
+
+),
+
+co_mentions as (
+
+    select distinct
+        candidate_articles.node_key as candidate_key,
+        article_nodes.node_key as other_key
+    from candidate_articles
+    inner join article_nodes
+        on candidate_articles.article_id = article_nodes.article_id
+    where
+        article_nodes.node_key != candidate_articles.node_key
+        and article_nodes.entity_type not in ('GPE', 'NORP')
+
+),
+
+surname_matches as (
+
+    select distinct
+        surname_candidates.surname_key,
+        surname_candidates.full_key
+    from surname_candidates
+    inner join co_mentions as surname_side
+        on surname_candidates.surname_key = surname_side.candidate_key
+    inner join co_mentions as full_side
+        on
+            surname_candidates.full_key = full_side.candidate_key
+            and surname_side.other_key = full_side.other_key
+    where surname_side.other_key not in (surname_candidates.surname_key, surname_candidates.full_key)
+
+),
+
+joined_pairs as (
+
+    select
+        node_key_a,
+        node_key_b
+    from near_spellings
+    union
+    select
+        surname_key,
+        full_key
+    from surname_matches
+
+),
+
 edges as (
 
     select
         node_key_a as from_key,
         node_key_b as to_key
-    from near_spellings
+    from joined_pairs
     union
     select
         node_key_b,
         node_key_a
-    from near_spellings
+    from joined_pairs
 
 ),
 

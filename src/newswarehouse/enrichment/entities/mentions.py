@@ -2,17 +2,24 @@
 
 Steps (each rule's vocabulary lives in ``data/``):
 
-1. spaCy's entities of the kept types, cut at line breaks and caption
-   separators, trimmed of determiners, honorifics, possessives and titles
-   (``mention_spans``);
-2. type repairs: gazetteer countries/capitals/demonyms, "<person>
-   administration", "the <demonym> peninsula", role words tagged as ORG,
-   dateline credits dropped;
-3. Title-Case Headline entities kept only when the rest of the article
+1. spaCy's entities of the kept types, cut at line breaks, caption separators
+   and spaced dashes, trimmed of determiners, honorifics, possessives, titles
+   and glued words (``spans``, ``noise``); spans that are no name (lone
+   generic nouns, ranks, time zones, diseases, titles of works, serial labels,
+   a word cut off at the page end) dropped;
+2. span repairs: pieces spaCy split merged back ("Court of Appeals" + "for the
+   Third Circuit", "U.S." + "Census Bureau", "Washington" + "D.C.", an acronym's
+   expansion, a bracketed first name), glued ones split ("Town State");
+3. type repairs: gazetteer countries/capitals/demonyms/states, designators
+   (first and last words), "<person> administration", "the <demonym>
+   peninsula", role words tagged as ORG, dateline credits dropped;
+4. Title-Case Headline entities kept only when the rest of the article
    confirms them (split into the known names they glue together);
-4. names spaCy missed where the article itself proves them: after an honorific
-   ("Mr Kim"), later occurrences of a defined acronym, a full name or a surname;
-5. in-article resolution (``mention_resolution``) -> ``resolved_text``.
+5. names spaCy missed where the article itself proves them: after an honorific
+   ("Mr Kim"), later occurrences of an acronym (defined or spelling a name of
+   the article), a full name or a surname, capitalised runs ending in a designator;
+6. in-article resolution (``resolution``) -> ``resolved_text``; FAC is
+   reported as LOC (``reported_as``).
 
 Every offset indexes ``doc.text`` (== body_text); a mention never spans a line.
 Time is linear in the length of the body: rules look occurrences and partners
@@ -26,7 +33,7 @@ import bisect
 import copy
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from newswarehouse.enrichment.entities.index import (
@@ -35,10 +42,12 @@ from newswarehouse.enrichment.entities.index import (
     RunIndex,
     SpanSet,
 )
+from newswarehouse.enrichment.entities.noise import is_noise, is_work_title, unglue
 from newswarehouse.enrichment.entities.resolution import (
     acronym_definers,
     acronym_definitions,
     acronym_letters,
+    initials,
     resolve,
 )
 from newswarehouse.enrichment.entities.spans import (
@@ -54,7 +63,10 @@ from newswarehouse.enrichment.entities.spans import (
     known_subspans,
     spacy_candidates,
     split_leading_possessive,
+    split_role,
+    split_trailing_place,
     title_before,
+    title_prefix_length,
     title_span,
     trim,
 )
@@ -77,6 +89,11 @@ if TYPE_CHECKING:
 
 KEPT_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT")
 _WORDS = re.compile(r"[^\W\d_][\w'’.-]*")
+# a capitalised word or an ordinal ("5th") inside a name
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.&-]*|\d+(?:st|nd|rd|th))$")
+_AFTER_BRACKETED_NAME = re.compile(r"\)\s+[A-Z][\w'’-]+")
+_BRACKETED = re.compile(r"\(\s*([A-Z][A-Z&.]{1,9}s?)\s*\)")
+_EXPANSION_WORD = re.compile(r"[^\W\d_][\w'’.&-]*|&")
 _GAZETTEER_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT"})
 # "CHICAGO -", "SEVILLE —", "AMSTERDAM, April 11 (" at the start of the body
 _DATELINE_PLACE = re.compile(
@@ -113,7 +130,7 @@ def extract_mentions(doc: Doc, sentences: Sequence[Sentence]) -> list[Mention]:
                 char_start=c.start,
                 char_end=c.end,
                 surface_text=body[c.start : c.end],
-                entity_type=r.entity_type,
+                entity_type=rules.reported_as.get(r.entity_type, r.entity_type),
                 resolved_text=r.resolved_text,
                 title=c.title,
             )
@@ -125,11 +142,15 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
     cands: list[Candidate] = []
     common_words = _CommonWords(doc, body, tokens, rules)
     for raw in spacy_candidates(doc, rules):
-        c = trim(raw, body, tokens, rules)
+        c = trim(split_role(raw, tokens, rules), body, tokens, rules)
         if c is None:
             continue
         c = extend_possessive_name(extend_by_context(c, tokens, rules), body, rules)
-        for piece in split_leading_possessive(c, body, tokens, rules):
+        pieces = [p for q in split_leading_possessive(c, body, tokens, rules) for p in split_trailing_place(q, body, rules)]
+        for whole in pieces:
+            piece = unglue(whole, body, rules)
+            if piece is None or is_noise(piece, body, rules) or is_work_title(piece, body, tokens, rules):
+                continue
             text = piece.text(body)
             # a name has a capital or a digit: spaCy sometimes tags common nouns ("politburo")
             if not any(ch.isupper() or ch.isdigit() for ch in text) or is_dateline_credit(piece, body, tokens):
@@ -140,11 +161,18 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
     cands = _dedupe(cands)
     cands = _with_dateline_place(cands, body, rules)
     cands = _merge_coordinated_names(cands, body, rules)
+    cands = _merge_adjacent_groups(cands, body)
+    cands = _bracketed_first_names(cands, body)
+    cands = _merge_gazetteer_pairs(cands, body, rules)
+    cands = _merge_country_bodies(cands, body, rules)
+    cands = _with_defined_expansions(cands, body, rules)
+    cands = _merge_body_of(cands, body, rules)
     full_names = [c.key(body).split() for c in cands if c.label == "PERSON" and len(c.key(body).split()) > 1]
     person_words = {w for parts in full_names for w in parts}
     surnames = {parts[-1] for parts in full_names}
     for c in cands:
         _apply_gazetteer(c, body, rules, person_words, surnames)
+    cands = _compass_words(cands, body, rules)
     titles = []
     for c in cands:
         if c.label == "PERSON":
@@ -157,7 +185,12 @@ def _repaired_spacy_spans(doc: Doc, body: str, tokens: TokenIndex, rules: Mentio
         c
         for c in cands
         if c.gazetteer is not None
-        or not (is_role_only(c, body, tokens, rules) or _inside_title(c, body, in_titles, rules))
+        or not (
+            is_role_only(c, body, tokens, rules)
+            or _inside_title(c, body, in_titles, rules)
+            # a role word alone ("Superintendent"), unless it is a person's surname here ("King")
+            or (c.key(body) in rules.title_heads and c.key(body) not in surnames)
+        )
     ]
 
 
@@ -238,12 +271,166 @@ def _merge_coordinated_names(cands: list[Candidate], body: str, rules: MentionRu
         if (
             prev is not None
             and gap in (" and ", " & ")
+            # places are listed, not named, with "and" ("the Orlan Bay Area and Silicon Valley")
+            and not (prev.label in ("GPE", "LOC") and c.label in ("GPE", "LOC"))
             and designator_type(c.text(body), rules) is not None
             and gazetteer_entry(prev.key(body), rules) is None
             and designator_type(prev.text(body), rules) is None
             and " " in prev.text(body)
         ):
             out[-1] = Candidate(prev.start, c.end, designator_type(c.text(body), rules) or c.label, origin="merge")
+            continue
+        out.append(c)
+    return out
+
+
+def _merge_body_of(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """"United States Court of Appeals" + "for the" + "Ninth Circuit": one body, split by spaCy;
+    also an organisation + "of" + an unknown one-word place ("... Tigers" + "of" + "Eelam")."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and body[prev.end : c.start] in (" for the ", " for ")
+            and c.label in ("ORG", "GPE", "LOC", "FAC")
+            and designator_type(prev.text(body), rules) == "ORG"
+            and designator_type(c.text(body), rules) is None
+            and c.gazetteer is None
+        ):
+            out[-1] = Candidate(prev.start, c.end, "ORG", origin="merge")
+            continue
+        # "Liberation Tamil Tigers" + "of" + "Eelam": an unknown one-word "place" ending a body's name
+        if (
+            prev is not None
+            and body[prev.end : c.start] == " of "
+            and prev.label == "ORG"
+            and " " in prev.text(body)
+            and c.label in ("GPE", "LOC")
+            and " " not in c.text(body)
+            and rules.gazetteer.get(c.key(body)) is None
+            and rules.gazetteer.get(prev.key(body)) is None
+        ):
+            out[-1] = Candidate(prev.start, c.end, "ORG", origin="merge")
+            continue
+        out.append(c)
+    return out
+
+
+def _with_defined_expansions(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """"British American Drama Academy (BADA)": the words an acronym spells are one name,
+    whatever spaCy tagged of them ("British" alone, or nothing)."""
+    added: list[Candidate] = []
+    for m in _BRACKETED.finditer(body):
+        letters = acronym_letters(m.group(1))
+        if letters is None:
+            continue
+        line_start = body.rfind("\n", 0, m.start()) + 1
+        words = list(_EXPANSION_WORD.finditer(body, max(line_start, m.start() - 160), m.start()))
+        for n in range(len(letters), min(len(letters) + 4, len(words)) + 1):
+            span = words[-n:]
+            if not span[0].group()[:1].isupper() or not all(
+                w.group()[:1].isupper() or word_key(w.group()) in rules.function_words for w in span
+            ):
+                continue
+            if body[span[-1].end() : m.start()].strip():
+                break
+            text = body[span[0].start() : span[-1].end()]
+            if letters in initials(text, rules):
+                added.append(Candidate(span[0].start(), span[-1].end(), designator_type(text, rules) or "ORG",
+                                       origin="acronym"))
+                break
+    if not added:
+        return cands
+    inside = Coverage([(a.start, a.end) for a in added])
+    kept = [c for c in cands if not inside.covers(c.start, c.end)]
+    return _dedupe(kept + [a for a in added if not any(c.start < a.end and a.start < c.end for c in kept)])
+
+
+def _merge_gazetteer_pairs(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """"Washington" + ", " + "D.C.": two spans the gazetteer knows as one name."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and body[prev.end : c.start] in (", ", " ")
+            and name_key(body[prev.start : c.end]) in rules.gazetteer
+        ):
+            merged = Candidate(prev.start, c.end, "GPE", origin="merge")
+            merged.gazetteer = rules.gazetteer[name_key(body[prev.start : c.end])]
+            out[-1] = merged
+            continue
+        out.append(c)
+    return out
+
+
+def _merge_country_bodies(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """"U.S." + "Census Bureau" tagged apart: a country's name in front of its body is part of it."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        entry = rules.gazetteer.get(prev.key(body)) if prev is not None else None
+        if (
+            prev is not None
+            and entry is not None
+            and entry.kind == "country"
+            and body[prev.end : c.start] == " "
+            and c.label == "ORG"
+            and rules.gazetteer.get(c.key(body)) is None
+            and designator_type(c.text(body), rules) == "ORG"
+        ):
+            out[-1] = Candidate(prev.start, c.end, "ORG", origin="merge")
+            continue
+        out.append(c)
+    return out
+
+
+def _compass_words(cands: list[Candidate], body: str, rules: MentionRules) -> list[Candidate]:
+    """A compass word alone is the one country of the article named with it ("the North" for
+    North Korea); with none or several, it is a direction ("Northeast of the lake") and goes."""
+    by_word: dict[str, set] = {}
+    for c in cands:
+        if c.gazetteer is not None and c.gazetteer.kind == "country":
+            first = word_key(c.gazetteer.canonical.split()[0])
+            if first in rules.compass_words:
+                by_word.setdefault(first, set()).add(c.gazetteer)
+    out = []
+    for c in cands:
+        key = c.key(body)
+        if key in rules.compass_words:
+            entries = by_word.get(key, set())
+            if len(entries) != 1:
+                continue
+            c.gazetteer = next(iter(entries))
+            c.label = "GPE"
+        out.append(c)
+    return out
+
+
+def _bracketed_first_names(cands: list[Candidate], body: str) -> list[Candidate]:
+    """"(Anton) Velikov": a first name in brackets and the surname after it are one person."""
+    out: list[Candidate] = []
+    skip_until = -1
+    for c in cands:
+        if c.start < skip_until:
+            continue
+        after = _AFTER_BRACKETED_NAME.match(body, c.end)
+        if c.label == "PERSON" and c.start > 0 and body[c.start - 1] == "(" and after is not None:
+            out.append(Candidate(c.start - 1, after.end(), "PERSON", origin="merge"))
+            skip_until = after.end()
+            continue
+        out.append(c)
+    return out
+
+
+def _merge_adjacent_groups(cands: list[Candidate], body: str) -> list[Candidate]:
+    """"African" + "American" tagged apart: one group name ("African American")."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if prev is not None and prev.label == c.label == "NORP" and body[prev.end : c.start] == " ":
+            out[-1] = Candidate(prev.start, c.end, "NORP", origin="merge")
             continue
         out.append(c)
     return out
@@ -384,12 +571,27 @@ def _retype_surnames(cands: list[Candidate], body: str, rules: MentionRules) -> 
     fulls = [c.key(body).split() for c in cands if c.label == "PERSON" and len(c.key(body).split()) >= 2]
     # every proper suffix of a full name: one lookup per mention instead of a scan of the names
     surnames = {tuple(f[-n:]) for f in fulls for n in range(1, len(f))}
+    first_names = {f[0] for f in fulls if len(f[0]) >= 3}
     for c in cands:
         text = c.text(body)
         if c.label == "PERSON" or c.gazetteer is not None or acronym_letters(text) is not None:
             continue
-        if tuple(c.key(body).split()) in surnames:
+        words = c.key(body).split()
+        if tuple(words) in surnames:
             c.label = "PERSON"
+            continue
+        # a first name alone, tagged as something other than a place ("Kaja" after "Kaja Ballo")
+        if len(words) == 1 and c.label not in ("GPE", "LOC") and words[0] in first_names:
+            c.label = "PERSON"
+            continue
+        # "Justice Kalder" tagged as an ORG in an article about Mira Kalder
+        n = title_prefix_length(text.split(), rules)
+        if 0 < n < len(words) and tuple(words[n:]) in surnames:
+            cut = re.match(r"(?:\S+\s+){" + str(n) + "}", text)
+            if cut is not None:
+                c.title = text[: cut.end()].strip()
+                c.start += cut.end()
+                c.label = "PERSON"
 
 
 def _missed_names(
@@ -409,17 +611,23 @@ def _missed_names(
         clash = taken.overlapping(start, end)
         # a longer form of the same person may swallow the part spaCy found ("Ten" + "Hag")
         inner = replace_inner and all(
-            c.label == "PERSON" and start <= c.start and c.end <= end and (c.start, c.end) != (start, end)
+            (c.label == "PERSON" or origin == "designator")
+            and start <= c.start
+            and c.end <= end
+            and (c.start, c.end) != (start, end)
             for c in clash
         )
         if clash and not inner:
             return
         c = Candidate(start, end, label, origin=origin)
+        if is_work_title(c, body, tokens, rules):
+            return
         found.append(c)
         taken.add(c)
 
-    for i, tok in enumerate(doc):
-        if word_key(tok.text) not in rules.honorifics or not tok.text[:1].isupper():
+    texts, starts = tokens.texts, tokens.starts
+    for i, text in enumerate(texts):
+        if not text[:1].isupper() or word_key(text) not in rules.honorifics:
             continue
         j = i + 1
         if j < len(doc) and doc[j].text == ".":
@@ -435,6 +643,34 @@ def _missed_names(
         # "U.N." starts with the word "U", "UN" with "UN"
         for m in words.finditer(pattern, [letters[:n] for n in range(1, len(letters) + 1)]):
             add(m.start(), m.end(), cands[i].label, "acronym")
+
+    # an acronym spelling the initials of a name the article uses, without brackets ("the CDC")
+    spelled: dict[str, int] = {}
+    for i, c in enumerate(cands):
+        if c.label != "PERSON" and not c.headline and len(c.key(body).split()) >= 2:
+            for letters in initials(c.text(body), rules):
+                if len(letters) >= 3:
+                    spelled.setdefault(letters, i)
+    if spelled:
+        for text, start in zip(texts, starts):
+            letters = acronym_letters(text) if text[:1].isupper() and text[-1:].isupper() else None
+            if letters is not None and letters in spelled and name_key(text) not in rules.gazetteer:
+                add(start, start + len(text), cands[spelled[letters]].label, "acronym")
+
+    # capitalised words ending in a designator, which spaCy often leaves untagged in
+    # military and agency writing ("Dunmore Air Force Base", "5th Mission Support Group")
+    ranges = headline_ranges(body, rules)
+    range_starts = [r[0] for r in ranges]
+    run: list[int] = []
+    for i, text in enumerate(texts):
+        if _NAME_WORD.match(text) and word_key(text) not in rules.determiners:
+            run.append(i)
+            if body[starts[i] + len(text) : starts[i] + len(text) + 1] != "\n":
+                continue
+        if run:
+            _add_designated_run(run, doc, tokens, rules, add, ranges, range_starts)
+            run = []
+    _add_designated_run(run, doc, tokens, rules, add, ranges, range_starts)
 
     repeated = {
         c.text(body): c.label
@@ -469,6 +705,37 @@ def _missed_names(
             if idx is not None and doc[idx].idx == m.start() and (doc[idx].pos_ == "PROPN" or " " in surname):
                 add(m.start(), m.end(), "PERSON", "repeat", replace_inner=True)
     return found
+
+
+def _add_designated_run(
+    run: list[int],
+    doc: Doc,
+    tokens: TokenIndex,
+    rules: MentionRules,
+    add: Callable[..., None],
+    ranges: list[tuple[int, int]],
+    range_starts: list[int],
+) -> None:
+    """Add the longest name in ``run`` (token indices) that ends in a designator."""
+    texts, starts = tokens.texts, tokens.starts
+    while run and word_key(texts[run[-1]]) not in rules.designators:
+        run = run[:-1]
+    if len(run) < 2:
+        return
+    # a capitalised sentence opener tells nothing ("Rival Nordstrand Freight fell"); spaCy
+    # itself tags most names that open a sentence
+    if doc[run[0]].is_sent_start:
+        run = run[1:]
+    if len(run) < 2 or all(word_key(texts[i]) in rules.designators for i in run):
+        return
+    if not any(ch.islower() for i in run for ch in texts[i]):  # an all-caps banner
+        return
+    if in_ranges(starts[run[0]], ranges, range_starts):
+        return
+    label = rules.designators[word_key(texts[run[-1]])]
+    if label in ("ORG", "LOC", "FAC", "GPE"):
+        # the whole name replaces the pieces spaCy found inside it ("U.S." + "Census Bureau")
+        add(starts[run[0]], starts[run[-1]] + len(texts[run[-1]]), label, "designator", True)
 
 
 def _surname(words: list[str], rules: MentionRules) -> str:

@@ -14,7 +14,14 @@ English news text; each group's fullest form becomes every member's
   (``Democratic People's Republic of Korea (DPRK)``) or when it spells the
   initials of another name in the article (``UN`` after ``United Nations``);
 * a shorter organisation name that ends a longer one (``Security Council``);
-* a plural demonym joins its singular (``Ukrainians`` -> ``Ukrainian``).
+* a plural demonym joins its singular (``Ukrainians`` -> ``Ukrainian``);
+* short forms without a droppable tail (``Kellan`` for ``Kellan Spaceport``,
+  ``Brenner Tools`` for ``Brenner Tools & Rubber Co.``), a lone designator
+  (``the Council``), ``<designator> of <name>`` -> ``<name>``, words strictly
+  inside a longer organisation name, a clipped state (``Calif.``), a leading
+  year (``2031 Harvest Games``);
+* a second name in brackets, between long dashes or in quotes right after a
+  name (``Army East (Ninth Army)``).
 """
 
 from __future__ import annotations
@@ -30,6 +37,11 @@ from newswarehouse.enrichment.entities.type_evidence import group_type
 from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word_key
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}$|^[A-Z][A-Z&.-]*[A-Z]\.?$")
+# gap + NUL + what follows the second name: brackets, a pair of long dashes, quote marks
+_APPOSITION = re.compile(r"^(?:\s*\(\s*\0\s*\)|\s+[—–]\s+\0\s+[—–]|\s*[“\"]\0[,.]?[”\"])")
+_CLIPPED = re.compile(r"^[A-Z][a-z]{1,4}\.$")
+_YEAR = re.compile(r"^(?:1[89]|2[01])\d\d (?=\S)")
+_DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
 _DEFINITION_AFTER = re.compile(r"^\s*\(\s*((?:[A-Z]\.?){2,8}|[A-Z][A-Za-z&.-]{1,10}[A-Z])\s*\)")
 
 
@@ -66,10 +78,33 @@ def acronym_letters(text: str) -> str | None:
 
 
 def initials(text: str, rules: MentionRules) -> set[str]:
-    """Initials of a name, without and with its function words."""
+    """Initials of a name, without and with its function words; a dotted abbreviation gives all its letters.
+
+    Also those of the name without a leading place ("U.S. Environmental Protection
+    Agency" -> EPA), of what follows its first "of" ("Department of Health and
+    Human Services" -> HHS) and of what precedes its last "and": acronyms often leave
+    them out.
+    """
     words = [w for w in re.split(r"[\s\-–/]+", text) if w and w[0].isalpha()]
-    content = "".join(w[0] for w in words if word_key(w) not in rules.function_words).upper()
-    every = "".join(w[0] for w in words).upper()
+    out = _initials_of(words, rules)
+    if len(words) >= 3 and (_DOTTED.match(words[0]) or name_key(words[0]) in rules.gazetteer):
+        out |= _initials_of(words[1:], rules)
+    keys = [word_key(w) for w in words]
+    if "of" in keys and 0 < keys.index("of") < len(words) - 2:
+        out |= _initials_of(words[keys.index("of") + 1 :], rules)
+    # a coordinated tail acronyms often leave out: "Centers for Disease Control and Prevention" -> CDC
+    last_and = max((i for i, k in enumerate(keys) if k in ("and", "&")), default=0)
+    if last_and >= 3:
+        out |= {i for i in _initials_of(words[:last_and], rules) if len(i) >= 3}
+    return out
+
+
+def _initials_of(words: list[str], rules: MentionRules) -> set[str]:
+    def first(w: str) -> str:
+        return re.sub(r"[^A-Za-z]", "", w) if _DOTTED.match(w) else w[0]
+
+    content = "".join(first(w) for w in words if word_key(w) not in rules.function_words).upper()
+    every = "".join(first(w) for w in words).upper()
     return {content, every} - {""}
 
 
@@ -110,7 +145,8 @@ def resolve(
     same_key: dict[str, list[int]] = {}
     same_place: dict[str, list[int]] = {}
     for i, c in enumerate(cands):
-        same_key.setdefault(keys[i], []).append(i)
+        # an event or body with its year is the same name ("2031 Harvest Games" = "Harvest Games")
+        same_key.setdefault(_YEAR.sub("", keys[i]) if c.label != "PERSON" else keys[i], []).append(i)
         if c.gazetteer is not None:
             same_place.setdefault(f"{c.gazetteer.entity_type}:{name_key(c.gazetteer.canonical)}", []).append(i)
     join_all(same_key)
@@ -175,11 +211,83 @@ def resolve(
             while k >= 0 and words[j][k] in rules.droppable:
                 cores.setdefault(tuple(words[j][:k]), []).append(j)
                 k -= 1
+    for j, o in enumerate(cands):
+        if o.label == "PERSON" or o.gazetteer is not None:
+            continue
+        for core in _short_cores(o.text(body), words[j], o.label, rules):
+            cores.setdefault(core, []).append(j)
+    # "Church of Vantology" -> "Vantology": a body named "<designator> of <name>"; never a place
+    # ("University of Chicago" is not "Chicago": the short form must not be typed as a place)
+    of_names: dict[tuple[str, ...], list[int]] = {}
+    for j, o in enumerate(cands):
+        w = words[j]
+        if o.label == "ORG" and len(w) >= 3 and w[1] == "of" and rules.designators.get(w[0]) == "ORG":
+            of_names.setdefault(tuple(w[2:]), []).append(j)
+    for i, c in enumerate(cands):
+        if c.label not in ("GPE", "PERSON") and c.gazetteer is None and tuple(words[i]) in of_names:
+            _join_nearest(uf, i, [of_names[tuple(words[i])]])
+    for members in cores.values():
+        members.sort()
     for i, c in enumerate(cands):
         # "Valdris" after "Valdris Logistics": a company or club without its designator
         if c.gazetteer is not None or (evidence[i][0] == "PERSON" and evidence[i][1] > 1):
             continue
-        _join_nearest(uf, i, [cores.get(tuple(words[i]), [])])
+        _join_nearest(uf, i, [[j for j in cores.get(tuple(words[i]), []) if j != i]])
+
+    # a place cut short with a full stop ("Calif." for California, "Ga." for Georgia)
+    places: dict[str, list[int]] = {}
+    for j, o in enumerate(cands):
+        if o.label == "GPE" and len(words[j]) == 1 and len(keys[j]) >= 4:
+            places.setdefault(keys[j][0], []).append(j)
+    for i, c in enumerate(cands):
+        text = c.text(body)
+        if c.label != "PERSON" and _CLIPPED.match(text) and len(keys[i]) >= 2:
+            clipped = list(keys[i])
+            _join_nearest(
+                uf, i, [[j for j in places.get(clipped[0], []) if j != i and _is_subsequence(clipped, list(keys[j]))]]
+            )
+
+    # a lone designator word names the nearest body it heads ("the Council", "the Church")
+    heads: dict[str, list[int]] = {}
+    for j, o in enumerate(cands):
+        if o.label in ("ORG", "LOC", "FAC", "EVENT") and len(words[j]) >= 2:
+            for head in {words[j][-1], *_heads_before_of(words[j])}:
+                heads.setdefault(head, []).append(j)
+    for i, c in enumerate(cands):
+        if (
+            len(words[i]) == 1
+            and words[i][0] in rules.designators
+            and words[i][0] not in rules.standalone_bodies
+            and c.gazetteer is None
+        ):
+            _join_nearest(uf, i, [heads.get(words[i][0], [])])
+
+    # two or more inner words of a longer organisation name ("Tamil Tigers" in "Liberation
+    # Tamil Tigers of Eelam"), when nothing stronger than spaCy's guess types the short form
+    inner: dict[tuple[str, ...], list[int]] = {}
+    for j, o in enumerate(cands):
+        w = words[j]
+        if o.label == "ORG" and 3 <= len(w) <= 8 and o.gazetteer is None:
+            # strictly inside: a leading part is often a body of its own ("White House" in
+            # "White House National Security Council"), a trailing one is a suffix rule's job
+            for a in range(1, len(w)):
+                for b in range(a + 2, len(w)):
+                    inner.setdefault(tuple(w[a:b]), []).append(j)
+    for i, c in enumerate(cands):
+        if len(words[i]) >= 2 and c.gazetteer is None and evidence[i][1] <= 1 and tuple(words[i]) in inner:
+            _join_nearest(uf, i, [[j for j in inner[tuple(words[i])] if j != i]])
+
+    # a second name set off right after the first: "Army North (Fifth Army)",
+    # "Crown Relations — Te Arawhiti —", a unit's nickname '2nd Squadron “Sabre,”'
+    for i in range(n - 1):
+        a, b = cands[i], cands[i + 1]
+        gap, after = body[a.end : b.start], body[b.end : b.end + 3]
+        if not _APPOSITION.match(gap + "\0" + after):
+            continue
+        if (a.label == "PERSON") != (b.label == "PERSON") or (a.gazetteer is None) != (b.gazetteer is None):
+            continue
+        if acronym_letters(b.text(body)) is None:
+            uf.union(i, i + 1)
 
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -190,6 +298,33 @@ def resolve(
         for m in members:
             out[m] = resolved
     return [r for r in out if r is not None]
+
+
+def _short_cores(text: str, words: list[str], label: str, rules: MentionRules) -> set[tuple[str, ...]]:
+    """Shorter forms of a place or outlet name: without a trailing droppable phrase
+    ("Kellan Spaceport" -> "kellan"), or, for a company, without its "& ... Co." tail
+    ("Brenner Tools & Rubber Co." -> "brenner tools")."""
+    out = set()
+    for phrase in rules.droppable_phrases:
+        n = len(phrase)
+        # the core must be a name: "Army News Service" is not "the Army"
+        if len(words) > n and tuple(words[-n:]) == phrase and not set(words[:-n]) <= rules.designators.keys():
+            out.add(tuple(words[:-n]))
+    if label == "ORG" and words and words[-1] in rules.droppable:
+        m = re.search(r"\s(?:&|and)\s", text)
+        if m is not None:
+            left = name_key(text[: m.start()]).split()
+            if left and len(left) < len(words):
+                out.add(tuple(left))
+    return out
+
+
+def _heads_before_of(words: list[str]) -> list[str]:
+    """The word before the first "of"/"for" ("church" in "Church of ...")."""
+    for k, w in enumerate(words[1:], start=1):
+        if w in ("of", "for"):
+            return [words[k - 1]]
+    return []
 
 
 def _name_words(key: str, rules: MentionRules) -> list[str]:
@@ -301,4 +436,6 @@ def _representative(
         )
 
     best = max(members, key=fullness)
-    return Resolved(" ".join(cands[best].text(body).split()), group_type(members, evidence, cands[best].label))
+    # "(Anton) Velikov" is written with brackets; the name is "Anton Velikov"
+    text = " ".join(cands[best].text(body).replace("(", " ").replace(")", " ").split())
+    return Resolved(text, group_type(members, evidence, cands[best].label))

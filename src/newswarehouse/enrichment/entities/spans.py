@@ -39,6 +39,8 @@ _DATELINE_AFTER = re.compile(r"^\s*\)\s*[-–—]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _SCORE = re.compile(r"\s+\d+\s*[-–]\s*\d+$")
+_YEAR_TOKEN = re.compile(r"^(?:1[89]|20)\d\d$")
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _NUMBERLESS = frozenset({"PERSON", "GPE", "NORP", "LOC"})
 
 
@@ -72,7 +74,12 @@ class TokenIndex:
         self.doc = doc
         # ``Doc.text`` joins every token on each access: read it once
         self.text = doc.text
-        self.starts = [t.idx for t in doc]
+        # one pass over the tokens (each access builds a Token object): offsets and texts
+        self.starts: list[int] = []
+        self.texts: list[str] = []
+        for t in doc:
+            self.starts.append(t.idx)
+            self.texts.append(t.text)
         self._newlines = [m.start() for m in re.finditer("\n", self.text)]
 
     def line_start(self, char: int) -> int:
@@ -140,7 +147,7 @@ def spacy_candidates(doc: Doc, rules: MentionRules) -> list[Candidate]:
         if ent.label_ not in rules.kept_types:
             continue
         pieces = [(ent.start_char, ent.end_char)]
-        for sep in "\n" + rules.split_characters:
+        for sep in ["\n", *rules.split_characters, *rules.split_strings]:
             split: list[tuple[int, int]] = []
             for s, e in pieces:
                 cursor = s
@@ -212,6 +219,43 @@ def trim(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules) ->
     return Candidate(start, end, cand.label, origin=cand.origin)
 
 
+def split_role(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> Candidate:
+    """A role spaCy glued to a name it tagged as something else.
+
+    "Superintendent of Rock Creek Park" -> the place; "Region Administrator Deb
+    Szaro" -> the person after the role head (two or three capitalised words).
+    """
+    if cand.label == "PERSON":
+        return cand
+    toks = tokens.tokens(cand.start, cand.end)
+    keys = [word_key(t.text) for t in toks]
+    if " ".join(keys) in rules.title_phrase_keys:
+        return cand
+    n = title_prefix_length([t.text for t in toks], rules)
+    if n and n + 2 < len(toks) and keys[n] == "of":
+        k = n + 1 + (keys[n + 1] == "the")
+        if len(toks) - k >= 2 and toks[k].text[:1].isupper():
+            return Candidate(toks[k].idx, cand.end, cand.label, origin=cand.origin)
+    # "Agency Region Administrator" + "Tamsin Orlo": the role ends the span, the name follows
+    if len(toks) >= 2 and keys[-1] in rules.title_heads:
+        k = len(toks)
+        while k > 0 and rules.is_title_word(toks[k - 1].text):
+            k -= 1
+        nxt = tokens.next_token(cand.end)
+        named_next = nxt is not None and nxt.text[:1].isupper()
+        if 0 < k < len(toks) and named_next and keys[k - 1] not in rules.function_words:
+            return Candidate(cand.start, toks[k - 1].idx + len(toks[k - 1].text), cand.label, origin=cand.origin)
+    for k in range(len(toks) - 3, -1, -1):
+        rest = toks[k + 1 :]
+        if keys[k] in rules.title_heads and 2 <= len(rest) <= 3 and all(
+            t.text[:1].isupper() and t.text.replace(".", "").isalpha()
+            and word_key(t.text) not in rules.designators and not rules.is_title_word(t.text)
+            for t in rest
+        ):
+            return Candidate(rest[0].idx, cand.end, "PERSON", origin=cand.origin)
+    return cand
+
+
 def extend_by_context(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> Candidate:
     """"<person> administration" is an ORG; "the <demonym/place> peninsula" is a LOC;
     a person's name goes on over lower-case particles ("Ursula von" + "der Leyen")."""
@@ -219,6 +263,15 @@ def extend_by_context(cand: Candidate, tokens: TokenIndex, rules: MentionRules) 
         cand = _extend_over_particles(cand, tokens, rules)
         prev = tokens.previous_token(cand.start)
         if prev is not None and prev.text[:1].isupper() and word_key(prev.text) in rules.name_titles:
+            cand = Candidate(prev.idx, cand.end, cand.label, origin=cand.origin)
+    cand = _extend_to_gazetteer(cand, tokens, rules)
+    event = _event_around(cand, tokens, rules)
+    if event is not None:
+        return event
+    if cand.label == "ORG":
+        # a unit's ordinal tagged apart ("7th" + "Mission Support Group")
+        prev = tokens.previous_token(cand.start)
+        if prev is not None and _ORDINAL.match(prev.text):
             cand = Candidate(prev.idx, cand.end, cand.label, origin=cand.origin)
     nxt = tokens.next_token(cand.end)
     if nxt is None:
@@ -232,6 +285,34 @@ def extend_by_context(cand: Candidate, tokens: TokenIndex, rules: MentionRules) 
         if prev is not None and word_key(prev.text) == "the" and (after is None or word_key(after.text) != "of"):
             return Candidate(cand.start, nxt.idx + len(nxt.text), "LOC", origin=cand.origin)
     return cand
+
+
+def _extend_to_gazetteer(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> Candidate:
+    """"Central African" + "Republic": the next capitalised words complete a gazetteer name."""
+    end = cand.end
+    for _ in range(2):
+        nxt = tokens.next_token(end)
+        if nxt is None or not nxt.text[:1].isupper():
+            return cand
+        end = nxt.idx + len(nxt.text)
+        if name_key(tokens.text[cand.start : end]) in rules.gazetteer:
+            return Candidate(cand.start, end, "GPE", origin=cand.origin)
+    return cand
+
+
+def _event_around(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> Candidate | None:
+    """"the 1984 Orrin Hill earthquake": a place between a year (or "the") and an event noun is an event."""
+    if cand.label not in ("GPE", "LOC", "ORG", "FAC"):
+        return None
+    nxt = tokens.next_token(cand.end)
+    if nxt is None or not nxt.text.islower() or word_key(nxt.text) not in rules.event_nouns:
+        return None
+    prev = tokens.previous_token(cand.start)
+    if prev is not None and _YEAR_TOKEN.match(prev.text):
+        return Candidate(prev.idx, nxt.idx + len(nxt.text), "EVENT", origin=cand.origin)
+    if prev is not None and word_key(prev.text) == "the":
+        return Candidate(cand.start, nxt.idx + len(nxt.text), "EVENT", origin=cand.origin)
+    return None
 
 
 def _extend_over_particles(cand: Candidate, tokens: TokenIndex, rules: MentionRules) -> Candidate:
@@ -261,11 +342,45 @@ def split_leading_possessive(cand: Candidate, body: str, tokens: TokenIndex, rul
     """"Norway's Ministry of Trade" is two names: the country and its ministry."""
     text = cand.text(body)
     m = re.search(r"['’]s\s+(?=[A-Z])", text)
-    if m is None or rules.gazetteer.get(name_key(text[: m.start()])) is None:
+    if m is None:
         return [cand]
-    first = Candidate(cand.start, cand.start + m.start(), "GPE", origin=cand.origin)
+    owner = text[: m.start()]
+    if rules.gazetteer.get(name_key(owner)) is not None:
+        label = "GPE"
+    elif re.fullmatch(r"[A-Z]{2,8}", owner) and cand.label == "ORG":
+        label = "ORG"  # "NASA's Velmont Institute": the agency and its institute
+    else:
+        return [cand]
+    first = Candidate(cand.start, cand.start + m.start(), label, origin=cand.origin)
     rest = trim(Candidate(cand.start + m.end(), cand.end, cand.label, origin=cand.origin), body, tokens, rules)
     return [first] + ([rest] if rest is not None else [])
+
+
+def split_trailing_place(cand: Candidate, body: str, rules: MentionRules) -> list[Candidate]:
+    """"Alum Vale California": a town glued to its state or country without the comma."""
+    text = cand.text(body)
+    if cand.label not in ("GPE", "LOC", "FAC") or "," in text or rules.gazetteer.get(name_key(text)) is not None:
+        return [cand]
+    words = list(re.finditer(r"\S+", text))
+    for k in range(1, len(words)):
+        tail = text[words[k].start() :]
+        entry = rules.gazetteer.get(name_key(tail))
+        if entry is None or entry.kind not in ("country", "region"):
+            continue
+        head = text[: words[k - 1].end()]
+        # a town of two or more capitalised words; never "Nazi Germany", "Northern Ireland"
+        head_words = [w.group() for w in words[:k]]
+        if (
+            len(head_words) < 2
+            or word_key(head_words[0]) in rules.compass_words
+            or not all(w[:1].isupper() for w in head_words)
+        ):
+            return [cand]
+        return [
+            Candidate(cand.start, cand.start + len(head), "GPE", origin=cand.origin),
+            Candidate(cand.start + words[k].start(), cand.end, "GPE", origin=cand.origin),
+        ]
+    return [cand]
 
 
 def extend_possessive_name(cand: Candidate, body: str, rules: MentionRules) -> Candidate:

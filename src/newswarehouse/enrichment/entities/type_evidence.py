@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from newswarehouse.enrichment.entities.spans import Candidate, TokenIndex
-from newswarehouse.enrichment.entities.vocab import MentionRules, word_key
+from newswarehouse.enrichment.entities.vocab import MentionRules, name_key, word_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 # strengths, from spaCy's own label (1) to the gazetteer (5)
 SPACY, WEAK, CONTEXT, DESIGNATOR, GAZETTEER = 1, 2, 3, 4, 5
 _WEIGHT = {SPACY: 1, WEAK: 3, CONTEXT: 10, DESIGNATOR: 30, GAZETTEER: 100}
-_AGE = re.compile(r"^,\s*\d{1,3}\s*,")
+_FOLLOWERS = re.compile(r"^[A-Z][a-z]+ists$")
+_COUNTRY_AFTER = re.compile(r",\s+([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3})")
+_AGE = re.compile(r"^,\s*(?:aged\s+)?\d{1,3}\s*,")
 _WORDS = re.compile(r"[^\W_][\w'’.&-]*")
 
 
@@ -32,8 +34,16 @@ def designator_type(text: str, rules: MentionRules) -> str | None:
     if len(words) < 2:
         return None
     label = rules.designators.get(words[-1])
-    if label is None and len(words) >= 3 and words[1] in ("of", "for"):
-        label = rules.designators.get(words[0])
+    if label is None and len(words) >= 3:
+        # the head before the first "of"/"for": "University of ...", "U.S. District Court for the ..."
+        head = next((i for i, w in enumerate(words) if w in ("of", "for")), 0)
+        if head >= 1:
+            label = rules.designators.get(words[head - 1])
+    if label is None:
+        for n in (2, 1):
+            label = rules.leading_designators.get(tuple(words[:n])) if len(words) > n else None
+            if label is not None:
+                break
     return label
 
 
@@ -42,6 +52,9 @@ def evidence(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules
     if cand.gazetteer is not None:
         return cand.gazetteer.entity_type, GAZETTEER
     text = cand.text(body)
+    label = rules.known_names.get(name_key(text))
+    if label is not None:
+        return label, DESIGNATOR
     label = designator_type(text, rules)
     if label is not None:
         last = word_key(_WORDS.findall(text)[-1])
@@ -50,10 +63,24 @@ def evidence(cand: Candidate, body: str, tokens: TokenIndex, rules: MentionRules
     label = _descriptor_type(cand, body, tokens, rules)
     if label is not None:
         return label, CONTEXT
-    if _AGE.match(body[cand.end : cand.end + 8]):
+    # followers of a creed or school are a group, not a person ("Scientologists", "Marxists")
+    if cand.label == "PERSON" and _FOLLOWERS.match(text):
+        return "NORP", CONTEXT
+    if _AGE.match(body[cand.end : cand.end + 14]):
         return "PERSON", CONTEXT
     if any(body.startswith(sfx, cand.end) for sfx in rules.place_suffixes):
         return "GPE", WEAK
+    if cand.label != "PERSON" or " " not in text.strip():
+        # "Kestport, New Zealand": a town, then its country
+        country = _COUNTRY_AFTER.match(body, cand.end, cand.end + 40)
+        entry = rules.gazetteer.get(name_key(country.group(1))) if country is not None else None
+        if entry is not None and entry.kind == "country":
+            return "GPE", CONTEXT
+        # "23 kilometers southeast of Varna"
+        prev = tokens.previous_token(cand.start)
+        before = tokens.previous_token(prev.idx) if prev is not None and prev.text == "of" else None
+        if before is not None and word_key(before.text) in rules.compass_words:
+            return "GPE", CONTEXT
     if cand.label == "PERSON" and " " not in text.strip():
         prev = tokens.previous_token(cand.start)
         nxt = tokens.next_token(cand.end)
@@ -75,6 +102,12 @@ def _descriptor_type(cand: Candidate, body: str, tokens: TokenIndex, rules: Ment
             noun = tokens.previous_token(prev.idx)
             if noun is not None and noun.text.islower() and rules.descriptors.get(word_key(noun.text)) in ("GPE", "LOC"):
                 return rules.descriptors[word_key(noun.text)]
+    # a part of a town named by the noun after it: "the Wynwood neighborhood" (not "the Chicago area")
+    nxt = tokens.next_token(cand.end)
+    if nxt is not None and nxt.text.islower() and prev is not None and word_key(prev.text) == "the":
+        label = rules.place_parts.get(word_key(nxt.text))
+        if label is not None:
+            return label
     span = tokens.tokens(cand.start, cand.end)
     inside = {t.i for t in span}
     comma_after = body[cand.end : cand.end + 2].lstrip().startswith(",")

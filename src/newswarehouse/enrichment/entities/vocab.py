@@ -17,6 +17,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 RULES_FILE = DATA_DIR / "mention_rules.toml"
 GAZETTEER_FILE = DATA_DIR / "gazetteer_countries.csv"
+REGIONS_FILE = DATA_DIR / "gazetteer_regions.csv"
 
 _APOSTROPHES = "'’‘`´"
 
@@ -40,7 +41,7 @@ def word_key(word: str) -> str:
 @dataclass(frozen=True)
 class GazetteerEntry:
     canonical: str  # the country name, or the adjective for a demonym
-    kind: str  # "country" (name or alternative name), "capital" or "demonym"
+    kind: str  # "country" (name or alternative name), "capital", "demonym" or "region" (a state, a province)
 
     @property
     def entity_type(self) -> str:
@@ -57,10 +58,13 @@ class MentionRules:
     title_heads: frozenset[str]
     title_modifiers: frozenset[str]
     title_phrases: tuple[tuple[str, ...], ...]  # longest first, as word keys
+    title_phrase_keys: frozenset[str]  # the same, joined by spaces
     name_titles: frozenset[str]
     person_org_heads: frozenset[str]
     geo_heads: frozenset[str]
+    event_nouns: frozenset[str]
     split_characters: str
+    split_strings: tuple[str, ...]
     function_words: frozenset[str]
     headline_capitalised_share: float
     headline_min_content_words: int
@@ -70,12 +74,25 @@ class MentionRules:
     surname_particles: frozenset[str]
     gazetteer: dict[str, GazetteerEntry]
     designators: dict[str, str]  # word -> entity type
+    leading_designators: dict[tuple[str, ...], str]  # first words -> entity type
+    reported_as: dict[str, str]  # entity type -> type it is reported as
     surname_like: frozenset[str]
     droppable: frozenset[str]
+    droppable_phrases: tuple[tuple[str, ...], ...]
+    standalone_bodies: frozenset[str]
     place_bodies: tuple[tuple[str, ...], ...]
     descriptors: dict[str, str]  # noun -> entity type
     locative_prepositions: frozenset[str]
     place_suffixes: tuple[str, ...]
+    compass_words: frozenset[str]
+    place_parts: dict[str, str]  # noun -> entity type
+    known_names: dict[str, str]  # name key -> entity type
+    never_names: frozenset[str]  # name keys: generic nouns, time zones, post-nominals
+    diseases: frozenset[str]
+    class_plurals: frozenset[str]
+    work_heads: frozenset[str]
+    serial_heads: frozenset[str]
+    leading_verbs: frozenset[str]
 
     def is_title_word(self, word: str) -> bool:
         key = word_key(word)
@@ -101,10 +118,13 @@ def load_rules() -> MentionRules:
         title_heads=words(raw["titles"]["heads"]),
         title_modifiers=words(raw["titles"]["modifiers"]),
         title_phrases=tuple(phrases),
+        title_phrase_keys=frozenset(" ".join(p) for p in phrases),
         name_titles=words(raw["titles"]["name_titles"]),
         person_org_heads=words(raw["spans"]["person_org_heads"]),
         geo_heads=words(raw["spans"]["geo_heads"]),
+        event_nouns=words(raw["spans"]["event_nouns"]),
         split_characters=raw["spans"]["split_characters"],
+        split_strings=tuple(raw["spans"]["split_strings"]),
         function_words=words(raw["spans"]["function_words"]),
         headline_capitalised_share=float(raw["headlines"]["capitalised_share"]),
         headline_min_content_words=int(raw["headlines"]["min_content_words"]),
@@ -112,14 +132,33 @@ def load_rules() -> MentionRules:
         min_short_form_chars=int(raw["resolution"]["min_short_form_chars"]),
         name_suffixes=words(raw["resolution"]["name_suffixes"]),
         surname_particles=words(raw["resolution"]["surname_particles"]),
-        gazetteer=load_gazetteer(GAZETTEER_FILE),
+        gazetteer=load_gazetteer(GAZETTEER_FILE, REGIONS_FILE),
         designators=_typed_words(raw["designators"]),
+        leading_designators={
+            tuple(word_key(w) for w in phrase.split()): label
+            for label, phrases in raw["designators"]["leading"].items()
+            for phrase in phrases
+        },
+        reported_as=dict(raw.get("reported_as", {})),
         surname_like=words(raw["designators"]["surname_like"]),
         droppable=words(raw["designators"]["droppable"]),
+        standalone_bodies=words(raw["designators"]["standalone_bodies"]),
+        droppable_phrases=tuple(tuple(name_key(p).split()) for p in raw["designators"]["droppable_phrases"]),
         place_bodies=tuple(tuple(p.split()) for p in raw["designators"]["place_bodies"]),
         descriptors={**{h: "PERSON" for h in words(raw["titles"]["heads"])}, **_typed_words(raw["descriptors"])},
         locative_prepositions=words(raw["descriptors"]["locative_prepositions"]),
         place_suffixes=tuple(raw["descriptors"]["place_suffixes"]),
+        compass_words=words(raw["descriptors"]["compass_words"]),
+        place_parts=_typed_words(raw["descriptors"]["place_parts"]),
+        known_names={name_key(n): label for label, names in raw["known_names"].items() for n in names},
+        never_names=frozenset(
+            name_key(w) for k in ("generic_nouns", "rank_abbreviations", "time_zones", "post_nominals") for w in raw["noise"][k]
+        ),
+        diseases=frozenset(name_key(w) for w in raw["noise"]["diseases"]),
+        class_plurals=words(raw["noise"]["class_plurals"]),
+        work_heads=words(raw["noise"]["work_heads"]),
+        serial_heads=words(raw["noise"]["serial_heads"]),
+        leading_verbs=words(raw["noise"]["leading_verbs"]),
     )
 
 
@@ -133,11 +172,12 @@ def _typed_words(section: dict) -> dict[str, str]:
     return out
 
 
-def load_gazetteer(path: Path) -> dict[str, GazetteerEntry]:
+def load_gazetteer(path: Path, regions: Path | None = None) -> dict[str, GazetteerEntry]:
     """name key -> entry. Columns: country, alternative_names, capitals, demonyms (``;``-separated).
 
     The first demonym of a row is the canonical one (``North Koreans`` -> ``North Korean``).
-    A key claimed by two rows keeps the first (country names outrank capitals and demonyms).
+    A key claimed by two rows keeps the first (country names outrank capitals and demonyms,
+    which outrank the states and provinces of ``regions``: "Georgia" stays the country).
     """
     entries: dict[str, GazetteerEntry] = {}
     staged: list[tuple[int, str, GazetteerEntry]] = []
@@ -153,6 +193,12 @@ def load_gazetteer(path: Path) -> dict[str, GazetteerEntry]:
             demonyms = _cells(row, "demonyms")
             for name in demonyms:
                 staged.append((2, name, GazetteerEntry(demonyms[0], "demonym")))
+    if regions is not None:
+        with regions.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                name = row["region"].strip()
+                if name:
+                    staged.append((3, name, GazetteerEntry(name, "region")))
     for _, name, entry in sorted(staged, key=lambda s: s[0]):
         entries.setdefault(name_key(name), entry)
     return entries
