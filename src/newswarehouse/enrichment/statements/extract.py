@@ -15,17 +15,24 @@ Three passes over one document:
    definite descriptions follow the speakers already seen.
 
 Offsets are into ``doc.text`` (the body), so ``statement_text ==
-body_text[char_start:char_end]`` always holds.
+body_text[char_start:char_end]``, except for a quotation interrupted by its
+attribution ("A," she said. "B."): one statement, its pieces joined by
+``SPLIT_QUOTE_JOINER``, spanning from the first piece to the last.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from newswarehouse.enrichment.records import Mention, Sentence, Statement
+from newswarehouse.enrichment.records import (
+    SPLIT_QUOTE_JOINER,
+    Mention,
+    Sentence,
+    Statement,
+)
 from newswarehouse.enrichment.statements.cues import load_cue_lexicon
 from newswarehouse.enrichment.statements.quotes import (
     ALL_MARKS,
@@ -66,6 +73,7 @@ if TYPE_CHECKING:
 
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"\u201d\u2019')\]]*\s+")
 _WORD = re.compile(r"\w+")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 # "ALDER SPRINGS — ", "LONDON, May 2 (Agency) - ": a dateline opening the paragraph.
 _DATELINE = re.compile(r"[A-Z][A-Z .'\-]+(?:,[^\n\u2014\u2013]{0,40}?)?(?:\([^)]{0,40}\))?\s*[\u2014\u2013-]{1,2}\s+")
 _TRAILING_JUNK = ",;:\u2014\u2013-"
@@ -86,6 +94,10 @@ class _Draft:
     heads: tuple[int, ...]  # speaker head tokens; empty for a continued quotation
     phrase: tuple[int, int] | None
     nested: bool = False  # reported inside someone else's quotation
+    pieces: tuple[tuple[int, int], ...] = ()  # a split quotation's parts, when joined
+
+    def parts(self) -> tuple[tuple[int, int], ...]:
+        return self.pieces or ((self.start, self.end),)
 
 
 def extract_statements(doc: Doc, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> list[Statement]:
@@ -97,6 +109,7 @@ def extract_statements(doc: Doc, sentences: Sequence[Sentence], mentions: Sequen
     by_token = {h.token: h for h in hits}
     quotes = find_quotes(index.text)
     direct, used = _direct_drafts(index, quotes, by_token, rules)
+    direct = _join_split_quotes(index, direct)
     quoted = [(q.start, q.end) for q in quotes]
     reported = _drop_nested(index, _reported_drafts(index, hits, used, direct, quoted, rules), rules)
     drafts = sorted(direct + reported, key=lambda d: (d.start, d.end, d.heads))
@@ -141,7 +154,7 @@ def _direct_drafts(
                     limit = min(limit, nq.open_mark) if nq.open_mark < pe else limit
                     break
             for t in index.tokens_in(q.close_mark + 1, limit):
-                if t.text in _SENTENCE_END_TOKENS:
+                if t.text in _SENTENCE_END_TOKENS and not (post and _is_title_abbreviation(post[-1], rules)):
                     break
                 post.append(t)
         found = _attribution(index, post, by_token, rules, after=True) if post else None
@@ -154,6 +167,24 @@ def _direct_drafts(
         elif starts_sentence and not any(t.is_alpha for t in post):
             out.append(_Draft(start, end, True, None, (), None))
     return out, used
+
+
+def _join_split_quotes(index: DocIndex, drafts: list[_Draft]) -> list[_Draft]:
+    """ "A," she said. "B.": a quotation with no attribution of its own continues
+    the quotation before it in the same paragraph, as one statement."""
+    out: list[_Draft] = []
+    for d in drafts:
+        prev = out[-1] if out else None
+        same_frame = d.hit is not None and prev is not None and prev.hit is not None and d.hit.token == prev.hit.token
+        if (
+            (d.hit is None or same_frame)  # “A,” she said, “B.”: one frame for both
+            and prev is not None
+            and index.paragraph_index(prev.start) == index.paragraph_index(d.start)
+        ):
+            out[-1] = replace(prev, end=d.end, pieces=(*prev.parts(), (d.start, d.end)))
+        else:
+            out.append(d)
+    return out
 
 
 def _attribution(
@@ -183,15 +214,46 @@ def _attribution(
                 subj = _inverted_subject(doc, hit, in_frame)
         if subj is None or subj.i not in in_frame:
             continue
+        titled = _name_after_titles(index, subj, in_frame, rules)
+        if titled is not None:
+            subj, title = titled, subj
         heads = _speaker_heads(index, subj, rules)
         if not heads:
             continue
         phrase = phrase_span(subj, index, limit)
+        if titled is not None:
+            phrase = (min(phrase[0], title.idx), phrase[1])
         if after:
             first = words[0]
             if first.i not in hit.tokens and not (phrase[0] <= first.idx < phrase[1]):
                 continue
         return hit, heads, phrase
+    return None
+
+
+def _is_title_abbreviation(tok: Token, rules: StatementRules) -> bool:
+    """ "Pvt", "Sgt", "Lt" before the period the sentence splitter took for a full stop."""
+    return tok.lower_.rstrip(".") in rules.title_abbreviations
+
+
+def _name_after_titles(index: DocIndex, subj: Token, in_frame: set[int], rules: StatementRules) -> Token | None:
+    """ "said Pvt. Oren Saltz", "said 2nd Lt. Ana Reyes": the parse takes the rank for
+    the subject; the speaker is the person named right after it."""
+    # (the NER may take a lone rank for a person's name)
+    if not (_is_title_abbreviation(subj, rules) or (_ORDINAL.fullmatch(subj.text) and index.mention_of_token(subj) is None)):
+        return None
+    doc = index.doc
+    for j in range(subj.i + 1, min(subj.i + 8, len(doc))):
+        t = doc[j]
+        if j not in in_frame:
+            return None
+        m = index.mention_of_token(t)
+        if m is not None:
+            if m.entity_type != "PERSON":
+                return None
+            return doc[index.token_index_at(m.char_end - 1)]
+        if not (t.text == "." or t.pos_ in ("PROPN", "NUM") or _is_title_abbreviation(t, rules)):
+            return None
     return None
 
 
@@ -204,6 +266,11 @@ def _speaker_heads(index: DocIndex, subj: Token, rules: StatementRules, any_noun
     seen_mentions: set[int] = set()
     doc = index.doc
     conjuncts = coordinated(subj)
+    if len(conjuncts) > 1 and subj.i + 1 < len(doc) and doc[subj.i + 1].text == ",":
+        # "Sgt. Jane Doe, Support Company, Army North": what follows the name after
+        # a comma is the speaker's unit and posts (“X, Y and Z said” is rare
+        # enough to lose to that)
+        conjuncts = [subj]
     # "its publisher, Acme & Co": a name after a comma only is an apposition
     # the parser took for a conjunct; the common noun it names is not a second speaker.
     appositive_heads = {
@@ -254,7 +321,7 @@ def _reported_drafts(
     rules: StatementRules,
 ) -> list[_Draft]:
     doc = index.doc
-    direct_spans = Spans((d.start, d.end) for d in direct)
+    direct_spans = Spans(p for d in direct for p in d.parts())
     quoted_spans = Spans(quoted)
     out: list[_Draft] = []
     seen: set[tuple[int, int, tuple[int, ...]]] = set()
@@ -340,7 +407,7 @@ def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -
         )
         if inside and any(
             k == "pronoun"
-            or (k == "source" and (_generic(doc[h]) or rules.source_class.get(doc[h].lemma_.lower()) == "document"))
+            or (k == "source" and (_generic(doc[h]) or _source_class(doc[h], rules) == "document"))
             for k, h in zip(kinds, d.heads)
         ):
             # the reporter's speaker again ("X said he feared"), people in general,
@@ -348,6 +415,10 @@ def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -
             continue
         out.append(d)
     return out
+
+
+def _source_class(head: Token, rules: StatementRules) -> str | None:
+    return rules.source_class.get(head.lemma_.lower()) or rules.source_class.get(head.lower_)
 
 
 def _generic(head: Token) -> bool:
@@ -443,13 +514,13 @@ def _resolve(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> li
             if prev is None:
                 continue  # a quotation nobody can be found to have said
             out.append(_statement(index, len(out), d, None, None, prev.speaker_role, prev.mention_index))
-            resolver.remember((d.start, d.end), prev, d.nested)
+            resolver.remember((d.start, d.end), prev, d.nested, pieces=d.parts())
             continue
         phrase = d.phrase or (doc[d.heads[0]].idx, doc[d.heads[0]].idx + len(doc[d.heads[0]].text))
         for h in d.heads:
             for r in resolver.resolve(doc[h], phrase, (d.start, d.end)):
                 out.append(_statement(index, len(out), d, cue, lemma, r.speaker_role, r.mention_index, r.speaker_text))
-                resolver.remember((d.start, d.end), r, d.nested, group=draft_no)
+                resolver.remember((d.start, d.end), r, d.nested, group=draft_no, pieces=d.parts())
     return out
 
 
@@ -468,7 +539,7 @@ def _statement(
         sentence_index=index.sentence_index(d.start),
         char_start=d.start,
         char_end=d.end,
-        statement_text=index.text[d.start : d.end],
+        statement_text=SPLIT_QUOTE_JOINER.join(index.text[a:b] for a, b in d.parts()),
         is_direct_quote=d.direct,
         cue_verb=cue,
         cue_lemma=lemma,

@@ -75,8 +75,14 @@ def _multiword(doc: Doc, t: Token, lex: CueLexicon) -> CueHit | None:
                 kind = "according"
             elif t.pos_ not in VERB_POS:
                 continue
+            elif second.pos_ in ("NOUN", "PROPN"):
+                kind = "object"
+            elif second.dep_ == "prt" or second.pos_ == "ADJ":
+                # "pointed out that ...", "laid out a plan", "made clear that ...":
+                # the words after the pair are the verb's own complements
+                kind = "verb"
             else:
-                kind = "object" if second.pos_ in ("NOUN", "PROPN") else "prep"
+                kind = "prep"
             last = doc[matched[-1]]
             contiguous = matched == list(range(t.i + 1, t.i + 1 + len(matched)))
             end_tok = last if kind in ("prep", "according") and contiguous else t
@@ -138,6 +144,8 @@ def is_reporting(v: Token, rules: StatementRules, modal_only: bool = False) -> b
     """False for negated, modal, passive or cancelled cues: "did not say", "would warn", "was told", "refused to blame"."""
     if v.dep_ == "xcomp" and (v.head.lemma_.lower() in rules.cancelling_heads or not is_reporting(v.head, rules, modal_only=True)):
         return False
+    if _after_cancelling_preposition(v, rules):
+        return False
     for c in v.children:
         if c.dep_ == "neg":
             return False
@@ -146,6 +154,16 @@ def is_reporting(v: Token, rules: StatementRules, modal_only: bool = False) -> b
         if c.dep_ in _PASSIVE_DEPS and not modal_only:
             return False
     return True
+
+
+def _after_cancelling_preposition(v: Token, rules: StatementRules) -> bool:
+    """ "instead of (simply) laying out plans", "without saying": no speech act took place."""
+    doc = v.doc
+    j = v.i - 1
+    while j >= 0 and doc[j].dep_ == "advmod" and doc[j].head.i == v.i:
+        j -= 1
+    before = [t.lower_ for t in doc[max(0, j - 1) : j + 1]]
+    return any(" ".join(before[k:]) in rules.cancelling_prepositions for k in range(len(before)))
 
 
 def subject_of(v: Token, depth: int = 0) -> Token | None:
@@ -268,12 +286,18 @@ def _verb_content(doc: Doc, v: Token, subject: Token | None, hit: CueHit, rules:
     postposed = bool(before) or (v.dep_ in ("parataxis", "conj") and v.head.i < v.i and v.head.pos_ in CLAUSE_POS)
     if after and postposed and any(t.text == "," for t in doc[v.i + 1 : after[0].left_edge.i]):
         after = []  # "Y, X said, after which Z": Y is what X said
+    if before and any(t.text in (";", ":") for t in doc[before[0].right_edge.i + 1 : v.i]):
+        before = []  # "A; by May, X had advised B": A is another sentence, not what X said
+    if after and hit.cue_class in rules.finite_clause_only_classes and after[0].pos_ not in CLAUSE_POS:
+        return None  # "found it difficult to ...": a small clause, not a finding
     if after:
         c = after[0]
         last = c.right_edge.i
         # "said X but that Y": a second that-clause coordinated to the cue itself.
         for conj in children:
-            if conj.dep_ == "conj" and conj.i > last and any(m.dep_ == "mark" for m in conj.children):
+            if conj.dep_ == "conj" and conj.i > last and (
+                any(m.dep_ == "mark" for m in conj.children) or _continues_clause(v, c, conj)
+            ):
                 last = max(last, conj.right_edge.i)
         # "which the firm says is used by ...": the relative pronoun before the cue is not said.
         first = max(c.left_edge.i, v.i + 1)
@@ -320,13 +344,37 @@ def _verb_content(doc: Doc, v: Token, subject: Token | None, hit: CueHit, rules:
         objs = [d for d in children if d.dep_ in ("dobj",) and d.i > v.i]
         if objs:
             d = objs[0]
-            return _with_object_preps(v, d.left_edge.i, d.right_edge.i, rules, nominal=True)
+            content = _with_object_preps(v, d.left_edge.i, d.right_edge.i, rules, nominal=True)
+            if hit.lemma in rules.nominal_needs_as and not any(
+                c.dep_ == "prep" and c.lower_ == "as" for c in list(v.children) + list(d.children)
+            ):
+                return None  # "portrayed the king" is acting; "portrayed the plan as a trap" is a claim
+            return content
     # "entities it says have facilitated ...": a clause fragment right after the cue.
     nxt = v.i + 1
     if nxt < len(doc) and doc[nxt].pos_ in CLAUSE_POS and doc[nxt].dep_ != "aux" and not any(c.dep_ in ("dobj", "prep") for c in children if c.i > v.i):
         end = max(t.i for t in doc[nxt].subtree if t.i >= nxt)
         return Content(nxt, end, nominal=False)
     return None
+
+
+_FINITE_TAGS = ("VBD", "VBZ", "VBP")
+
+
+def _finite_tag(tok: Token) -> str | None:
+    aux = [c.tag_ for c in tok.children if c.dep_ == "aux" and c.tag_ in _FINITE_TAGS]
+    if aux:
+        return aux[0]
+    return tok.tag_ if tok.tag_ in _FINITE_TAGS else None
+
+
+def _continues_clause(v: Token, clause: Token, conj: Token) -> bool:
+    """ "they claim she was calm and showed no sign": a subjectless verb the parse
+    coordinated with the cue although its tense is the reported clause's."""
+    if any(c.dep_ in _SUBJECT_DEPS + _PASSIVE_DEPS for c in conj.children):
+        return False
+    tense = _finite_tag(conj)
+    return tense is not None and tense != _finite_tag(v) and tense == _finite_tag(clause)
 
 
 def _parenthetical(doc: Doc, v: Token, subject: Token) -> bool:
@@ -421,6 +469,9 @@ def _according_content(doc: Doc, hit: CueHit) -> Content | None:
         hops += 1
     if host.i == a.i:
         return None
+    # "A is so, but would B, according to X": the phrase closing the sentence covers it all
+    while host.dep_ == "conj" and host.head.pos_ in CLAUSE_POS and a.i > host.i and a.right_edge.i >= host.right_edge.i - 1:
+        host = host.head
     lo, hi = host.left_edge.i, host.right_edge.i
     while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
         hi -= 1

@@ -30,6 +30,9 @@ class StatementRules:
     source_prepositions: frozenset[str]
     modals: frozenset[str]
     cancelling_heads: frozenset[str]
+    nominal_needs_as: frozenset[str]
+    title_abbreviations: frozenset[str]
+    cancelling_prepositions: frozenset[str]
 
 
 def _words(values: list[str]) -> frozenset[str]:
@@ -64,4 +67,7 @@ def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
         source_prepositions=_words(grammar["source_prepositions"]),
         modals=_words(grammar["modals"]),
         cancelling_heads=_words(grammar["cancelling_heads"]),
+        nominal_needs_as=_words(grammar["nominal_needs_as"]),
+        title_abbreviations=_words(raw["title_abbreviations"]),
+        cancelling_prepositions=_words(grammar["cancelling_prepositions"]),
     )

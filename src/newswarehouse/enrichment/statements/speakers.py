@@ -189,8 +189,16 @@ class SpeakerResolver:
         # A name the NER missed is most likely a person's: "he"/"she" may point at it.
         return [Resolved(text, None, None, None, True if head.pos_ == "PROPN" else None)]
 
-    def remember(self, span: tuple[int, int], resolved: Resolved, nested: bool = False, group: int = -1) -> None:
-        self.spans.append(span)
+    def remember(
+        self,
+        span: tuple[int, int],
+        resolved: Resolved,
+        nested: bool = False,
+        group: int = -1,
+        pieces: tuple[tuple[int, int], ...] = (),
+    ) -> None:
+        # a joined split quotation: its frame (the speaker) is not statement text
+        self.spans.extend(pieces or (span,))
         self.seen.append(
             _Seen(
                 self.index.paragraph_index(span[0]),
