@@ -500,3 +500,54 @@ def test_quote_scanner_spans_are_inside_text(text):
         assert text[q.start : q.end].strip() == text[q.start : q.end]
         if q.close_mark is not None:
             assert q.end <= q.close_mark
+
+
+# --- issue 16: constructions and false statements --------------------------------
+
+
+def test_small_clause_after_a_finding_cue_is_no_statement(nlp):
+    x = run(nlp, "Mayor Rosa Quint says relief groups are finding it hard to reach the valley villages this week.")
+    assert not [s for s in x.statements if s.cue_lemma == "find"]
+    assert x.find("relief groups are finding it hard")
+
+
+def test_subjectless_verb_in_the_reported_tense_stays_in_the_clause(nlp):
+    x = run(nlp, "Her neighbours claim she was cheerful that evening and showed no sign of worry before the trip.")
+    s = x.find("she was cheerful")
+    assert s.statement_text.endswith("before the trip")
+
+
+def test_portray_without_as_is_a_role_not_a_claim(nlp):
+    x = run(nlp, "Actor Tomas Ferrell portrayed King Aldric, the old ruler, in three stage plays.")
+    assert not x.statements
+    y = run(nlp, "Senator Ilona Varga portrayed the new tariff as a tax on every family.")
+    assert y.find("the new tariff as a tax")
+
+
+def test_according_to_closing_the_sentence_covers_both_coordinated_verbs(nlp):
+    x = run(nlp, "The festival date changes from year to year, as it follows the harvest, but would likely fall on a Friday according to Varga.")
+    s = x.find("would likely fall on a Friday")
+    assert s.statement_text.startswith("The festival date changes")
+
+
+def test_clause_before_a_semicolon_is_not_what_the_cue_reports(nlp):
+    x = run(nlp, "The agency began work on the outbreak in March; by June, the agency had advised travellers not to visit the coast.")
+    s = x.find("travellers not to visit the coast")
+    assert "began work" not in s.statement_text
+
+
+def test_particle_and_adjective_cues_take_the_clause(nlp):
+    x = run(nlp, "The audit pointed out that there were no limits on overtime pay.\n\nThe governor has made clear to her staff that she is staying in the race.")
+    assert x.find("there were no limits on overtime pay").cue_lemma == "point out"
+    assert x.find("she is staying in the race").cue_lemma == "make clear"
+
+
+def test_cue_after_instead_of_is_no_statement(nlp):
+    x = run(nlp, "Instead of simply laying out policy proposals, the governor asked voters a set of questions.")
+    assert not [s for s in x.statements if s.cue_lemma == "lay out"]
+
+
+def test_document_speaker_inside_a_report_is_dropped_even_in_the_plural(nlp):
+    x = run(nlp, 'The hospital, which is near the school, states that the results had shown Mr. Aldo Pierce was "calm and rested."')
+    assert len(x.statements) == 1
+    assert x.statements[0].statement_text.startswith("the results had shown")
