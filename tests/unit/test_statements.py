@@ -551,3 +551,27 @@ def test_document_speaker_inside_a_report_is_dropped_even_in_the_plural(nlp):
     x = run(nlp, 'The hospital, which is near the school, states that the results had shown Mr. Aldo Pierce was "calm and rested."')
     assert len(x.statements) == 1
     assert x.statements[0].statement_text.startswith("the results had shown")
+
+
+def test_definite_title_as_proper_noun_is_the_person_named_before(nlp):
+    x = run(nlp, "President Alma Reyes gave her last speech on Tuesday. The President has made clear to her staff that she is not slowing down.")
+    s = x.find("she is not slowing down")
+    assert "reyes" in names(x, s)
+
+
+def test_title_and_surname_resolve_to_the_full_name(nlp):
+    body = (
+        "The panel was chaired by Supreme Court Justice Miriam K. Holloway.\n\n"
+        "“Her service is inspiring,” Justice Holloway said in a statement."
+    )
+    x = run(nlp, body)
+    assert names(x, x.find("Her service is inspiring")) == "miriam k. holloway"
+
+
+def test_quote_right_after_the_cue_without_comma(nlp):
+    body = 'At the harbour, Mayor Ines Cardoso said "This will be a day to remember. It will be special." Cardoso also said the new ferry would start in June.'
+    x = run(nlp, body)
+    q = x.find("This will be a day to remember")
+    assert q.is_direct_quote and "cardoso" in names(x, q)
+    r = x.find("the new ferry would start in June")
+    assert not r.is_direct_quote and r.cue_verb == "said"

@@ -138,7 +138,8 @@ def _direct_drafts(
             begin = ends[-1].end()
         pre = text[begin : q.open_mark].strip()
         starts_sentence = pre == ""
-        framed_before = not starts_sentence and pre.endswith(_FRAME_ENDINGS)
+        cue_before = not starts_sentence and _ends_with_cue(index, q.open_mark, by_token)
+        framed_before = not starts_sentence and (pre.endswith(_FRAME_ENDINGS) or cue_before)
         if not (starts_sentence or framed_before):
             continue  # embedded in a sentence: part of a reported clause, if any
         start, end = q.start, q.end
@@ -157,7 +158,11 @@ def _direct_drafts(
                 if t.text in _SENTENCE_END_TOKENS and not (post and _is_title_abbreviation(post[-1], rules)):
                     break
                 post.append(t)
-        found = _attribution(index, post, by_token, rules, after=True) if post else None
+        found = None
+        if cue_before:
+            found = _attribution(index, index.tokens_in(begin, q.open_mark), by_token, rules, after=False)
+        if found is None and post:
+            found = _attribution(index, post, by_token, rules, after=True)
         if found is None and framed_before:
             found = _attribution(index, index.tokens_in(begin, q.open_mark), by_token, rules, after=False)
         if found is not None:
@@ -167,6 +172,12 @@ def _direct_drafts(
         elif starts_sentence and not any(t.is_alpha for t in post):
             out.append(_Draft(start, end, True, None, (), None))
     return out, used
+
+
+def _ends_with_cue(index: DocIndex, open_mark: int, by_token: dict[int, CueHit]) -> bool:
+    """ 'Ardern said "This will be ...': a cue right before the mark, no comma."""
+    before = [t for t in index.tokens_in(max(0, open_mark - 40), open_mark) if not t.is_space]
+    return bool(before) and before[-1].i in by_token and by_token[before[-1].i].kind == "verb"
 
 
 def _join_split_quotes(index: DocIndex, drafts: list[_Draft]) -> list[_Draft]:
@@ -202,6 +213,8 @@ def _attribution(
         v = doc[hit.token]
         if after and v in words and words.index(v) > _MAX_FRAME_LEAD:
             continue
+        if after and any(c.dep_ == "ccomp" and c.i > v.i and c.i in in_frame for c in v.children):
+            continue  # “…” Jane also said the plan would ...: a new statement, not this one's frame
         limit = None
         if hit.kind == "according":
             subj = according_speaker(doc, hit)

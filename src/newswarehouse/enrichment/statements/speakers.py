@@ -273,14 +273,25 @@ class SpeakerResolver:
 
     def _full_name(self, m: Mention | None) -> Mention | None:
         """A bare surname the mention step left unresolved -> the earlier full name ending with it."""
-        if m is None or " " in m.surface_text.strip() or m.resolved_text != m.surface_text:
+        if m is None or m.resolved_text != m.surface_text:
             return m
-        last = m.surface_text.lower()
+        words_here = m.surface_text.lower().split()
+        if len(words_here) > 1 and not all(self._is_title_word(w) for w in words_here[:-1]):
+            return m  # a full name of its own; "Justice Doe" is a title and a surname
+        last = words_here[-1]
         for earlier in self.index.named_before(last, m.char_start):
             words = earlier.resolved_text.lower().split()
             if len(words) > 1 and words[-1] == last and earlier.entity_type in self.rules.speaker_entity_types:
                 return earlier
         return m
+
+    def _is_title_word(self, word: str) -> bool:
+        w = word.rstrip(".")
+        return (
+            self.rules.source_class.get(w) == "person"
+            or w in self.rules.honorifics
+            or w in self.rules.title_abbreviations
+        )
 
     def _by_surname(self, head: Token) -> Mention | None:
         """A name the NER missed ("Robles said") -> the earlier full name ending with it."""
@@ -502,7 +513,7 @@ class SpeakerResolver:
             c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children
         )
         if cls == "person":
-            if head.tag_ == "NN" and definite:
+            if head.tag_ in ("NN", "NNP") and definite:  # "the official", "the President"
                 described = self._described(head, person=True)
                 if described is not None:
                     return [self._finish(text, described, None, True)]
