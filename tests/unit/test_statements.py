@@ -575,3 +575,31 @@ def test_quote_right_after_the_cue_without_comma(nlp):
     assert q.is_direct_quote and "carter" in names(x, q)
     r = x.find("the new ferry would start in June")
     assert not r.is_direct_quote and r.cue_verb == "said"
+
+
+def test_first_person_report_inside_a_quote_is_the_quoted_speaker(nlp):
+    body = "“I told the board that we need a faster rollout of the vaccine,” Health Minister Sarah Collins said."
+    x = run(nlp, body)
+    [inner] = [s for s in x.all_with("we need a faster rollout") if not s.is_direct_quote]
+    assert inner.statement_text.startswith("we need")
+    assert "collins" in names(x, inner)
+    assert x.find("I told the board").is_direct_quote
+
+
+def test_we_inside_a_quote_is_the_organisation_named_with_the_speaker(nlp):
+    body = "“We continue to stress that single months matter less than trends,” said NASA director Paul Grant."
+    x = run(nlp, body)
+    [inner] = [s for s in x.all_with("single months matter less than trends") if not s.is_direct_quote]
+    assert names(x, inner) == "nasa"
+
+
+def test_appeal_in_the_first_person_inside_a_quote_is_not_a_second_statement(nlp):
+    x = run(nlp, "“We urge the council to stop the sale of arms at once,” spokesman John Kirby said.")
+    assert len(x.statements) == 1 and x.statements[0].is_direct_quote
+
+
+def test_unnamed_people_reporting_inside_a_quote(nlp):
+    body = "“It is a lawless area. People also report a lot of raids on small farms,” said Paul Redford of the agency."
+    x = run(nlp, body)
+    [inner] = [s for s in x.all_with("a lot of raids on small farms") if not s.is_direct_quote]
+    assert inner.speaker_mention_index is None

@@ -62,6 +62,7 @@ from newswarehouse.enrichment.statements.rules import (
     load_statement_rules,
 )
 from newswarehouse.enrichment.statements.speakers import (
+    Resolved,
     SpeakerResolver,
     phrase_span,
     speaker_kind,
@@ -94,6 +95,7 @@ class _Draft:
     heads: tuple[int, ...]  # speaker head tokens; empty for a continued quotation
     phrase: tuple[int, int] | None
     nested: bool = False  # reported inside someone else's quotation
+    in_quote: bool = False  # its cue sits inside a direct statement's quoted words
     pieces: tuple[tuple[int, int], ...] = ()  # a split quotation's parts, when joined
 
     def parts(self) -> tuple[tuple[int, int], ...]:
@@ -357,7 +359,10 @@ def _reported_drafts(
                 (
                     c
                     for c in subject_candidates(v)
-                    if any(speaker_kind(h, index, rules) is not None for h in coordinated(c))
+                    if (
+                        any(speaker_kind(h, index, rules) is not None for h in coordinated(c))
+                        or (quote is not None and _first_person(c, rules))
+                    )
                     # a cue inside a quotation takes its subject from inside it
                     and (quote is None or quote[0] <= c.idx < quote[1])
                 ),
@@ -365,7 +370,15 @@ def _reported_drafts(
             )
         if subj is None:
             continue
-        heads = _speaker_heads(index, subj, rules, any_noun=hit.kind == "according")
+        in_quote = direct_spans.containing(v.idx) is not None
+        if in_quote and _first_person(subj, rules):
+            # “We continue to stress that ...”: the quote's speaker reports a clause
+            # (“we urge them to stop” is the quotation's own appeal, not a second statement)
+            if not any(c.dep_ == "ccomp" and c.i > v.i for c in v.children):
+                continue
+            heads: tuple[int, ...] = (subj.i,)
+        else:
+            heads = _speaker_heads(index, subj, rules, any_noun=hit.kind == "according")
         if not heads:
             continue
         content = content_of(hit, doc, subj, rules, cue_tokens)
@@ -394,15 +407,21 @@ def _reported_drafts(
         if key in seen:
             continue
         seen.add(key)
-        out.append(_Draft(start, end, False, hit, heads, phrase_span(subj, index, limit), nested))
+        out.append(_Draft(start, end, False, hit, heads, phrase_span(subj, index, limit), nested, in_quote))
     return out
 
 
-def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> list[_Draft]:
-    """Reports inside reports and quotations count only when a named entity speaks.
+def _first_person(tok: Token, rules: StatementRules) -> bool:
+    return tok.pos_ == "PRON" and tok.lower_ in rules.quoted_self_pronouns
 
-    "Kirby said: “the DPRK has said it will not sell”" is two statements;
-    "Hughes said he feared that ..." and "“They keep telling us ...”" are one.
+
+def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> list[_Draft]:
+    """Reports inside reports and quotations count only when someone in particular speaks.
+
+    "Kirby said: “the DPRK has said it will not sell”" is two statements, and so
+    are “I told the council that ...” and “People report ...” inside a direct
+    quotation (the quoted speaker; unnamed people); "Hughes said he feared
+    that ..." and "“They keep telling us ...”" are one.
     """
     doc = index.doc
     by_paragraph: dict[int, list[_Draft]] = {}
@@ -411,7 +430,10 @@ def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -
     out = []
     for d in drafts:
         kinds = [speaker_kind(doc[h], index, rules) for h in d.heads]
-        if d.nested and any(k != "entity" for k in kinds):
+        if d.nested and not all(
+            k == "entity" or (d.in_quote and (k == "source" or _first_person(doc[h], rules)))
+            for k, h in zip(kinds, d.heads)
+        ):
             continue
         cue_at = index.doc[d.hit.token].idx if d.hit else d.start
         inside = any(
@@ -519,6 +541,7 @@ def _resolve(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> li
     doc, text = index.doc, index.text
     resolver = SpeakerResolver(index, rules)
     out: list[Statement] = []
+    quoted: list[tuple[_Draft, list[Resolved]]] = []  # direct statements resolved so far
     for draft_no, d in enumerate(drafts):
         cue = text[d.hit.text_start : d.hit.text_end] if d.hit else None
         lemma = d.hit.lemma if d.hit else None
@@ -530,11 +553,44 @@ def _resolve(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> li
             resolver.remember((d.start, d.end), prev, d.nested, pieces=d.parts())
             continue
         phrase = d.phrase or (doc[d.heads[0]].idx, doc[d.heads[0]].idx + len(doc[d.heads[0]].text))
+        if d.in_quote and _first_person(doc[d.heads[0]], rules):
+            own = _quoted_self(index, doc[d.heads[0]], quoted)
+            if own is not None:
+                out.append(_statement(index, len(out), d, cue, lemma, own.speaker_role, own.mention_index, own.speaker_text))
+                resolver.remember((d.start, d.end), own, True, pieces=d.parts())
+            continue
+        resolved_here: list[Resolved] = []
         for h in d.heads:
             for r in resolver.resolve(doc[h], phrase, (d.start, d.end)):
                 out.append(_statement(index, len(out), d, cue, lemma, r.speaker_role, r.mention_index, r.speaker_text))
                 resolver.remember((d.start, d.end), r, d.nested, group=draft_no, pieces=d.parts())
+                resolved_here.append(r)
+        if d.direct:
+            quoted.append((d, resolved_here))
     return out
+
+
+def _quoted_self(index: DocIndex, pron: Token, quoted: list[tuple[_Draft, list[Resolved]]]) -> Resolved | None:
+    """ "I" inside a quotation is its speaker; "we" the organisation named with the
+    speaker ("EPA Administrator Jane Doe", "Jane Doe of the agency"), else the speaker."""
+    at = pron.idx
+    for d, resolved in reversed(quoted):
+        if not any(a <= at < b for a, b in d.parts()):
+            continue
+        if len(resolved) != 1:
+            return None
+        speaker = resolved[0]
+        if pron.lower_ != "i" and d.phrase is not None:
+            bodies = [
+                m
+                for m in index.mentions_overlapping(*d.phrase)
+                if m.entity_type in ("ORG", "GPE", "NORP") and m.mention_index != speaker.mention_index
+            ]
+            if bodies:
+                m = bodies[0]
+                return Resolved(pron.text, None, m.mention_index, m.entity_type, False)
+        return Resolved(pron.text, speaker.speaker_role, speaker.mention_index, speaker.entity_type, speaker.person)
+    return None
 
 
 def _statement(

@@ -33,6 +33,7 @@ class StatementRules:
     nominal_needs_as: frozenset[str]
     title_abbreviations: frozenset[str]
     cancelling_prepositions: frozenset[str]
+    quoted_self_pronouns: frozenset[str]
 
 
 def _words(values: list[str]) -> frozenset[str]:
@@ -70,4 +71,5 @@ def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
         nominal_needs_as=_words(grammar["nominal_needs_as"]),
         title_abbreviations=_words(raw["title_abbreviations"]),
         cancelling_prepositions=_words(grammar["cancelling_prepositions"]),
+        quoted_self_pronouns=_words(pron["quoted_self"]),
     )

@@ -334,7 +334,7 @@ class SpeakerResolver:
             tok = self.index.doc[i]
             if tok.idx <= since or para - self.index.paragraph_index(tok.idx) > 1:
                 break
-            if tok.dep_ != "nsubj" or tok.head.dep_ != "ROOT" or any(a <= tok.idx < b for a, b in self.spans):
+            if tok.dep_ != "nsubj" or not self._main_verb(tok.head) or any(a <= tok.idx < b for a, b in self.spans):
                 continue
             heads = [tok] + [c for c in tok.subtree if c.dep_ == "conj"]
             found = [m for m in (self.index.mention_of_token(h) for h in heads) if m is not None]
@@ -342,6 +342,10 @@ class SpeakerResolver:
                 return [self._full_name(m) or m for m in found]
             return []
         return []
+
+    def _main_verb(self, v: Token) -> bool:
+        """The root of its sentence, also when the parse hung it on the sentence before."""
+        return v.dep_ == "ROOT" or self.index.sentence_index(v.head.idx) != self.index.sentence_index(v.idx)
 
     def _gender_ok(self, m: Mention, gender: str) -> bool:
         return self.gender.get(self._key(m), gender) == gender
@@ -414,7 +418,7 @@ class SpeakerResolver:
             tok = doc[i]
             if tok.idx <= since or not self._within(self.index.paragraph_index(tok.idx), para):
                 return None
-            if tok.dep_ != "nsubj" or tok.head.dep_ != "ROOT" or tok.head.i > pron.i:
+            if tok.dep_ != "nsubj" or not self._main_verb(tok.head) or tok.head.i > pron.i:
                 continue
             if any(a <= tok.idx < b for a, b in self.spans):
                 continue  # a subject inside a reported clause is not who speaks next
