@@ -603,3 +603,17 @@ def test_unnamed_people_reporting_inside_a_quote(nlp):
     x = run(nlp, body)
     [inner] = [s for s in x.all_with("a lot of raids on small farms") if not s.is_direct_quote]
     assert inner.speaker_mention_index is None
+
+
+def test_description_opening_the_story_is_the_person_named_next(nlp):
+    body = (
+        "The United Nations’ relief chief painted a bleak picture on Friday, saying the plight of civilians has not improved.\n\n"
+        "Maria Jensen told reporters after the briefing that aid was still blocked at the border."
+    )
+    x = run(nlp, body)
+    assert "jensen" in names(x, x.find("the plight of civilians has not improved"))
+
+
+def test_unnamed_member_of_a_named_organisation_speaks_for_it(nlp):
+    x = run(nlp, "Markets fell sharply on Monday.\n\nA Microsoft spokesperson said the outage had been fixed overnight.")
+    assert names(x, x.find("the outage had been fixed overnight")) == "microsoft"

@@ -517,12 +517,23 @@ class SpeakerResolver:
             c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children
         )
         if cls == "person":
-            if head.tag_ in ("NN", "NNP") and definite:  # "the official", "the President"
+            organisation = self._organisation_modifier(head)
+            if head.tag_ in ("NN", "NNP") and (definite or organisation is not None):
+                # "the official", "the President", "the agency's humanitarian chief"
                 described = self._described(head, person=True)
                 if described is not None:
                     return [self._finish(text, described, None, True)]
-                return [self._last_person(text, head)]
-            return [self._finish(text, self._via_preposition(head), None, True)]
+                last = self._last_person(text, head)
+                if last.mention_index is not None:
+                    return [last]
+                named = self._named_next(head)
+                if named is not None:
+                    return [self._finish(text, named, None, True)]
+                if organisation is not None:
+                    return [self._finish(text, organisation, None, False)]
+                return [last]
+            m = self._via_preposition(head) or organisation
+            return [self._finish(text, m, None, m is None or self._is_person_mention(m))]
         if cls == "document":
             for c in head.children:
                 if c.dep_ == "poss" and c.pos_ == "PRON" and c.lower_ in ("its", "their"):
@@ -613,7 +624,7 @@ class SpeakerResolver:
                     return t, m
         return None
 
-    def _via_preposition(self, head: Token) -> Mention | None:
+    def _via_preposition(self, head: Token, depth: int = 0) -> Mention | None:
         for c in head.children:
             if c.dep_ == "prep" and c.lower_ in self.rules.source_prepositions:
                 for o in c.children:
@@ -621,6 +632,35 @@ class SpeakerResolver:
                         m = self.index.mention_of_token(o)
                         if m is not None and m.entity_type in self.rules.speaker_entity_types:
                             return m
+                        # "an analysis by scientists at the institute": through the people to their body
+                        if m is None and depth < 1 and self.rules.source_class.get(o.lemma_.lower()) == "person":
+                            inner = self._via_preposition(o, depth + 1)
+                            if inner is not None:
+                                return inner
+        return None
+
+    def _organisation_modifier(self, head: Token) -> Mention | None:
+        """ "a Treasury spokesperson", "the agency's chief", "Norvik executives": the body they speak for."""
+        for c in head.children:
+            if c.dep_ in ("compound", "poss", "nmod") and c.i < head.i:
+                m = self.index.mention_of_token(c)
+                if m is not None and m.entity_type == "ORG" and not self._is_person_mention(m):
+                    return m
+        return None
+
+    def _named_next(self, head: Token) -> Mention | None:
+        """ "The agency's chief painted a bleak picture ... \n Jane Doe told reporters": a
+        description opening the story, named as the subject of the next sentence."""
+        doc = self.index.doc
+        here = self.index.sentence_index(head.idx)
+        para = self.index.paragraph_index(head.idx)
+        for t in doc[head.i + 1 :]:
+            at = self.index.sentence_index(t.idx)
+            if at > here + 1 or self.index.paragraph_index(t.idx) > para + 1:
+                return None
+            if at == here + 1 and t.dep_ == "nsubj" and self._main_verb(t.head):
+                m = self.index.mention_of_token(t)
+                return self._full_name(m) if m is not None and m.entity_type == "PERSON" else None
         return None
 
     # roles --------------------------------------------------------------
