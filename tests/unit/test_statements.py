@@ -617,3 +617,23 @@ def test_description_opening_the_story_is_the_person_named_next(nlp):
 def test_unnamed_member_of_a_named_organisation_speaks_for_it(nlp):
     x = run(nlp, "Markets fell sharply on Monday.\n\nA Microsoft spokesperson said the outage had been fixed overnight.")
     assert names(x, x.find("the outage had been fixed overnight")) == "microsoft"
+
+
+def test_joint_subject_along_with(nlp):
+    body = "In July, Microsoft along with the Department of Justice announced a settlement that will fund the cleanup of the river."
+    x = run(nlp, body)
+    speakers = {names(x, s) for s in x.all_with("a settlement that will fund")}
+    assert {"microsoft", "department of justice"} <= {n.removeprefix("the ") for n in speakers}
+
+
+def test_statement_cut_off_with_the_page(nlp):
+    x = run(nlp, "The rescue took six hours on Saturday.\n\nHe says camps for the internally")
+    s = x.find("camps for the internally")
+    assert s.cue_verb == "says"
+
+
+def test_quote_whose_attribution_was_cut_off_has_no_speaker(nlp):
+    body = "Paula Grant will lead the park.\n\n“I know she is the right leader at the right time,” Regional Dir"
+    x = run(nlp, body)
+    s = x.find("I know she is the right leader")
+    assert s.is_direct_quote and s.speaker_mention_index is None and s.cue_verb is None

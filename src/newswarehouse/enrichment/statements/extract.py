@@ -96,6 +96,7 @@ class _Draft:
     phrase: tuple[int, int] | None
     nested: bool = False  # reported inside someone else's quotation
     in_quote: bool = False  # its cue sits inside a direct statement's quoted words
+    orphan: bool = False  # its attribution was cut off with the page: nobody known
     pieces: tuple[tuple[int, int], ...] = ()  # a split quotation's parts, when joined
 
     def parts(self) -> tuple[tuple[int, int], ...]:
@@ -173,7 +174,17 @@ def _direct_drafts(
             out.append(_Draft(start, end, True, hit, heads, phrase))
         elif starts_sentence and not any(t.is_alpha for t in post):
             out.append(_Draft(start, end, True, None, (), None))
+        elif starts_sentence and q.close_mark is not None and _frame_cut_off(text, q, post):
+            # “…,” NPS Re| -- the page stops inside the attribution
+            out.append(_Draft(start, end, True, None, (), None, orphan=True))
     return out, used
+
+
+def _frame_cut_off(text: str, q: Quote, post: list[Token]) -> bool:
+    if q.close_mark is None or text[q.close_mark - 1] != ",":
+        return False
+    rest = text[q.close_mark + 1 :].strip()
+    return bool(rest) and len(rest.split()) <= _MAX_FRAME_LEAD and not any(c in rest for c in ".!?\n")
 
 
 def _ends_with_cue(index: DocIndex, open_mark: int, by_token: dict[int, CueHit]) -> bool:
@@ -190,7 +201,8 @@ def _join_split_quotes(index: DocIndex, drafts: list[_Draft]) -> list[_Draft]:
         prev = out[-1] if out else None
         same_frame = d.hit is not None and prev is not None and prev.hit is not None and d.hit.token == prev.hit.token
         if (
-            (d.hit is None or same_frame)  # “A,” she said, “B.”: one frame for both
+            not d.orphan
+            and (d.hit is None or same_frame)  # “A,” she said, “B.”: one frame for both
             and prev is not None
             and index.paragraph_index(prev.start) == index.paragraph_index(d.start)
         ):
@@ -382,18 +394,19 @@ def _reported_drafts(
         if not heads:
             continue
         content = content_of(hit, doc, subj, rules, cue_tokens)
-        if content is None:
-            continue
-        span = _content_span(index, content, hit)
-        if span is None:
-            continue
-        start, end = span
-        toks = index.tokens_in(start, end)
+        span = _content_span(index, content, hit) if content is not None else None
         need = rules.min_clausal_words
-        if content.nominal:
+        if content is not None and content.nominal:
             need = rules.min_nominal_words_by_class.get(hit.cue_class, rules.min_nominal_words)
-        if word_count(toks) < need:
-            continue
+        if span is None or word_count(index.tokens_in(*span)) < need:
+            # the page was cut off mid-statement: "Jane Doe said that disentangling"
+            tail = _cut_off_tail(index, hit, subj)
+            if tail is None:
+                continue
+            content, span = Content(tail[0], tail[1], nominal=False), _balance(index.text, doc[tail[0]].idx, len(index.text.rstrip()))
+            if span is None:
+                continue
+        start, end = span
         if content.nominal and _is_addressee(index, content, rules):
             continue
         if hit.kind != "according" and not content.aside and start <= subj.idx < end:
@@ -409,6 +422,27 @@ def _reported_drafts(
         seen.add(key)
         out.append(_Draft(start, end, False, hit, heads, phrase_span(subj, index, limit), nested, in_quote))
     return out
+
+
+def _cut_off_tail(index: DocIndex, hit: CueHit, subj: Token) -> tuple[int, int] | None:
+    """The words after a cue that the stored page cut off before the sentence ended."""
+    doc, text = index.doc, index.text
+    body_end = len(text.rstrip())
+    if hit.kind != "verb" or subj.i > hit.token or body_end == 0 or text[body_end - 1] in ".!?\u2026\"\u201d\u2019')":
+        return None
+    last = len(doc) - 1
+    while last > hit.token and doc[last].is_space:
+        last -= 1
+    first = max(hit.tokens) + 1
+    while first <= last and (doc[first].lower_ == "that" or doc[first].is_punct):
+        first += 1
+    if first > last or index.sentence_index(doc[first].idx) != index.sentence_index(doc[hit.token].idx):
+        return None
+    if index.sentence_index(doc[last].idx) != index.sentence_index(doc[hit.token].idx):
+        return None
+    if not any(t.is_alpha for t in doc[first : last + 1]):
+        return None
+    return first, last
 
 
 def _first_person(tok: Token, rules: StatementRules) -> bool:
@@ -545,6 +579,9 @@ def _resolve(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> li
     for draft_no, d in enumerate(drafts):
         cue = text[d.hit.text_start : d.hit.text_end] if d.hit else None
         lemma = d.hit.lemma if d.hit else None
+        if d.orphan:
+            out.append(_statement(index, len(out), d, None, None, None, None))
+            continue
         if not d.heads:
             prev = resolver.last_speaker(d.start, rules.continuation_paragraphs)
             if prev is None:

@@ -219,10 +219,20 @@ def subject_candidates(v: Token) -> list[Token]:
     return out
 
 
+_JOINING_ADVERBS = ("along", "together")
+
+
 def coordinated(head: Token) -> list[Token]:
-    """The head and its conjuncts: "both X and Y" -> [X, Y]."""
+    """The head and its conjuncts: "both X and Y" -> [X, Y]; "X along with Y" -> [X, Y]."""
     out = [head]
     stack = [head]
+    for c in head.children:
+        if c.dep_ in ("prep", "advmod") and c.lower_ in _JOINING_ADVERBS:
+            for w in c.children:
+                if w.lower_ == "with":
+                    objs = [o for o in w.children if o.dep_ == "pobj" and o.pos_ in ("PROPN", "NOUN")]
+                    out.extend(objs)
+                    stack.extend(objs)
     while stack:
         cur = stack.pop()
         for c in cur.children:
