@@ -637,3 +637,27 @@ def test_quote_whose_attribution_was_cut_off_has_no_speaker(nlp):
     x = run(nlp, body)
     s = x.find("I know she is the right leader")
     assert s.is_direct_quote and s.speaker_mention_index is None and s.cue_verb is None
+
+
+def test_frame_only_verb_after_a_quote(nlp):
+    body = (
+        "Administrator Linda Carter visited the shelter on Monday.\n\n"
+        "“We are grateful,” said Carter. “It has been an all hands on deck response,” she continued."
+    )
+    x = run(nlp, body)
+    s = x.find("all hands on deck")
+    assert s.is_direct_quote and s.cue_lemma == "continue" and "carter" in names(x, s)
+    y = run(nlp, "The team continued to work through the night on the bridge.")
+    assert not y.statements
+
+
+def test_clause_the_parse_hid_in_an_object(nlp):
+    x = run(nlp, "Doctor Paul Dibley says the parasite that causes malaria is much more complex than other organisms.")
+    s = x.find("the parasite that causes malaria is much more complex")
+    assert s.statement_text.startswith("the parasite")
+
+
+def test_press_and_family_are_unnamed_sources(nlp):
+    x = run(nlp, "The local press is reporting that the mayor resigned on Sunday. The family blames the city council for the delay.")
+    assert x.find("the mayor resigned on Sunday").speaker_mention_index is None
+    assert x.find("the city council for the delay").speaker_mention_index is None

@@ -165,7 +165,7 @@ def _direct_drafts(
         if cue_before:
             found = _attribution(index, index.tokens_in(begin, q.open_mark), by_token, rules, after=False)
         if found is None and post:
-            found = _attribution(index, post, by_token, rules, after=True)
+            found = _attribution(index, post, {**by_token, **_frame_only_cues(post, rules)}, rules, after=True)
         if found is None and framed_before:
             found = _attribution(index, index.tokens_in(begin, q.open_mark), by_token, rules, after=False)
         if found is not None:
@@ -178,6 +178,17 @@ def _direct_drafts(
             # “…,” NPS Re| -- the page stops inside the attribution
             out.append(_Draft(start, end, True, None, (), None, orphan=True))
     return out, used
+
+
+def _frame_only_cues(post: list[Token], rules: StatementRules) -> dict[int, CueHit]:
+    """ "“…,” she continued.": verbs that report speech only as a quotation's frame."""
+    out = {}
+    for t in post:
+        if t.pos_ == "VERB" and t.lemma_.lower() in rules.frame_only_cues and not any(
+            c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > t.i for c in t.children
+        ):
+            out[t.i] = CueHit(t.i, (t.i,), t.lemma_.lower(), "neutral", t.idx, t.idx + len(t.text), "verb")
+    return out
 
 
 def _frame_cut_off(text: str, q: Quote, post: list[Token]) -> bool:

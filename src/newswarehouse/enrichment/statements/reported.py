@@ -350,6 +350,11 @@ def _verb_content(doc: Doc, v: Token, subject: Token | None, hit: CueHit, rules:
         and not any(c.dep_ in ("dobj", "xcomp") and c.i > v.i for c in children)
     ):
         return _preposed(doc, v.head.left_edge.i, v, own_subject)
+    hidden = [d for d in children if d.dep_ == "dobj" and d.i == v.i + 1 + (doc[v.i + 1].dep_ == "det")]
+    if hidden and hit.cue_class in rules.clausal_only_classes and hit.lemma not in _ADDRESSEE_CUES and _clause_in_object(hidden[0]):
+        # "says the parasite that causes malaria is complex": the parse made the
+        # clause's subject an object, its verb part of a relative clause
+        return Content(hidden[0].left_edge.i, hidden[0].right_edge.i, nominal=False)
     if hit.cue_class not in rules.clausal_only_classes:
         objs = [d for d in children if d.dep_ in ("dobj",) and d.i > v.i]
         if objs:
@@ -385,6 +390,16 @@ def _continues_clause(v: Token, clause: Token, conj: Token) -> bool:
         return False
     tense = _finite_tag(conj)
     return tense is not None and tense != _finite_tag(v) and tense == _finite_tag(clause)
+
+
+_ADDRESSEE_CUES = ("tell", "inform", "brief", "ask", "answer", "question", "remind")
+
+
+def _clause_in_object(obj: Token) -> bool:
+    return any(
+        r.dep_ == "relcl" and any(c.dep_ == "ccomp" and c.i > r.i and _has_subject(c) for c in r.children)
+        for r in obj.children
+    )
 
 
 def _parenthetical(doc: Doc, v: Token, subject: Token) -> bool:

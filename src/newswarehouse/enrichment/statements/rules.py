@@ -34,6 +34,7 @@ class StatementRules:
     title_abbreviations: frozenset[str]
     cancelling_prepositions: frozenset[str]
     quoted_self_pronouns: frozenset[str]
+    frame_only_cues: frozenset[str]
 
 
 def _words(values: list[str]) -> frozenset[str]:
@@ -72,4 +73,5 @@ def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
         title_abbreviations=_words(raw["title_abbreviations"]),
         cancelling_prepositions=_words(grammar["cancelling_prepositions"]),
         quoted_self_pronouns=_words(pron["quoted_self"]),
+        frame_only_cues=_words(raw["frame_only_cues"]),
     )
