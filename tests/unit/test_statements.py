@@ -661,3 +661,21 @@ def test_press_and_family_are_unnamed_sources(nlp):
     x = run(nlp, "The local press is reporting that the mayor resigned on Sunday. The family blames the city council for the delay.")
     assert x.find("the mayor resigned on Sunday").speaker_mention_index is None
     assert x.find("the city council for the delay").speaker_mention_index is None
+
+
+def test_according_to_stops_at_a_clause_with_its_own_speaker(nlp):
+    body = 'According to the USGS, damage could be "moderate to heavy" and Paul Abbott of the USGS said that nobody was hurt in the quake.'
+    x = run(nlp, body)
+    a = x.find("damage could be")
+    assert "nobody was hurt" not in a.statement_text
+    assert "abbott" in names(x, x.find("nobody was hurt in the quake"))
+
+
+def test_it_after_a_document_speaker_is_that_document(nlp):
+    body = (
+        "Microsoft opened a new office in Dublin last year.\n\n"
+        "Jane Doe died at home on Friday, according to a statement posted to her account. "
+        "It also stated she had been ill since 2016."
+    )
+    x = run(nlp, body)
+    assert x.find("she had been ill since 2016").speaker_mention_index is None

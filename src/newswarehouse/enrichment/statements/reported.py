@@ -250,7 +250,7 @@ def content_of(
 ) -> Content | None:
     v = doc[hit.token]
     if hit.kind == "according":
-        return _according_content(doc, hit)
+        return _according_content(doc, hit, cue_tokens)
     if hit.kind == "noun":
         return _noun_content(v)
     if hit.kind == "prep":
@@ -485,7 +485,7 @@ def _prep_content(doc: Doc, v: Token, prep: Token | None, rules: StatementRules)
     return _with_object_preps(v, first, last, rules, nominal=True)
 
 
-def _according_content(doc: Doc, hit: CueHit) -> Content | None:
+def _according_content(doc: Doc, hit: CueHit, cue_tokens: frozenset[int] = frozenset()) -> Content | None:
     a = doc[hit.token]
     host = a.head
     hops = 0
@@ -505,6 +505,13 @@ def _according_content(doc: Doc, hit: CueHit) -> Content | None:
         lo = ahi + 1
     elif ahi >= hi:
         hi = alo - 1
+    # "According to X, A and Jane Doe said that B": the clause with a speaker of its own is not X's
+    for c in host.children:
+        if c.dep_ == "conj" and c.i > ahi and c.i in cue_tokens and any(s.dep_ in _SUBJECT_DEPS for s in c.children):
+            cut = c.left_edge.i - 1
+            while cut > lo and (doc[cut].dep_ == "cc" or doc[cut].is_punct or doc[cut].is_space):
+                cut -= 1
+            hi = min(hi, cut)
     if hi < lo:
         return None
     return Content(lo, hi, nominal=False)

@@ -10,7 +10,7 @@ role, an honorific or a he/she pronoun pointing at it counts as a person.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from newswarehouse.enrichment.records import Mention
@@ -34,6 +34,7 @@ class Resolved:
     mention_index: int | None
     entity_type: str | None
     person: bool | None = None  # a person (True), a body (False), unknown (None)
+    document: bool = False  # a text speaking ("the statement said"): "it" may stand for it
 
 
 @dataclass
@@ -46,6 +47,7 @@ class _Seen:
     person: bool | None
     nested: bool = False
     group: int = -1  # statements of one draft (coordinated speakers) share a group
+    document: bool = False
 
 
 def _relcl_cut(head: Token) -> int | None:
@@ -209,6 +211,7 @@ class SpeakerResolver:
                 resolved.person,
                 nested,
                 group,
+                resolved.document,
             )
         )
 
@@ -388,6 +391,9 @@ class SpeakerResolver:
         for s in reversed(self.seen):
             if s.char > pron.idx or s.nested or para - s.para > window:
                 continue
+            if s.document and pron.lower_ in self.rules.thing_pronouns and para - s.para <= 1:
+                # "..., according to a statement. It also said ...": the text again
+                return self.index.by_index.get(s.mention_index) if s.mention_index is not None else None
             if s.person is False:
                 return self.index.by_index.get(s.mention_index) if s.mention_index is not None else None
         if recent_paragraphs is not None:
@@ -535,23 +541,26 @@ class SpeakerResolver:
             m = self._via_preposition(head) or organisation
             return [self._finish(text, m, None, m is None or self._is_person_mention(m))]
         if cls == "document":
-            for c in head.children:
-                if c.dep_ == "poss" and c.pos_ == "PRON" and c.lower_ in ("its", "their"):
-                    m = self._body_antecedent(c, self.index.paragraph_index(c.idx), None)
-                    return [self._finish(text, m, None, False)]
-                if c.dep_ == "poss":
-                    m = self.index.mention_of_token(c)
-                    if m is not None and m.entity_type in self.rules.speaker_entity_types:
-                        m = self._full_name(m)
-                        return [self._finish(text, m, None, self._person_evidence(m, None))]
-            m = self._via_preposition(head)
-            return [self._finish(text, m, None, self._person_evidence(m, None))]
+            return [replace(r, document=True) for r in self._document(text, head)]
         # an organisation, named in the lexicon or by an earlier name ("the forum")
         if head.tag_ == "NN" and definite:
             described = self._described(head, person=False)
             if described is not None:
                 return [self._finish(text, described, None, False)]
         return [Resolved(text, None, None, None, False)]
+
+    def _document(self, text: str, head: Token) -> list[Resolved]:
+        for c in head.children:
+            if c.dep_ == "poss" and c.pos_ == "PRON" and c.lower_ in ("its", "their"):
+                m = self._body_antecedent(c, self.index.paragraph_index(c.idx), None)
+                return [self._finish(text, m, None, False)]
+            if c.dep_ == "poss":
+                m = self.index.mention_of_token(c)
+                if m is not None and m.entity_type in self.rules.speaker_entity_types:
+                    m = self._full_name(m)
+                    return [self._finish(text, m, None, self._person_evidence(m, None))]
+        m = self._via_preposition(head)
+        return [self._finish(text, m, None, self._person_evidence(m, None))]
 
     def _appositive_names(self, head: Token) -> list[tuple[Token, Mention]]:
         """ "the ambassador, Jane Doe," / "researchers Jane Doe and John Roe": the names in apposition."""
