@@ -679,3 +679,9 @@ def test_it_after_a_document_speaker_is_that_document(nlp):
     )
     x = run(nlp, body)
     assert x.find("she had been ill since 2016").speaker_mention_index is None
+
+
+def test_title_the_ner_took_for_a_name_gives_way_to_the_name_after_it(nlp):
+    x = run(nlp, "Librarian of Congress James H. Billington today announced his annual selection of films for the registry.")
+    s = x.find("his annual selection of films")
+    assert names(x, s) == "james h. billington"

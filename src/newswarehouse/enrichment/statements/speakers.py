@@ -171,6 +171,8 @@ class SpeakerResolver:
             return [self._finish(text, mention, None, person)]
         if kind == "entity":
             own = self.index.mention_of_token(head)
+            if own is not None and self._is_title_word(own.surface_text.lower()) and self._appositive_name(head) is not None:
+                return self._source(text, head)  # "Librarian of Congress Jane Doe": the NER took the title for a name
             if own is not None and self._is_definite_description(head, own):
                 return [self._last_person(text, head)]
             mention = self._full_name(own)
