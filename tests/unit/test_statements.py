@@ -685,3 +685,28 @@ def test_title_the_ner_took_for_a_name_gives_way_to_the_name_after_it(nlp):
     x = run(nlp, "Librarian of Congress James H. Billington today announced his annual selection of films for the registry.")
     s = x.find("his annual selection of films")
     assert names(x, s) == "james h. billington"
+
+
+def test_cue_sentence_then_the_quote(nlp):
+    body = "Foreign Minister Pavel Velikov met the envoy Mara Stone on Monday. Velikov told Stone. “I am glad the talks have resumed.”"
+    x = run(nlp, body)
+    s = x.find("I am glad the talks have resumed")
+    assert s.is_direct_quote and s.cue_lemma == "tell" and "velikov" in names(x, s)
+
+
+def test_quoted_as_saying_is_the_person_quoted(nlp):
+    x = run(nlp, "The Daily Sun quoted Pavel Velikov as saying the deal was close.")
+    s = x.find("the deal was close")
+    assert "velikov" in names(x, s)
+
+
+def test_as_stated_by_and_as_reported_by(nlp):
+    x = run(nlp, "The deal is close, as stated by Pavel Velikov on Monday. The strike will end on Friday, as reported by the Daily Sun.")
+    assert "velikov" in names(x, x.find("The deal is close"))
+    assert "daily sun" in names(x, x.find("The strike will end on Friday"))
+
+
+def test_other_than_that_after_a_refusal_is_a_statement(nlp):
+    x = run(nlp, "Pavel Velikov would not say more, other than that the talks would resume in June.")
+    s = x.find("the talks would resume in June")
+    assert "velikov" in names(x, s) and not s.statement_text.startswith("that")

@@ -48,11 +48,13 @@ from newswarehouse.enrichment.statements.reported import (
     CueHit,
     according_phrase_end,
     according_speaker,
+    as_agent,
     content_of,
     coordinated,
     find_cues,
     is_reporting,
     noun_speaker,
+    other_than_clause,
     subject_candidates,
     subject_of,
     word_count,
@@ -132,6 +134,7 @@ def _direct_drafts(
     for k, q in enumerate(quotes):
         ps, pe = index.paragraph_span(q.open_mark)
         begin = ps
+        last_frame = last_close + 1
         if ps <= last_close < q.open_mark:
             begin = max(begin, last_close + 1)
         if q.close_mark is not None:
@@ -168,6 +171,8 @@ def _direct_drafts(
             found = _attribution(index, post, {**by_token, **_frame_only_cues(post, rules)}, rules, after=True)
         if found is None and framed_before:
             found = _attribution(index, index.tokens_in(begin, q.open_mark), by_token, rules, after=False)
+        if found is None and starts_sentence and not any(t.is_alpha for t in post):
+            found = _frame_sentence_before(index, q.open_mark, max(ps, last_frame), by_token, used, rules)
         if found is not None:
             hit, heads, phrase = found
             used.add(hit.token)
@@ -178,6 +183,25 @@ def _direct_drafts(
             # “…,” NPS Re| -- the page stops inside the attribution
             out.append(_Draft(start, end, True, None, (), None, orphan=True))
     return out, used
+
+
+def _frame_sentence_before(
+    index: DocIndex, open_mark: int, lo: int, by_token: dict[int, CueHit], used: set[int], rules: StatementRules
+) -> tuple[CueHit, tuple[int, ...], tuple[int, int]] | None:
+    """ "Velikov told Mara. “I am glad ...”": a cue sentence with nothing reported, right before."""
+    text = index.text
+    ends = list(_SENTENCE_END.finditer(text, lo, open_mark))
+    if not ends or ends[-1].end() != open_mark or text[ends[-1].start()] not in ".:":
+        return None
+    start = ends[-2].end() if len(ends) > 1 else lo
+    tokens = index.tokens_in(start, ends[-1].start() + 1)
+    found = _attribution(index, tokens, by_token, rules, after=False)
+    if found is None or found[0].token in used:
+        return None
+    v = index.doc[found[0].token]
+    if any(c.dep_ in ("ccomp", "xcomp") for c in v.children) or found[0].kind != "verb":
+        return None
+    return found
 
 
 def _frame_only_cues(post: list[Token], rules: StatementRules) -> dict[int, CueHit]:
@@ -369,14 +393,20 @@ def _reported_drafts(
             continue
         v = doc[hit.token]
         limit = None
+        override: Content | None = None  # the content, when the construction fixes it
+        agent = as_agent(doc, v) if hit.kind == "verb" else None
         if hit.kind == "according":
             subj = according_speaker(doc, hit)
             limit = according_phrase_end(doc, hit)
         elif hit.kind == "noun":
             subj = noun_speaker(v)
+        elif agent is not None:
+            subj, override = agent
         else:
             if not is_reporting(v, rules):
-                continue
+                override = other_than_clause(v)
+                if override is None:
+                    continue
             quote = direct_spans.containing(v.idx)
             subj = next(
                 (
@@ -404,7 +434,7 @@ def _reported_drafts(
             heads = _speaker_heads(index, subj, rules, any_noun=hit.kind == "according")
         if not heads:
             continue
-        content = content_of(hit, doc, subj, rules, cue_tokens)
+        content = override or content_of(hit, doc, subj, rules, cue_tokens)
         span = _content_span(index, content, hit) if content is not None else None
         need = rules.min_clausal_words
         if content is not None and content.nominal:
@@ -420,7 +450,7 @@ def _reported_drafts(
         start, end = span
         if content.nominal and _is_addressee(index, content, rules):
             continue
-        if hit.kind != "according" and not content.aside and start <= subj.idx < end:
+        if hit.kind != "according" and agent is None and not content.aside and start <= subj.idx < end:
             continue  # the parse folded the speaker into the clause: not trustworthy
         nested = quoted_spans.containing(v.idx) is not None
         if direct_spans.containing(v.idx) is None and any(

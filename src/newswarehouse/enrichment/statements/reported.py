@@ -156,6 +156,39 @@ def is_reporting(v: Token, rules: StatementRules, modal_only: bool = False) -> b
     return True
 
 
+def as_agent(doc: Doc, v: Token) -> tuple[Token, Content] | None:
+    """ "The strike will end Friday, as reported by the Sun": the agent said the host clause."""
+    if v.tag_ != "VBN" or v.dep_ not in ("advcl", "acl", "ccomp") or v.head.pos_ not in CLAUSE_POS:
+        return None
+    if not any(c.lower_ == "as" and c.dep_ in ("mark", "advmod", "prep") for c in v.children):
+        return None
+    agent = next((c for c in v.children if c.dep_ == "agent"), None)
+    speaker = next((o for o in agent.children if o.dep_ == "pobj"), None) if agent is not None else None
+    if speaker is None:
+        return None
+    host = v.head
+    lo, hi = host.left_edge.i, host.right_edge.i
+    if v.left_edge.i > host.i:
+        hi = v.left_edge.i - 1
+    else:
+        lo = v.right_edge.i + 1
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+        hi -= 1
+    return (speaker, Content(lo, hi, nominal=False)) if hi > lo else None
+
+
+def other_than_clause(v: Token) -> Content | None:
+    """ "would not say more, other than that talks would resume": the exception was said."""
+    for c in v.children:
+        if c.lower_ == "other":
+            for cl in c.children:
+                marks = {m.lower_ for m in cl.children if m.dep_ == "mark"}
+                if cl.pos_ in CLAUSE_POS and {"than", "that"} <= marks:
+                    first = next(m.i for m in cl.children if m.lower_ == "that") + 1
+                    return Content(first, cl.right_edge.i, nominal=False)
+    return None
+
+
 def _after_cancelling_preposition(v: Token, rules: StatementRules) -> bool:
     """ "instead of (simply) laying out plans", "without saying": no speech act took place."""
     doc = v.doc
@@ -180,6 +213,11 @@ def subject_of(v: Token, depth: int = 0) -> Token | None:
     head = v.head
     if head is v:
         return None
+    if v.dep_ == "pcomp" and head.lower_ == "as" and head.head.pos_ in CLAUSE_POS:
+        # "the paper quoted Jane Doe as saying ...": the one quoted speaks
+        quoted = next((c for c in head.head.children if c.dep_ == "dobj"), None)
+        if quoted is not None:
+            return quoted
     if v.dep_ == "conj" and head.pos_ in CLAUSE_POS:
         return subject_of(head, depth + 1)
     if v.dep_ == "xcomp" and head.pos_ in CLAUSE_POS:
