@@ -218,7 +218,10 @@ def _frame_only_cues(post: list[Token], rules: StatementRules) -> dict[int, CueH
 def _frame_cut_off(text: str, q: Quote, post: list[Token]) -> bool:
     if q.close_mark is None or text[q.close_mark - 1] != ",":
         return False
-    rest = text[q.close_mark + 1 :].strip()
+    rest = text[q.close_mark + 1 : q.close_mark + 200]
+    if len(rest) == 200:
+        return False  # the page goes on: not cut off here
+    rest = rest.strip()
     return bool(rest) and len(rest.split()) <= _MAX_FRAME_LEAD and not any(c in rest for c in ".!?\n")
 
 
@@ -444,7 +447,8 @@ def _reported_drafts(
             tail = _cut_off_tail(index, hit, subj)
             if tail is None:
                 continue
-            content, span = Content(tail[0], tail[1], nominal=False), _balance(index.text, doc[tail[0]].idx, len(index.text.rstrip()))
+            last = doc[tail[1]]
+            content, span = Content(tail[0], tail[1], nominal=False), _balance(index.text, doc[tail[0]].idx, last.idx + len(last.text))
             if span is None:
                 continue
         start, end = span
@@ -468,8 +472,12 @@ def _reported_drafts(
 def _cut_off_tail(index: DocIndex, hit: CueHit, subj: Token) -> tuple[int, int] | None:
     """The words after a cue that the stored page cut off before the sentence ended."""
     doc, text = index.doc, index.text
-    body_end = len(text.rstrip())
-    if hit.kind != "verb" or subj.i > hit.token or body_end == 0 or text[body_end - 1] in ".!?\u2026\"\u201d\u2019')":
+    if hit.kind != "verb" or subj.i > hit.token:
+        return None
+    body_end = len(text)
+    while body_end > 0 and text[body_end - 1].isspace():
+        body_end -= 1
+    if body_end == 0 or text[body_end - 1] in ".!?\u2026\"\u201d\u2019')":
         return None
     last = len(doc) - 1
     while last > hit.token and doc[last].is_space:
