@@ -710,3 +710,16 @@ def test_other_than_that_after_a_refusal_is_a_statement(nlp):
     x = run(nlp, "Pavel Velikov would not say more, other than that the talks would resume in June.")
     s = x.find("the talks would resume in June")
     assert "velikov" in names(x, s) and not s.statement_text.startswith("that")
+
+
+def test_quoted_words_after_a_finding_verb_stay_in_the_reported_clause(nlp):
+    body = "The critic Dara Walsh said the winner was deserved but noted that the shortlist showed “a worrying lack of risk-taking.”"
+    x = run(nlp, body)
+    assert not [s for s in x.statements if s.is_direct_quote]
+    assert x.find("the shortlist showed").cue_lemma == "note"
+
+
+def test_relative_clause_cue_inside_a_quote_is_no_statement(nlp):
+    body = "“It is not a banner,” said Zane Kelly, the coalition’s director. “An employee who objects to being recorded has no real choice.”"
+    x = run(nlp, body)
+    assert len(x.statements) == 1

@@ -144,7 +144,7 @@ def _direct_drafts(
             begin = ends[-1].end()
         pre = text[begin : q.open_mark].strip()
         starts_sentence = pre == ""
-        cue_before = not starts_sentence and _ends_with_cue(index, q.open_mark, by_token)
+        cue_before = not starts_sentence and _ends_with_cue(index, q, by_token, rules)
         framed_before = not starts_sentence and (pre.endswith(_FRAME_ENDINGS) or cue_before)
         if not (starts_sentence or framed_before):
             continue  # embedded in a sentence: part of a reported clause, if any
@@ -225,10 +225,16 @@ def _frame_cut_off(text: str, q: Quote, post: list[Token]) -> bool:
     return bool(rest) and len(rest.split()) <= _MAX_FRAME_LEAD and not any(c in rest for c in ".!?\n")
 
 
-def _ends_with_cue(index: DocIndex, open_mark: int, by_token: dict[int, CueHit]) -> bool:
-    """ 'Ardern said "This will be ...': a cue right before the mark, no comma."""
-    before = [t for t in index.tokens_in(max(0, open_mark - 40), open_mark) if not t.is_space]
-    return bool(before) and before[-1].i in by_token and by_token[before[-1].i].kind == "verb"
+def _ends_with_cue(index: DocIndex, q: Quote, by_token: dict[int, CueHit], rules: StatementRules) -> bool:
+    """ 'Ardern said "This will be ...': a speech cue right before a quoted sentence, no comma
+    ('the study showed “a worrying lack”' quotes words inside the reported clause)."""
+    if not index.text[q.start : q.start + 1].isupper():
+        return False
+    before = [t for t in index.tokens_in(max(0, q.open_mark - 40), q.open_mark) if not t.is_space]
+    if not before or before[-1].i not in by_token:
+        return False
+    hit = by_token[before[-1].i]
+    return hit.kind == "verb" and hit.cue_class not in rules.finite_clause_only_classes
 
 
 def _join_split_quotes(index: DocIndex, drafts: list[_Draft]) -> list[_Draft]:
@@ -514,7 +520,7 @@ def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -
     for d in drafts:
         kinds = [speaker_kind(doc[h], index, rules) for h in d.heads]
         if d.nested and not all(
-            k == "entity" or (d.in_quote and (k == "source" or _first_person(doc[h], rules)))
+            k == "entity" or (d.in_quote and ((k == "source" and _reports_something(doc, d)) or _first_person(doc[h], rules)))
             for k, h in zip(kinds, d.heads)
         ):
             continue
@@ -533,6 +539,17 @@ def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -
             continue
         out.append(d)
     return out
+
+
+def _reports_something(doc: Doc, d: _Draft) -> bool:
+    """ "People report a lot of raids", "a court said that ...", not "customers told us
+    to expect" or "an employee who objects to ...": a clause or a thing, in a main clause."""
+    if d.hit is None or d.hit.kind in ("according", "noun"):
+        return True
+    v = doc[d.hit.token]
+    if v.dep_ == "relcl":
+        return False
+    return d.hit.kind != "verb" or any(c.dep_ == "ccomp" or (c.dep_ == "dobj" and c.pos_ != "PRON") for c in v.children)
 
 
 def _source_class(head: Token, rules: StatementRules) -> str | None:
