@@ -723,3 +723,12 @@ def test_relative_clause_cue_inside_a_quote_is_no_statement(nlp):
     body = "“It is not a banner,” said Zane Kelly, the coalition’s director. “An employee who objects to being recorded has no real choice.”"
     x = run(nlp, body)
     assert len(x.statements) == 1
+
+
+def test_the_short_name_of_an_organisation_named_before(nlp):
+    body = (
+        "The family blamed the Church of Scientology for the loss.\n\n"
+        "The Church, which is near the campus, states that the test results were private."
+    )
+    x = run(nlp, body)
+    assert names(x, x.find("the test results were private")) == "church of scientology"

@@ -176,6 +176,8 @@ class SpeakerResolver:
             if own is not None and self._is_definite_description(head, own):
                 return [self._last_person(text, head)]
             mention = self._full_name(own)
+            if mention is own and own is not None and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+                mention = self._longer_body_name(own)
             role = self._role_from_phrase(head, own)
             self._note_honorific(head, mention)
             person = self._person_evidence(mention, role)
@@ -287,6 +289,16 @@ class SpeakerResolver:
         for earlier in self.index.named_before(last, m.char_start):
             words = earlier.resolved_text.lower().split()
             if len(words) > 1 and words[-1] == last and earlier.entity_type in self.rules.speaker_entity_types:
+                return earlier
+        return m
+
+    def _longer_body_name(self, m: Mention) -> Mention:
+        """ "the Church" after "the Church of Scientology": the earlier name it shortens."""
+        word = m.surface_text.strip()
+        if m.entity_type != "ORG" or " " in word:
+            return m
+        for earlier in self.index.named_before(word.lower(), m.char_start):
+            if earlier.entity_type == "ORG" and earlier.resolved_text.lower().startswith(word.lower() + " "):
                 return earlier
         return m
 
