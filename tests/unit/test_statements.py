@@ -732,3 +732,20 @@ def test_the_short_name_of_an_organisation_named_before(nlp):
     )
     x = run(nlp, body)
     assert names(x, x.find("the test results were private")) == "church of scientology"
+
+
+def test_generic_media_is_nobody_in_particular(nlp):
+    x = run(nlp, "State TV said the leader had died on Sunday.")
+    assert x.find("the leader had died").speaker_mention_index is None
+
+
+def test_company_executives_speak_for_the_company_named_before(nlp):
+    x = run(nlp, "Acme Corp cut 300 jobs in March.\n\nCompany executives said the plant would close.")
+    assert names(x, x.find("the plant would close")) == "acme corp"
+    y = run(nlp, "Microsoft opened a store in March.\n\nResidents and business owners reported their homes shaking.")
+    assert all(s.speaker_mention_index is None for s in y.statements)
+
+
+def test_outlet_relaying_a_quote_credits_the_person_quoted(nlp):
+    x = run(nlp, "Prime Minister John Carter has refused the deal.\n\n“We will not sign this,” the Daily Sun reported.")
+    assert "carter" in names(x, x.find("We will not sign this"))

@@ -664,7 +664,11 @@ def _resolve(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -> li
             continue
         resolved_here: list[Resolved] = []
         for h in d.heads:
-            for r in resolver.resolve(doc[h], phrase, (d.start, d.end)):
+            found = resolver.resolve(doc[h], phrase, (d.start, d.end))
+            if d.direct and d.hit is not None and d.hit.lemma in rules.relay_cues and not any(r.person and r.mention_index is not None for r in found):
+                relayed = resolver.relayed_person(doc[index.token_index_at(d.start)], found[0].speaker_text or "")
+                found = [relayed] if relayed is not None else found
+            for r in found:
                 out.append(_statement(index, len(out), d, cue, lemma, r.speaker_role, r.mention_index, r.speaker_text))
                 resolver.remember((d.start, d.end), r, d.nested, group=draft_no, pieces=d.parts())
                 resolved_here.append(r)

@@ -35,6 +35,10 @@ class StatementRules:
     cancelling_prepositions: frozenset[str]
     quoted_self_pronouns: frozenset[str]
     frame_only_cues: frozenset[str]
+    generic_media: frozenset[str]
+    generic_modifiers: frozenset[str]
+    relay_cues: frozenset[str]
+    member_nouns: frozenset[str]
 
 
 def _words(values: list[str]) -> frozenset[str]:
@@ -74,4 +78,8 @@ def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
         cancelling_prepositions=_words(grammar["cancelling_prepositions"]),
         quoted_self_pronouns=_words(pron["quoted_self"]),
         frame_only_cues=_words(raw["frame_only_cues"]),
+        generic_media=_words(raw["generic_media"]["media"]),
+        generic_modifiers=_words(raw["generic_media"]["modifiers"]),
+        relay_cues=_words(raw["relay_cues"]),
+        member_nouns=_words(raw["member_nouns"]),
     )

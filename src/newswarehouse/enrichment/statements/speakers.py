@@ -175,6 +175,8 @@ class SpeakerResolver:
                 return self._source(text, head)  # "Librarian of Congress Jane Doe": the NER took the title for a name
             if own is not None and self._is_definite_description(head, own):
                 return [self._last_person(text, head)]
+            if own is not None and self._generic_media(own):
+                return [Resolved(text, None, None, None, False)]  # "state TV said": nobody in particular
             mention = self._full_name(own)
             if mention is own and own is not None and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
                 mention = self._longer_body_name(own)
@@ -218,6 +220,18 @@ class SpeakerResolver:
                 resolved.document,
             )
         )
+
+    def relayed_person(self, at: Token, text: str) -> Resolved | None:
+        """ "Velikov refused. “We will not sign,” the Daily Sun reported.": the person the
+        outlet quotes -- the person subject just before, else the last person quoted nearby."""
+        para = self.index.paragraph_index(at.idx)
+        last = self._last_seen_before(at.idx)
+        m = self._recent_subject(at, last.char if last is not None else -1, para, person=True, gender=None)
+        if m is None and last is not None and last.person and last.mention_index is not None and para - last.para <= 1:
+            m = self.index.by_index.get(last.mention_index)
+        if m is None:
+            return None
+        return self._finish(text, self._full_name(m), None, True)
 
     def last_speaker(self, char: int, max_paragraphs: int) -> Resolved | None:
         para = self.index.paragraph_index(char)
@@ -291,6 +305,28 @@ class SpeakerResolver:
             if len(words) > 1 and words[-1] == last and earlier.entity_type in self.rules.speaker_entity_types:
                 return earlier
         return m
+
+    def _generic_media(self, m: Mention) -> bool:
+        words = [w.strip(".,").lower() for w in m.surface_text.split()]
+        media = self.rules.generic_media
+        return any(w in media for w in words) and all(w in media or w in self.rules.generic_modifiers for w in words)
+
+    def _generic_employer(self, head: Token) -> Mention | None:
+        """ "company executives said", "ministry officials said": the body named before."""
+        if head.lemma_.lower() not in self.rules.member_nouns:
+            return None  # "business owners" are nobody's staff
+        for c in head.children:
+            if c.dep_ == "compound" and c.i < head.i and self.rules.source_class.get(c.lemma_.lower()) == "organisation":
+                described = self._described(c, person=False)
+                if described is not None:
+                    return described
+                para = self.index.paragraph_index(c.idx)
+                for m in self.index.mentions_before(c.idx):
+                    if para - self.index.paragraph_index(m.char_start) > 1:
+                        break
+                    if m.entity_type == "ORG" and not self._is_person_mention(m):
+                        return m
+        return None
 
     def _longer_body_name(self, m: Mention) -> Mention:
         """ "the Church" after "the Church of Scientology": the earlier name it shortens."""
@@ -552,7 +588,7 @@ class SpeakerResolver:
                 if organisation is not None:
                     return [self._finish(text, organisation, None, False)]
                 return [last]
-            m = self._via_preposition(head) or organisation
+            m = self._via_preposition(head) or organisation or self._generic_employer(head)
             return [self._finish(text, m, None, m is None or self._is_person_mention(m))]
         if cls == "document":
             return [replace(r, document=True) for r in self._document(text, head)]
