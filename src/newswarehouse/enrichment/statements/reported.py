@@ -388,7 +388,8 @@ def _verb_content(doc: Doc, v: Token, subject: Token | None, hit: CueHit, rules:
         and not any(c.dep_ in ("dobj", "xcomp") and c.i > v.i for c in children)
     ):
         return _preposed(doc, v.head.left_edge.i, v, own_subject)
-    hidden = [d for d in children if d.dep_ == "dobj" and d.i == v.i + 1 + (doc[v.i + 1].dep_ == "det")]
+    after_det = v.i + 1 + (v.i + 1 < len(doc) and doc[v.i + 1].dep_ == "det")
+    hidden = [d for d in children if d.dep_ == "dobj" and d.i == after_det]
     if hidden and hit.cue_class in rules.clausal_only_classes and hit.lemma not in _ADDRESSEE_CUES and _clause_in_object(hidden[0]):
         # "says the parasite that causes malaria is complex": the parse made the
         # clause's subject an object, its verb part of a relative clause
