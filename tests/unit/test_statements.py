@@ -749,3 +749,18 @@ def test_company_executives_speak_for_the_company_named_before(nlp):
 def test_outlet_relaying_a_quote_credits_the_person_quoted(nlp):
     x = run(nlp, "Prime Minister John Carter has refused the deal.\n\n“We will not sign this,” the Daily Sun reported.")
     assert "carter" in names(x, x.find("We will not sign this"))
+
+
+def test_one_of_several_people_is_an_unnamed_speaker(nlp):
+    x = run(nlp, "One of the witnesses said the car was red.")
+    s = x.find("the car was red")
+    assert s.speaker_mention_index is None and s.speaker_text == "One of the witnesses"
+
+
+def test_as_someone_explained_reports_the_clause_it_opens(nlp):
+    x = run(nlp, "As the minister explained, the new law will take effect in May.")
+    assert x.find("the new law will take effect in May").cue_lemma == "explain"
+    body = "“It is an honor. As one of her nominators explained, her life shows what service means,” Justice Neil Gorsuch said."
+    y = run(nlp, body)
+    [inner] = [s for s in y.all_with("her life shows what service means") if not s.is_direct_quote]
+    assert inner.speaker_mention_index is None

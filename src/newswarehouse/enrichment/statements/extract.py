@@ -549,7 +549,10 @@ def _reports_something(doc: Doc, d: _Draft) -> bool:
     v = doc[d.hit.token]
     if v.dep_ == "relcl":
         return False
-    return d.hit.kind != "verb" or any(c.dep_ == "ccomp" or (c.dep_ == "dobj" and c.pos_ != "PRON") for c in v.children)
+    return d.hit.kind != "verb" or any(
+        c.dep_ == "ccomp" or (c.dep_ == "dobj" and c.pos_ != "PRON") or (c.dep_ == "mark" and c.lower_ == "as")
+        for c in v.children
+    )
 
 
 def _source_class(head: Token, rules: StatementRules) -> str | None:

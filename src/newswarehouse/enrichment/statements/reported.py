@@ -377,6 +377,19 @@ def _verb_content(doc: Doc, v: Token, subject: Token | None, hit: CueHit, rules:
         return Content(first, x.right_edge.i, nominal=False)
     # "X will Y, officials said": the reported clause is the head the cue hangs off.
     own_subject = next((c for c in children if c.dep_ in _SUBJECT_DEPS), None)
+    if (
+        own_subject is not None
+        and v.dep_ == "advcl"
+        and v.head.i > v.i
+        and v.head.pos_ in CLAUSE_POS
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in children)
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in children)
+    ):
+        # "As one of her nominators explained, her life shows ...": the clause it introduces
+        end = v.head.right_edge.i
+        while end > v.head.i and (doc[end].is_punct or doc[end].is_space):
+            end -= 1
+        return Content(v.right_edge.i + 1, end, nominal=False)
     if own_subject is not None and _parenthetical(doc, v, own_subject):
         # "The bacteria, she added, were ...": the whole clause around the aside.
         return Content(v.head.left_edge.i, v.head.right_edge.i, nominal=False, aside=True)

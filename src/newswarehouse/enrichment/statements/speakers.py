@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _ROLE_SKIP_DEPS = ("det", "predet", "punct", "cc", "preconj")
 _ROLE_SKIP_WORDS = ("both", "either", "neither", "all")
+_PARTITIVES = ("one", "some", "many", "several", "most", "two", "three", "few", "each")
 _MALE_HONORIFICS = ("mr", "messrs", "sir")
 _FEMALE_HONORIFICS = ("mrs", "ms", "miss", "mme", "dame")
 
@@ -108,6 +109,13 @@ def speaker_kind(head: Token, index: DocIndex, rules: StatementRules) -> str | N
         return "source"  # "the supervisor, Jane Doe, testified", "one of them, Jane Doe, told": a named person
     if head.pos_ == "NUM" and any(c.dep_ == "det" for c in head.children):
         return "unnamed"  # "the two said"
+    if head.lower_ in _PARTITIVES and any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(
+            o.dep_ == "pobj" and (o.tag_ == "NNS" or rules.source_class.get(o.lemma_.lower()) == "person") for o in c.children
+        )
+        for c in head.children
+    ):
+        return "source"  # "one of her nominators explained": unnamed people
     if head.pos_ == "PROPN":
         return "unnamed"  # a name the NER missed or typed as something that cannot speak
     return None
