@@ -764,3 +764,11 @@ def test_as_someone_explained_reports_the_clause_it_opens(nlp):
     y = run(nlp, body)
     [inner] = [s for s in y.all_with("her life shows what service means") if not s.is_direct_quote]
     assert inner.speaker_mention_index is None
+
+
+def test_page_furniture_is_not_the_speaker(nlp):
+    x = run(nlp, "A trader at the market. REUTERS/Jane Doe\n\n“We lost everything,” she said.")
+    s = x.find("We lost everything")
+    assert s.speaker_text == "she" and "doe" not in names(x, s)
+    y = run(nlp, "LAGOS: We are tired of waiting, traders told reporters on Monday.")
+    assert y.find("We are tired of waiting").statement_text == "We are tired of waiting"

@@ -77,8 +77,8 @@ if TYPE_CHECKING:
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"\u201d\u2019')\]]*\s+")
 _WORD = re.compile(r"\w+")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
-# "ALDER SPRINGS — ", "LONDON, May 2 (Agency) - ": a dateline opening the paragraph.
-_DATELINE = re.compile(r"[A-Z][A-Z .'\-]+(?:,[^\n\u2014\u2013]{0,40}?)?(?:\([^)]{0,40}\))?\s*[\u2014\u2013-]{1,2}\s+")
+# "ALDER SPRINGS — ", "LONDON, May 2 (Agency) - ", "LAGOS: ": a dateline opening the paragraph.
+_DATELINE = re.compile(r"[A-Z][A-Z .'\-]+(?:,[^\n\u2014\u2013]{0,40}?)?(?:\([^)]{0,40}\))?\s*(?:[\u2014\u2013-]{1,2}|:)\s+")
 _TRAILING_JUNK = ",;:\u2014\u2013-"
 _SENTENCE_END_TOKENS = (".", "!", "?", "\u2026")
 _FRAME_ENDINGS = (":", ",", "\u2014", "\u2013")
@@ -282,6 +282,9 @@ def _attribution(
                 continue
             subj = subject_of(v)
             if subj is None or subj.i not in in_frame:
+                # a caption line glued to the paragraph can lend the cue a second subject
+                subj = next((c for c in v.children if c.dep_ == "nsubj" and c.i in in_frame), None)
+            if subj is None:
                 subj = _inverted_subject(doc, hit, in_frame)
         if subj is None or subj.i not in in_frame:
             continue
