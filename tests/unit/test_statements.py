@@ -772,3 +772,10 @@ def test_page_furniture_is_not_the_speaker(nlp):
     assert s.speaker_text == "she" and "doe" not in names(x, s)
     y = run(nlp, "LAGOS: We are tired of waiting, traders told reporters on Monday.")
     assert y.find("We are tired of waiting").statement_text == "We are tired of waiting"
+
+
+def test_evidential_participle_after_a_reported_clause_is_nobody_s(nlp):
+    x = run(nlp, "The ministry said exports fell 5 percent in May, indicating that demand remained weak.")
+    assert not x.all_with("demand remained weak")
+    y = run(nlp, "The ministry released new figures on Monday, indicating that demand remained weak.")
+    assert y.find("demand remained weak").cue_lemma == "indicate"

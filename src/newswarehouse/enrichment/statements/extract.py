@@ -423,7 +423,7 @@ def _reported_drafts(
             subj = next(
                 (
                     c
-                    for c in subject_candidates(v)
+                    for c in subject_candidates(v, rules.evidential_participles)
                     if (
                         any(speaker_kind(h, index, rules) is not None for h in coordinated(c))
                         or (quote is not None and _first_person(c, rules))

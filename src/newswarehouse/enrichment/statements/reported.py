@@ -229,12 +229,14 @@ def subject_of(v: Token, depth: int = 0) -> Token | None:
     return None
 
 
-def subject_candidates(v: Token) -> list[Token]:
+def subject_candidates(v: Token, evidential: frozenset[str] = frozenset()) -> list[Token]:
     """Possible speakers of a cue, likeliest first.
 
     A participle hanging off a reported clause ("officials emphasize that X
     remains open, stressing that ...") may belong to the clause's subject or,
-    when that cannot speak, to the subject of the cue that reports the clause.
+    when that cannot speak, to the subject of the cue that reports the clause --
+    unless it is evidential ("exports fell, indicating that ..."): then what the
+    clause describes is the evidence, and nobody said it.
     """
     out = []
     first = subject_of(v)
@@ -245,7 +247,7 @@ def subject_candidates(v: Token) -> list[Token]:
             out.append(upper)
     if first is not None:
         out.append(first)
-    if v.dep_ == "advcl" and v.tag_ == "VBG":
+    if v.dep_ == "advcl" and v.tag_ == "VBG" and v.lemma_.lower() not in evidential:
         h = v.head
         hops = 0
         while h.dep_ == "ccomp" and h.head is not h and hops < 3:

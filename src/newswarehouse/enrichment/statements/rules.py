@@ -39,6 +39,7 @@ class StatementRules:
     generic_modifiers: frozenset[str]
     relay_cues: frozenset[str]
     member_nouns: frozenset[str]
+    evidential_participles: frozenset[str]
 
 
 def _words(values: list[str]) -> frozenset[str]:
@@ -82,4 +83,5 @@ def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
         generic_modifiers=_words(raw["generic_media"]["modifiers"]),
         relay_cues=_words(raw["relay_cues"]),
         member_nouns=_words(raw["member_nouns"]),
+        evidential_participles=_words(raw["evidential_participles"]),
     )
