@@ -779,3 +779,9 @@ def test_evidential_participle_after_a_reported_clause_is_nobody_s(nlp):
     assert not x.all_with("demand remained weak")
     y = run(nlp, "The ministry released new figures on Monday, indicating that demand remained weak.")
     assert y.find("demand remained weak").cue_lemma == "indicate"
+
+
+def test_joint_subject_inside_reported_speech(nlp):
+    x = run(nlp, "Prime Minister John Carter said he and President Maria Lopez had agreed that the border would reopen.")
+    inner = x.all_with("the border would reopen")
+    assert {names(x, s) for s in inner if s.cue_lemma == "agree"} == {"john carter", "maria lopez"}

@@ -532,13 +532,14 @@ def _drop_nested(index: DocIndex, drafts: list[_Draft], rules: StatementRules) -
             o is not d and o.start <= cue_at < o.end and o.start <= d.start and d.end <= o.end + 1
             for o in by_paragraph[index.paragraph_index(d.start)]
         )
-        if inside and any(
+        if inside and all(
             k == "pronoun"
             or (k == "source" and (_generic(doc[h]) or _source_class(doc[h], rules) == "document"))
             for k, h in zip(kinds, d.heads)
         ):
             # the reporter's speaker again ("X said he feared"), people in general,
-            # or a text the speaker cites ("X said the agreement showed ...")
+            # or a text the speaker cites ("X said the agreement showed ..."); a joint
+            # subject naming someone else ("X said he and Y had agreed that ...") stays
             continue
         out.append(d)
     return out
