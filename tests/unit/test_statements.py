@@ -785,3 +785,14 @@ def test_joint_subject_inside_reported_speech(nlp):
     x = run(nlp, "Prime Minister John Carter said he and President Maria Lopez had agreed that the border would reopen.")
     inner = x.all_with("the border would reopen")
     assert {names(x, s) for s in inner if s.cue_lemma == "agree"} == {"john carter", "maria lopez"}
+
+
+def test_document_named_after_its_issuer_speaks_for_it(nlp):
+    body = (
+        "Being a good colleague matters in the Air Force.\n\n"
+        "Air Force Instruction 1-1, Air Force Standards, states: “Being a good wingman means taking care of fellow Airmen.”"
+    )
+    x = run(nlp, body)
+    assert names(x, x.find("Being a good wingman")) == "air force"
+    y = run(nlp, "Microsoft cut jobs in May.\n\nA Microsoft report said the cuts would continue.")
+    assert names(y, y.find("the cuts would continue")) == "microsoft"

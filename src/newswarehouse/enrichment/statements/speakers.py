@@ -197,6 +197,10 @@ class SpeakerResolver:
             if earlier is not None:
                 self._note_honorific(head, earlier)
                 return [self._finish(text, earlier, None, self._person_evidence(earlier, None))]
+            issuer = self._organisation_modifier(head)
+            if issuer is not None:
+                # "Air Force Instruction 1-1 states": a document named after the body that issued it
+                return [self._finish(text, issuer, None, False)]
         pair = self._pair(head)
         if pair:
             return [self._finish(text, m, None, m.entity_type == "PERSON") for m in pair]
@@ -617,7 +621,7 @@ class SpeakerResolver:
                 if m is not None and m.entity_type in self.rules.speaker_entity_types:
                     m = self._full_name(m)
                     return [self._finish(text, m, None, self._person_evidence(m, None))]
-        m = self._via_preposition(head)
+        m = self._via_preposition(head) or self._organisation_modifier(head)  # "a Pentagon report"
         return [self._finish(text, m, None, self._person_evidence(m, None))]
 
     def _appositive_names(self, head: Token) -> list[tuple[Token, Mention]]:
