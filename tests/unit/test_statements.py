@@ -796,3 +796,12 @@ def test_document_named_after_its_issuer_speaks_for_it(nlp):
     assert names(x, x.find("Being a good wingman")) == "air force"
     y = run(nlp, "Microsoft cut jobs in May.\n\nA Microsoft report said the cuts would continue.")
     assert names(y, y.find("the cuts would continue")) == "microsoft"
+
+
+def test_lead_in_before_a_quote_makes_it_reported(nlp):
+    body = "WASHINGTON -- To the harbour workers and their families, “this is a time to stand together,” Governor Helen Barker told lawmakers."
+    x = run(nlp, body)
+    s = x.find("this is a time to stand together")
+    assert not s.is_direct_quote and s.statement_text.startswith("To the harbour workers")
+    y = run(nlp, "Still, “this is not over,” Governor Helen Barker said.")
+    assert y.find("this is not over").is_direct_quote

@@ -176,13 +176,32 @@ def _direct_drafts(
         if found is not None:
             hit, heads, phrase = found
             used.add(hit.token)
-            out.append(_Draft(start, end, True, hit, heads, phrase))
+            lead = _lead_in(index, begin, q.open_mark) if framed_before and not cue_before and pre.endswith(",") else None
+            if lead is not None and index.doc[hit.token].idx > q.open_mark:
+                # 'To the community, “this is a time to come together,” X said': the
+                # lead-in is part of what was said, so the statement is reported
+                out.append(_Draft(lead, end, False, hit, heads, phrase))
+            else:
+                out.append(_Draft(start, end, True, hit, heads, phrase))
         elif starts_sentence and not any(t.is_alpha for t in post):
             out.append(_Draft(start, end, True, None, (), None))
         elif starts_sentence and q.close_mark is not None and _frame_cut_off(text, q, post):
             # “…,” NPS Re| -- the page stops inside the attribution
             out.append(_Draft(start, end, True, None, (), None, orphan=True))
     return out, used
+
+
+def _lead_in(index: DocIndex, begin: int, open_mark: int) -> int | None:
+    """Where a verbless lead-in of three words or more ('To the Army family worldwide, “…”') starts."""
+    start = begin
+    if start == index.paragraph_span(begin)[0]:
+        dateline = _DATELINE.match(index.text, start, open_mark)
+        if dateline:
+            start = dateline.end()
+    toks = index.tokens_in(start, open_mark)
+    if word_count(toks) < 3 or any(t.pos_ in ("VERB", "AUX") for t in toks):
+        return None
+    return toks[0].idx
 
 
 def _frame_sentence_before(
