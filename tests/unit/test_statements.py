@@ -805,3 +805,15 @@ def test_lead_in_before_a_quote_makes_it_reported(nlp):
     assert not s.is_direct_quote and s.statement_text.startswith("To the harbour workers")
     y = run(nlp, "Still, “this is not over,” Governor Helen Barker said.")
     assert y.find("this is not over").is_direct_quote
+
+
+def test_group_speaker_is_nobody_named(nlp):
+    x = run(nlp, "Jane Doe was a student in Nice.\n\nThe family blames the school for her death.")
+    assert x.find("the school for her death").speaker_mention_index is None
+
+
+def test_coordinated_clause_whose_pronoun_picks_up_the_reported_subject(nlp):
+    x = run(nlp, "Paul Redford says the refugees are in good health, but they have arrived with nothing.")
+    assert x.find("the refugees are in good health").statement_text.endswith("arrived with nothing")
+    y = run(nlp, "Paul Redford says the plan is good, but he left the room early.")
+    assert "left the room" not in y.find("the plan is good").statement_text

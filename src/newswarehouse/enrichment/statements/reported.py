@@ -440,8 +440,9 @@ def _finite_tag(tok: Token) -> str | None:
 def _continues_clause(v: Token, clause: Token, conj: Token) -> bool:
     """ "they claim she was calm and showed no sign": a subjectless verb the parse
     coordinated with the cue although its tense is the reported clause's."""
-    if any(c.dep_ in _SUBJECT_DEPS + _PASSIVE_DEPS for c in conj.children):
-        return False
+    own = next((c for c in conj.children if c.dep_ in _SUBJECT_DEPS + _PASSIVE_DEPS), None)
+    if own is not None:
+        return _picks_up_clause_subject(v, clause, own)
     tense = _finite_tag(conj)
     return tense is not None and tense != _finite_tag(v) and tense == _finite_tag(clause)
 
@@ -454,6 +455,21 @@ def _clause_in_object(obj: Token) -> bool:
         r.dep_ == "relcl" and any(c.dep_ == "ccomp" and c.i > r.i and _has_subject(c) for c in r.children)
         for r in obj.children
     )
+
+
+def _picks_up_clause_subject(v: Token, clause: Token, pron: Token) -> bool:
+    """ "X says the refugees are safe, but they have nothing": "they" is the refugees,
+    not X, so the coordinated clause is still what X says."""
+    said = next((c for c in clause.children if c.dep_ in _SUBJECT_DEPS), None)
+    speaker = next((c for c in v.children if c.dep_ in _SUBJECT_DEPS), None)
+    if said is None or speaker is None or pron.pos_ != "PRON" or said.pos_ != "NOUN":
+        return False
+    plural = said.tag_ == "NNS"
+    if pron.lower_ == "they":
+        return plural and speaker.tag_ not in ("NNS", "NNPS") and speaker.lower_ not in ("they", "we")
+    if pron.lower_ == "it":
+        return not plural and speaker.pos_ in ("PROPN", "PRON") and speaker.lower_ != "it"
+    return False
 
 
 def _parenthetical(doc: Doc, v: Token, subject: Token) -> bool:

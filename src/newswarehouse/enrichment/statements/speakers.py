@@ -604,6 +604,8 @@ class SpeakerResolver:
             return [self._finish(text, m, None, m is None or self._is_person_mention(m))]
         if cls == "document":
             return [replace(r, document=True) for r in self._document(text, head)]
+        if cls == "group":
+            return [Resolved(text, None, None, None, None)]
         # an organisation, named in the lexicon or by an earlier name ("the forum")
         if head.tag_ == "NN" and definite:
             described = self._described(head, person=False)
