@@ -817,3 +817,14 @@ def test_coordinated_clause_whose_pronoun_picks_up_the_reported_subject(nlp):
     assert x.find("the refugees are in good health").statement_text.endswith("arrived with nothing")
     y = run(nlp, "Paul Redford says the plan is good, but he left the room early.")
     assert "left the room" not in y.find("the plan is good").statement_text
+
+
+def test_organisation_description_with_a_proper_modifier_finds_the_named_body(nlp):
+    body = (
+        "The U.N. refugee agency says the camps are full.\n\n"
+        "The UNHCR is calling on both sides to open the roads."
+    )
+    x = run(nlp, body)
+    assert names(x, x.find("the camps are full")) == "unhcr"
+    y = run(nlp, "The U.N. refugee agency says the camps are full.")
+    assert y.find("the camps are full").speaker_mention_index is None

@@ -608,10 +608,43 @@ class SpeakerResolver:
             return [Resolved(text, None, None, None, None)]
         # an organisation, named in the lexicon or by an earlier name ("the forum")
         if head.tag_ == "NN" and definite:
-            described = self._described(head, person=False)
+            described = self._described(head, person=False) or self._named_by_modifier(head)
             if described is not None:
                 return [self._finish(text, described, None, False)]
         return [Resolved(text, None, None, None, False)]
+
+    def _named_by_modifier(self, head: Token) -> Mention | None:
+        """ "the U.N. refugee agency" near "UNHCR", "the Norvik agency" near "Norvik Water
+        Agency": an organisation a few sentences away whose name carries the description's
+        proper modifier (its letters opening an acronym, or the word itself)."""
+        keys = []
+        for c in head.children:
+            if c.i < head.i and c.pos_ == "PROPN" and c.dep_ in ("compound", "nmod", "amod"):
+                letters = "".join(ch for ch in c.text if ch.isalpha())
+                if len(letters) >= 2:
+                    keys.append(letters)
+        if not keys:
+            return None
+        here = self.index.sentence_index(head.idx)
+        best: tuple[int, Mention] | None = None
+        for m in self.index.mentions:
+            if m.entity_type != "ORG" or self._is_person_mention(m):
+                continue
+            if m.char_end > head.left_edge.idx and m.char_start < head.idx + len(head.text):
+                continue  # the modifier itself ("U.N.") is not the body described
+            gap = abs(self.index.sentence_index(m.char_start) - here)
+            if gap > 3:
+                continue
+            name = m.resolved_text
+            compact = "".join(ch for ch in name if ch.isalpha())
+            words = {w.strip(".,").lower() for w in name.split()}
+            carries = any(
+                (k.isupper() and compact.isupper() and compact.startswith(k) and compact != k) or k.lower() in words
+                for k in keys
+            )
+            if carries and (best is None or gap < best[0]):
+                best = (gap, m)
+        return best[1] if best else None
 
     def _document(self, text: str, head: Token) -> list[Resolved]:
         for c in head.children:
