@@ -828,3 +828,10 @@ def test_organisation_description_with_a_proper_modifier_finds_the_named_body(nl
     assert names(x, x.find("the camps are full")) == "unhcr"
     y = run(nlp, "The U.N. refugee agency says the camps are full.")
     assert y.find("the camps are full").speaker_mention_index is None
+
+
+def test_preposed_clause_the_parse_took_for_an_adverbial_one(nlp):
+    body = "BERLIN — Germany's economy shrank in the second quarter, the statistics office said on Tuesday, as energy prices weighed on households."
+    x = run(nlp, body)
+    assert x.find("economy shrank in the second quarter").statement_text == "Germany's economy shrank in the second quarter"
+    assert not run(nlp, "As prices rose, the bank said nothing.").statements

@@ -362,6 +362,20 @@ def _verb_content(doc: Doc, v: Token, subject: Token | None, hit: CueHit, rules:
         if objs:
             first = objs[0].left_edge.i
         return Content(first, last, nominal=False)
+    if not before and not after:
+        # "BERLIN — The economy shrank, the office said": the parse took the preposed
+        # main clause for an adverbial one; with no conjunction of its own it is the report
+        before = [
+            c
+            for c in children
+            if c.dep_ == "advcl"
+            and c.i < v.i
+            and c.pos_ in CLAUSE_POS
+            and _has_subject(c)
+            and not any(m.dep_ in ("mark", "advmod") and m.i < c.i for m in c.children)
+            and c.right_edge.i + 1 < len(doc)
+            and doc[c.right_edge.i + 1].text == ","
+        ]
     if before:
         return _preposed(doc, before[0].left_edge.i, v, subject)
     clause = _that_clause_in_prep(v)
