@@ -835,3 +835,9 @@ def test_preposed_clause_the_parse_took_for_an_adverbial_one(nlp):
     x = run(nlp, body)
     assert x.find("economy shrank in the second quarter").statement_text == "Germany's economy shrank in the second quarter"
     assert not run(nlp, "As prices rose, the bank said nothing.").statements
+
+
+def test_naming_cue_needs_a_complement(nlp):
+    x = run(nlp, "Critics labelled the plan reckless. Neighbours called the police at midnight.")
+    assert x.find("the plan reckless").cue_lemma == "label"
+    assert not x.all_with("the police")

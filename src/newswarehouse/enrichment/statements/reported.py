@@ -432,6 +432,10 @@ def _verb_content(doc: Doc, v: Token, subject: Token | None, hit: CueHit, rules:
                 c.dep_ == "prep" and c.lower_ == "as" for c in list(v.children) + list(d.children)
             ):
                 return None  # "portrayed the king" is acting; "portrayed the plan as a trap" is a claim
+            if hit.lemma in rules.nominal_needs_complement and not any(
+                c.dep_ in _CONTENT_AFTER_OBJECT and c.i > d.i for c in v.children
+            ):
+                return None  # "called the police" is an act; "called the bill a disgrace" a statement
             return content
     # "entities it says have facilitated ...": a clause fragment right after the cue.
     nxt = v.i + 1

@@ -31,6 +31,7 @@ class StatementRules:
     modals: frozenset[str]
     cancelling_heads: frozenset[str]
     nominal_needs_as: frozenset[str]
+    nominal_needs_complement: frozenset[str]
     title_abbreviations: frozenset[str]
     cancelling_prepositions: frozenset[str]
     quoted_self_pronouns: frozenset[str]
@@ -75,6 +76,7 @@ def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
         modals=_words(grammar["modals"]),
         cancelling_heads=_words(grammar["cancelling_heads"]),
         nominal_needs_as=_words(grammar["nominal_needs_as"]),
+        nominal_needs_complement=_words(grammar["nominal_needs_complement"]),
         title_abbreviations=_words(raw["title_abbreviations"]),
         cancelling_prepositions=_words(grammar["cancelling_prepositions"]),
         quoted_self_pronouns=_words(pron["quoted_self"]),
