@@ -841,3 +841,14 @@ def test_naming_cue_needs_a_complement(nlp):
     x = run(nlp, "Critics labelled the plan reckless. Neighbours called the police at midnight.")
     assert x.find("the plan reckless").cue_lemma == "label"
     assert not x.all_with("the police")
+
+
+def test_dateline_made_a_second_subject_is_not_the_speaker(nlp):
+    x = run(nlp, "NAIROBI, Kenya (VOA) — Kenya's health ministry says a cholera outbreak has killed at least 20 people.")
+    s = x.find("a cholera outbreak has killed")
+    assert "NAIROBI" not in (s.speaker_text or "")
+
+
+def test_clause_subject_parsed_as_the_cue_object(nlp):
+    x = run(nlp, "Doctors Without Borders warned the outbreak could spread to the camps.")
+    assert x.find("could spread to the camps").statement_text == "the outbreak could spread to the camps"

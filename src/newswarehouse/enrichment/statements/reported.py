@@ -203,8 +203,15 @@ def subject_of(v: Token, depth: int = 0) -> Token | None:
     """The active subject of a verb, inherited through coordination and participles."""
     if depth > 6:
         return None
+    subjects = [c for c in v.children if c.dep_ in _SUBJECT_DEPS]
+    if len(subjects) > 1:
+        # "NAIROBI (VOA) — The ministry says": a dateline or caption the parse made a
+        # second subject; the one nearest before the verb is the speaker
+        before = [c for c in subjects if c.i < v.i]
+        subjects = [before[-1]] if before else subjects[:1]
     for c in v.children:
         if c.dep_ in _SUBJECT_DEPS:
+            c = subjects[0]
             if c.lower_ in _RELATIVE_WORDS and v.dep_ == "relcl":
                 return v.head
             return c
@@ -357,6 +364,11 @@ def _verb_content(doc: Doc, v: Token, subject: Token | None, hit: CueHit, rules:
             that = [t.i for t in doc[v.i + 1 : first] if t.lower_ == "that"]
             if that:
                 first = that[-1] + 1
+            elif hit.lemma not in _ADDRESSEE_CUES and not _is_infinitive(c):
+                # "warned the outbreak could spread": the clause's subject parsed as the object
+                lost = [d for d in children if d.dep_ == "dobj" and v.i < d.i < first]
+                if lost:
+                    first = lost[0].left_edge.i
         # "urged X to do": X may hang off the cue as an object before the clause.
         objs = [d for d in children if d.dep_ in ("dobj",) and v.i < d.i < first and c.pos_ in CLAUSE_POS and _is_infinitive(c)]
         if objs:
