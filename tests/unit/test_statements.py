@@ -852,3 +852,11 @@ def test_dateline_made_a_second_subject_is_not_the_speaker(nlp):
 def test_clause_subject_parsed_as_the_cue_object(nlp):
     x = run(nlp, "Doctors Without Borders warned the outbreak could spread to the camps.")
     assert x.find("could spread to the camps").statement_text == "the outbreak could spread to the camps"
+
+
+def test_rank_abbreviation_in_according_to_and_before_a_post_quote_subject(nlp):
+    x = run(nlp, "The exercise tested new radios, according to Maj. Tom Reed, the operations officer.")
+    s = x.find("The exercise tested new radios")
+    assert names(x, s) == "tom reed" and s.speaker_text.startswith("Maj.")
+    y = run(nlp, "“It's the best training I've had,” Spc. James Carter said.")
+    assert names(y, y.find("the best training")) == "james carter"

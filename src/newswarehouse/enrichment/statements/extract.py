@@ -319,7 +319,13 @@ def _attribution(
         if after:
             first = words[0]
             if first.i not in hit.tokens and not (phrase[0] <= first.idx < phrase[1]):
-                continue
+                # “…,” Spc. Jane Doe said: the rank the splitter cut off opens the phrase
+                lead = [t for t in doc[first.i : index.token_index_at(phrase[0])] if not t.is_space]
+                if not lead or not all(
+                    t.text == "." or _is_title_abbreviation(t, rules) or _ORDINAL.fullmatch(t.text) for t in lead
+                ):
+                    continue
+                phrase = (first.idx, phrase[1])
         return hit, heads, phrase
     return None
 
@@ -454,6 +460,10 @@ def _reported_drafts(
             )
         if subj is None:
             continue
+        title_at: int | None = None
+        titled = _name_after_titles(index, subj, set(range(subj.i, min(subj.i + 8, len(doc)))), rules)
+        if titled is not None:
+            subj, title_at = titled, subj.idx  # "according to Maj. Jane Doe": the rank the splitter cut off
         in_quote = direct_spans.containing(v.idx) is not None
         if in_quote and _first_person(subj, rules):
             # “We continue to stress that ...”: the quote's speaker reports a clause
@@ -493,7 +503,10 @@ def _reported_drafts(
         if key in seen:
             continue
         seen.add(key)
-        out.append(_Draft(start, end, False, hit, heads, phrase_span(subj, index, limit), nested, in_quote))
+        phrase = phrase_span(subj, index, limit)
+        if title_at is not None:
+            phrase = (min(title_at, phrase[0]), phrase[1])
+        out.append(_Draft(start, end, False, hit, heads, phrase, nested, in_quote))
     return out
 
 
