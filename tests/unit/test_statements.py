@@ -860,3 +860,8 @@ def test_rank_abbreviation_in_according_to_and_before_a_post_quote_subject(nlp):
     assert names(x, s) == "tom reed" and s.speaker_text.startswith("Maj.")
     y = run(nlp, "“It's the best training I've had,” Spc. James Carter said.")
     assert names(y, y.find("the best training")) == "james carter"
+
+
+def test_bare_description_does_not_take_the_next_named_speaker(nlp):
+    x = run(nlp, "The official said the road would close.\n\nJohn Carter, a farmer, said he was worried.")
+    assert x.find("the road would close").speaker_mention_index is None

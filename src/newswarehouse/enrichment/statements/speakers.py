@@ -594,7 +594,10 @@ class SpeakerResolver:
                 last = self._last_person(text, head)
                 if last.mention_index is not None:
                     return [last]
-                named = self._named_next(head)
+                # only a described post ("the agency's humanitarian chief"), not a bare
+                # "the official", is taken to be the person the next sentence names
+                described_post = any(c.dep_ in ("poss", "compound", "amod") and c.i < head.i for c in head.children)
+                named = self._named_next(head) if described_post else None
                 if named is not None:
                     return [self._finish(text, named, None, True)]
                 if organisation is not None:
