@@ -865,3 +865,10 @@ def test_rank_abbreviation_in_according_to_and_before_a_post_quote_subject(nlp):
 def test_bare_description_does_not_take_the_next_named_speaker(nlp):
     x = run(nlp, "The official said the road would close.\n\nJohn Carter, a farmer, said he was worried.")
     assert x.find("the road would close").speaker_mention_index is None
+
+
+def test_a_body_noun_does_not_stand_for_a_differently_named_body(nlp):
+    x = run(nlp, "According to the World Health Organization, cases have risen sharply.\n\nThe ministry urged residents to boil water.")
+    assert x.find("residents to boil water").speaker_mention_index is None
+    y = run(nlp, "Microsoft said profits rose.\n\nThe company said it would hire more staff.")
+    assert names(y, y.find("it would hire more staff")) == "microsoft"

@@ -703,9 +703,16 @@ class SpeakerResolver:
             m = self.index.by_index.get(s.mention_index)
             if m is None:
                 continue
-            if noun in (s.role or "").lower().split() or (not person and m.entity_type == "ORG"):
+            if noun in (s.role or "").lower().split() or (not person and m.entity_type == "ORG" and self._may_be_called(m, noun)):
                 return m
         return None
+
+    def _may_be_called(self, m: Mention, noun: str) -> bool:
+        """ "the company" may stand for "Acme", not for the "World Health Organization":
+        a name with a body noun of its own must carry the one used."""
+        own = {w.strip(".,").lower() for w in m.resolved_text.split()}
+        kinds = {w for w in own if self.rules.source_class.get(w) == "organisation"}
+        return not kinds or noun in kinds
 
     def _role_words(self, m: Mention) -> set[str]:
         """Lemmas of the words naming m's role where it is introduced ("Circuit Judge X", "X, a judge,")."""
