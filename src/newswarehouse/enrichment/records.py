@@ -41,6 +41,30 @@ class Mention:
     title: str | None = None
 
 
+# A quotation interrupted by its attribution ("A," she said. "B.") is one
+# statement whose text is the quoted pieces joined by this marker; its offsets
+# run from the first piece's start to the last piece's end.
+SPLIT_QUOTE_JOINER = " ... "
+
+
+def statement_matches_body(body: str, char_start: int, char_end: int, text: str) -> bool:
+    """``text`` is the body slice, or its pieces (joined split quotation) in order
+    with the first starting and the last ending the slice."""
+    span = body[char_start:char_end]
+    if text == span:
+        return True
+    pieces = text.split(SPLIT_QUOTE_JOINER)
+    if len(pieces) < 2 or not (span.startswith(pieces[0]) and span.endswith(pieces[-1])):
+        return False
+    at = 0
+    for piece in pieces:
+        found = span.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
+
+
 @dataclass(frozen=True)
 class Statement:
     """One attributed statement: who said what."""
@@ -49,6 +73,8 @@ class Statement:
     sentence_index: int  # first sentence of the statement
     char_start: int  # offsets of statement_text in body_text
     char_end: int
+    # == body_text[char_start:char_end], or for a split quotation its pieces
+    # joined by SPLIT_QUOTE_JOINER (see statement_matches_body)
     statement_text: str
     is_direct_quote: bool
     cue_verb: str | None  # as written: "said", "warned", "according to"

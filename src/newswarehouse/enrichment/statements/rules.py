@@ -30,6 +30,17 @@ class StatementRules:
     source_prepositions: frozenset[str]
     modals: frozenset[str]
     cancelling_heads: frozenset[str]
+    nominal_needs_as: frozenset[str]
+    nominal_needs_complement: frozenset[str]
+    title_abbreviations: frozenset[str]
+    cancelling_prepositions: frozenset[str]
+    quoted_self_pronouns: frozenset[str]
+    frame_only_cues: frozenset[str]
+    generic_media: frozenset[str]
+    generic_modifiers: frozenset[str]
+    relay_cues: frozenset[str]
+    member_nouns: frozenset[str]
+    evidential_participles: frozenset[str]
 
 
 def _words(values: list[str]) -> frozenset[str]:
@@ -64,4 +75,15 @@ def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
         source_prepositions=_words(grammar["source_prepositions"]),
         modals=_words(grammar["modals"]),
         cancelling_heads=_words(grammar["cancelling_heads"]),
+        nominal_needs_as=_words(grammar["nominal_needs_as"]),
+        nominal_needs_complement=_words(grammar["nominal_needs_complement"]),
+        title_abbreviations=_words(raw["title_abbreviations"]),
+        cancelling_prepositions=_words(grammar["cancelling_prepositions"]),
+        quoted_self_pronouns=_words(pron["quoted_self"]),
+        frame_only_cues=_words(raw["frame_only_cues"]),
+        generic_media=_words(raw["generic_media"]["media"]),
+        generic_modifiers=_words(raw["generic_media"]["modifiers"]),
+        relay_cues=_words(raw["relay_cues"]),
+        member_nouns=_words(raw["member_nouns"]),
+        evidential_participles=_words(raw["evidential_participles"]),
     )

@@ -10,7 +10,7 @@ role, an honorific or a he/she pronoun pointing at it counts as a person.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from newswarehouse.enrichment.records import Mention
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _ROLE_SKIP_DEPS = ("det", "predet", "punct", "cc", "preconj")
 _ROLE_SKIP_WORDS = ("both", "either", "neither", "all")
+_PARTITIVES = ("one", "some", "many", "several", "most", "two", "three", "few", "each")
 _MALE_HONORIFICS = ("mr", "messrs", "sir")
 _FEMALE_HONORIFICS = ("mrs", "ms", "miss", "mme", "dame")
 
@@ -34,6 +35,7 @@ class Resolved:
     mention_index: int | None
     entity_type: str | None
     person: bool | None = None  # a person (True), a body (False), unknown (None)
+    document: bool = False  # a text speaking ("the statement said"): "it" may stand for it
 
 
 @dataclass
@@ -46,6 +48,7 @@ class _Seen:
     person: bool | None
     nested: bool = False
     group: int = -1  # statements of one draft (coordinated speakers) share a group
+    document: bool = False
 
 
 def _relcl_cut(head: Token) -> int | None:
@@ -106,6 +109,13 @@ def speaker_kind(head: Token, index: DocIndex, rules: StatementRules) -> str | N
         return "source"  # "the supervisor, Jane Doe, testified", "one of them, Jane Doe, told": a named person
     if head.pos_ == "NUM" and any(c.dep_ == "det" for c in head.children):
         return "unnamed"  # "the two said"
+    if head.lower_ in _PARTITIVES and any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(
+            o.dep_ == "pobj" and (o.tag_ == "NNS" or rules.source_class.get(o.lemma_.lower()) == "person") for o in c.children
+        )
+        for c in head.children
+    ):
+        return "source"  # "one of her nominators explained": unnamed people
     if head.pos_ == "PROPN":
         return "unnamed"  # a name the NER missed or typed as something that cannot speak
     return None
@@ -169,9 +179,15 @@ class SpeakerResolver:
             return [self._finish(text, mention, None, person)]
         if kind == "entity":
             own = self.index.mention_of_token(head)
+            if own is not None and self._is_title_word(own.surface_text.lower()) and self._appositive_name(head) is not None:
+                return self._source(text, head)  # "Librarian of Congress Jane Doe": the NER took the title for a name
             if own is not None and self._is_definite_description(head, own):
                 return [self._last_person(text, head)]
+            if own is not None and self._generic_media(own):
+                return [Resolved(text, None, None, None, False)]  # "state TV said": nobody in particular
             mention = self._full_name(own)
+            if mention is own and own is not None and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+                mention = self._longer_body_name(own)
             role = self._role_from_phrase(head, own)
             self._note_honorific(head, mention)
             person = self._person_evidence(mention, role)
@@ -181,6 +197,10 @@ class SpeakerResolver:
             if earlier is not None:
                 self._note_honorific(head, earlier)
                 return [self._finish(text, earlier, None, self._person_evidence(earlier, None))]
+            issuer = self._organisation_modifier(head)
+            if issuer is not None:
+                # "Air Force Instruction 1-1 states": a document named after the body that issued it
+                return [self._finish(text, issuer, None, False)]
         pair = self._pair(head)
         if pair:
             return [self._finish(text, m, None, m.entity_type == "PERSON") for m in pair]
@@ -189,8 +209,16 @@ class SpeakerResolver:
         # A name the NER missed is most likely a person's: "he"/"she" may point at it.
         return [Resolved(text, None, None, None, True if head.pos_ == "PROPN" else None)]
 
-    def remember(self, span: tuple[int, int], resolved: Resolved, nested: bool = False, group: int = -1) -> None:
-        self.spans.append(span)
+    def remember(
+        self,
+        span: tuple[int, int],
+        resolved: Resolved,
+        nested: bool = False,
+        group: int = -1,
+        pieces: tuple[tuple[int, int], ...] = (),
+    ) -> None:
+        # a joined split quotation: its frame (the speaker) is not statement text
+        self.spans.extend(pieces or (span,))
         self.seen.append(
             _Seen(
                 self.index.paragraph_index(span[0]),
@@ -201,8 +229,21 @@ class SpeakerResolver:
                 resolved.person,
                 nested,
                 group,
+                resolved.document,
             )
         )
+
+    def relayed_person(self, at: Token, text: str) -> Resolved | None:
+        """ "Velikov refused. “We will not sign,” the Daily Sun reported.": the person the
+        outlet quotes -- the person subject just before, else the last person quoted nearby."""
+        para = self.index.paragraph_index(at.idx)
+        last = self._last_seen_before(at.idx)
+        m = self._recent_subject(at, last.char if last is not None else -1, para, person=True, gender=None)
+        if m is None and last is not None and last.person and last.mention_index is not None and para - last.para <= 1:
+            m = self.index.by_index.get(last.mention_index)
+        if m is None:
+            return None
+        return self._finish(text, self._full_name(m), None, True)
 
     def last_speaker(self, char: int, max_paragraphs: int) -> Resolved | None:
         para = self.index.paragraph_index(char)
@@ -265,14 +306,57 @@ class SpeakerResolver:
 
     def _full_name(self, m: Mention | None) -> Mention | None:
         """A bare surname the mention step left unresolved -> the earlier full name ending with it."""
-        if m is None or " " in m.surface_text.strip() or m.resolved_text != m.surface_text:
+        if m is None or m.resolved_text != m.surface_text:
             return m
-        last = m.surface_text.lower()
+        words_here = m.surface_text.lower().split()
+        if len(words_here) > 1 and not all(self._is_title_word(w) for w in words_here[:-1]):
+            return m  # a full name of its own; "Justice Doe" is a title and a surname
+        last = words_here[-1]
         for earlier in self.index.named_before(last, m.char_start):
             words = earlier.resolved_text.lower().split()
             if len(words) > 1 and words[-1] == last and earlier.entity_type in self.rules.speaker_entity_types:
                 return earlier
         return m
+
+    def _generic_media(self, m: Mention) -> bool:
+        words = [w.strip(".,").lower() for w in m.surface_text.split()]
+        media = self.rules.generic_media
+        return any(w in media for w in words) and all(w in media or w in self.rules.generic_modifiers for w in words)
+
+    def _generic_employer(self, head: Token) -> Mention | None:
+        """ "company executives said", "ministry officials said": the body named before."""
+        if head.lemma_.lower() not in self.rules.member_nouns:
+            return None  # "business owners" are nobody's staff
+        for c in head.children:
+            if c.dep_ == "compound" and c.i < head.i and self.rules.source_class.get(c.lemma_.lower()) == "organisation":
+                described = self._described(c, person=False)
+                if described is not None:
+                    return described
+                para = self.index.paragraph_index(c.idx)
+                for m in self.index.mentions_before(c.idx):
+                    if para - self.index.paragraph_index(m.char_start) > 1:
+                        break
+                    if m.entity_type == "ORG" and not self._is_person_mention(m):
+                        return m
+        return None
+
+    def _longer_body_name(self, m: Mention) -> Mention:
+        """ "the Church" after "the Church of Scientology": the earlier name it shortens."""
+        word = m.surface_text.strip()
+        if m.entity_type != "ORG" or " " in word:
+            return m
+        for earlier in self.index.named_before(word.lower(), m.char_start):
+            if earlier.entity_type == "ORG" and earlier.resolved_text.lower().startswith(word.lower() + " "):
+                return earlier
+        return m
+
+    def _is_title_word(self, word: str) -> bool:
+        w = word.rstrip(".")
+        return (
+            self.rules.source_class.get(w) == "person"
+            or w in self.rules.honorifics
+            or w in self.rules.title_abbreviations
+        )
 
     def _by_surname(self, head: Token) -> Mention | None:
         """A name the NER missed ("Robles said") -> the earlier full name ending with it."""
@@ -315,7 +399,7 @@ class SpeakerResolver:
             tok = self.index.doc[i]
             if tok.idx <= since or para - self.index.paragraph_index(tok.idx) > 1:
                 break
-            if tok.dep_ != "nsubj" or tok.head.dep_ != "ROOT" or any(a <= tok.idx < b for a, b in self.spans):
+            if tok.dep_ != "nsubj" or not self._main_verb(tok.head) or any(a <= tok.idx < b for a, b in self.spans):
                 continue
             heads = [tok] + [c for c in tok.subtree if c.dep_ == "conj"]
             found = [m for m in (self.index.mention_of_token(h) for h in heads) if m is not None]
@@ -323,6 +407,10 @@ class SpeakerResolver:
                 return [self._full_name(m) or m for m in found]
             return []
         return []
+
+    def _main_verb(self, v: Token) -> bool:
+        """The root of its sentence, also when the parse hung it on the sentence before."""
+        return v.dep_ == "ROOT" or self.index.sentence_index(v.head.idx) != self.index.sentence_index(v.idx)
 
     def _gender_ok(self, m: Mention, gender: str) -> bool:
         return self.gender.get(self._key(m), gender) == gender
@@ -365,6 +453,9 @@ class SpeakerResolver:
         for s in reversed(self.seen):
             if s.char > pron.idx or s.nested or para - s.para > window:
                 continue
+            if s.document and pron.lower_ in self.rules.thing_pronouns and para - s.para <= 1:
+                # "..., according to a statement. It also said ...": the text again
+                return self.index.by_index.get(s.mention_index) if s.mention_index is not None else None
             if s.person is False:
                 return self.index.by_index.get(s.mention_index) if s.mention_index is not None else None
         if recent_paragraphs is not None:
@@ -395,7 +486,7 @@ class SpeakerResolver:
             tok = doc[i]
             if tok.idx <= since or not self._within(self.index.paragraph_index(tok.idx), para):
                 return None
-            if tok.dep_ != "nsubj" or tok.head.dep_ != "ROOT" or tok.head.i > pron.i:
+            if tok.dep_ != "nsubj" or not self._main_verb(tok.head) or tok.head.i > pron.i:
                 continue
             if any(a <= tok.idx < b for a, b in self.spans):
                 continue  # a subject inside a reported clause is not who speaks next
@@ -494,30 +585,82 @@ class SpeakerResolver:
             c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children
         )
         if cls == "person":
-            if head.tag_ == "NN" and definite:
+            organisation = self._organisation_modifier(head)
+            if head.tag_ in ("NN", "NNP") and (definite or organisation is not None):
+                # "the official", "the President", "the agency's humanitarian chief"
                 described = self._described(head, person=True)
                 if described is not None:
                     return [self._finish(text, described, None, True)]
-                return [self._last_person(text, head)]
-            return [self._finish(text, self._via_preposition(head), None, True)]
+                last = self._last_person(text, head)
+                if last.mention_index is not None:
+                    return [last]
+                # only a described post ("the agency's humanitarian chief"), not a bare
+                # "the official", is taken to be the person the next sentence names
+                described_post = any(c.dep_ in ("poss", "compound", "amod") and c.i < head.i for c in head.children)
+                named = self._named_next(head) if described_post else None
+                if named is not None:
+                    return [self._finish(text, named, None, True)]
+                if organisation is not None:
+                    return [self._finish(text, organisation, None, False)]
+                return [last]
+            m = self._via_preposition(head) or organisation or self._generic_employer(head)
+            return [self._finish(text, m, None, m is None or self._is_person_mention(m))]
         if cls == "document":
-            for c in head.children:
-                if c.dep_ == "poss" and c.pos_ == "PRON" and c.lower_ in ("its", "their"):
-                    m = self._body_antecedent(c, self.index.paragraph_index(c.idx), None)
-                    return [self._finish(text, m, None, False)]
-                if c.dep_ == "poss":
-                    m = self.index.mention_of_token(c)
-                    if m is not None and m.entity_type in self.rules.speaker_entity_types:
-                        m = self._full_name(m)
-                        return [self._finish(text, m, None, self._person_evidence(m, None))]
-            m = self._via_preposition(head)
-            return [self._finish(text, m, None, self._person_evidence(m, None))]
+            return [replace(r, document=True) for r in self._document(text, head)]
+        if cls == "group":
+            return [Resolved(text, None, None, None, None)]
         # an organisation, named in the lexicon or by an earlier name ("the forum")
         if head.tag_ == "NN" and definite:
-            described = self._described(head, person=False)
+            described = self._described(head, person=False) or self._named_by_modifier(head)
             if described is not None:
                 return [self._finish(text, described, None, False)]
         return [Resolved(text, None, None, None, False)]
+
+    def _named_by_modifier(self, head: Token) -> Mention | None:
+        """ "the U.N. refugee agency" near "UNHCR", "the Norvik agency" near "Norvik Water
+        Agency": an organisation a few sentences away whose name carries the description's
+        proper modifier (its letters opening an acronym, or the word itself)."""
+        keys = []
+        for c in head.children:
+            if c.i < head.i and c.pos_ == "PROPN" and c.dep_ in ("compound", "nmod", "amod"):
+                letters = "".join(ch for ch in c.text if ch.isalpha())
+                if len(letters) >= 2:
+                    keys.append(letters)
+        if not keys:
+            return None
+        here = self.index.sentence_index(head.idx)
+        best: tuple[int, Mention] | None = None
+        for m in self.index.mentions:
+            if m.entity_type != "ORG" or self._is_person_mention(m):
+                continue
+            if m.char_end > head.left_edge.idx and m.char_start < head.idx + len(head.text):
+                continue  # the modifier itself ("U.N.") is not the body described
+            gap = abs(self.index.sentence_index(m.char_start) - here)
+            if gap > 3:
+                continue
+            name = m.resolved_text
+            compact = "".join(ch for ch in name if ch.isalpha())
+            words = {w.strip(".,").lower() for w in name.split()}
+            carries = any(
+                (k.isupper() and compact.isupper() and compact.startswith(k) and compact != k) or k.lower() in words
+                for k in keys
+            )
+            if carries and (best is None or gap < best[0]):
+                best = (gap, m)
+        return best[1] if best else None
+
+    def _document(self, text: str, head: Token) -> list[Resolved]:
+        for c in head.children:
+            if c.dep_ == "poss" and c.pos_ == "PRON" and c.lower_ in ("its", "their"):
+                m = self._body_antecedent(c, self.index.paragraph_index(c.idx), None)
+                return [self._finish(text, m, None, False)]
+            if c.dep_ == "poss":
+                m = self.index.mention_of_token(c)
+                if m is not None and m.entity_type in self.rules.speaker_entity_types:
+                    m = self._full_name(m)
+                    return [self._finish(text, m, None, self._person_evidence(m, None))]
+        m = self._via_preposition(head) or self._organisation_modifier(head)  # "a Pentagon report"
+        return [self._finish(text, m, None, self._person_evidence(m, None))]
 
     def _appositive_names(self, head: Token) -> list[tuple[Token, Mention]]:
         """ "the ambassador, Jane Doe," / "researchers Jane Doe and John Roe": the names in apposition."""
@@ -560,9 +703,16 @@ class SpeakerResolver:
             m = self.index.by_index.get(s.mention_index)
             if m is None:
                 continue
-            if noun in (s.role or "").lower().split() or (not person and m.entity_type == "ORG"):
+            if noun in (s.role or "").lower().split() or (not person and m.entity_type == "ORG" and self._may_be_called(m, noun)):
                 return m
         return None
+
+    def _may_be_called(self, m: Mention, noun: str) -> bool:
+        """ "the company" may stand for "Acme", not for the "World Health Organization":
+        a name with a body noun of its own must carry the one used."""
+        own = {w.strip(".,").lower() for w in m.resolved_text.split()}
+        kinds = {w for w in own if self.rules.source_class.get(w) == "organisation"}
+        return not kinds or noun in kinds
 
     def _role_words(self, m: Mention) -> set[str]:
         """Lemmas of the words naming m's role where it is introduced ("Circuit Judge X", "X, a judge,")."""
@@ -590,7 +740,7 @@ class SpeakerResolver:
                     return t, m
         return None
 
-    def _via_preposition(self, head: Token) -> Mention | None:
+    def _via_preposition(self, head: Token, depth: int = 0) -> Mention | None:
         for c in head.children:
             if c.dep_ == "prep" and c.lower_ in self.rules.source_prepositions:
                 for o in c.children:
@@ -598,6 +748,35 @@ class SpeakerResolver:
                         m = self.index.mention_of_token(o)
                         if m is not None and m.entity_type in self.rules.speaker_entity_types:
                             return m
+                        # "an analysis by scientists at the institute": through the people to their body
+                        if m is None and depth < 1 and self.rules.source_class.get(o.lemma_.lower()) == "person":
+                            inner = self._via_preposition(o, depth + 1)
+                            if inner is not None:
+                                return inner
+        return None
+
+    def _organisation_modifier(self, head: Token) -> Mention | None:
+        """ "a Treasury spokesperson", "the agency's chief", "Norvik executives": the body they speak for."""
+        for c in head.children:
+            if c.dep_ in ("compound", "poss", "nmod") and c.i < head.i:
+                m = self.index.mention_of_token(c)
+                if m is not None and m.entity_type == "ORG" and not self._is_person_mention(m):
+                    return m
+        return None
+
+    def _named_next(self, head: Token) -> Mention | None:
+        """ "The agency's chief painted a bleak picture ... \n Jane Doe told reporters": a
+        description opening the story, named as the subject of the next sentence."""
+        doc = self.index.doc
+        here = self.index.sentence_index(head.idx)
+        para = self.index.paragraph_index(head.idx)
+        for t in doc[head.i + 1 :]:
+            at = self.index.sentence_index(t.idx)
+            if at > here + 1 or self.index.paragraph_index(t.idx) > para + 1:
+                return None
+            if at == here + 1 and t.dep_ == "nsubj" and self._main_verb(t.head):
+                m = self.index.mention_of_token(t)
+                return self._full_name(m) if m is not None and m.entity_type == "PERSON" else None
         return None
 
     # roles --------------------------------------------------------------
