@@ -41,6 +41,7 @@ create table if not exists enriched.documents (
     body_text varchar not null,
     removed_line_count integer not null,
     minhash ubigint[],
+    shingle_hashes uinteger[],
     enrichment_error varchar,
     enriched_by_load_id varchar not null,
     enriched_at timestamp not null

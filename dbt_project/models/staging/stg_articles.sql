@@ -1,7 +1,8 @@
 -- Incremental on article_id: a load rebuilds only its new articles, plus the
 -- earlier ones whose duplicate_of a new article can change (it shares a MinHash
--- band with them: articles of a rejected load may land earlier and arrive
--- later). Rows whose article is now quarantined or failed are deleted first.
+-- band or two shingle anchors with them: articles of a rejected load may land
+-- earlier and arrive later). Rows whose article is now quarantined or failed
+-- are deleted first.
 {{
     config(
         materialized='incremental',
@@ -51,7 +52,8 @@ eligible as (
         documents.published_date,
         documents.minhash,
         raw_articles.source_uri,
-        raw_articles.landed_at
+        raw_articles.landed_at,
+        len(documents.shingle_hashes) as shingle_count
     from documents
     inner join raw_articles
         on documents.article_id = raw_articles.article_id
@@ -73,6 +75,27 @@ signature_bands as (
     from eligible
     cross join range(8) as bands (band)
     where len(eligible.minhash) = 64
+
+),
+
+-- Candidates for containment (a copy trimmed or cut short on another site
+-- shares few MinHash bands with its original: its Jaccard similarity is about
+-- its share of the original). Anchors are the shingle hashes divisible by 8, a
+-- sample chosen by value, so a shingle two texts share is an anchor in both,
+-- and the shared anchors of a copy are about 1/8 of its shingles (6 at the
+-- minimum of near_duplicate_min_shingles = 50). Only texts with enough shingles
+-- to be compared by containment get anchors.
+shingle_anchors as (
+
+    select
+        documents.article_id,
+        unnest(list_filter(documents.shingle_hashes, lambda h: h % 8 = 0)) as anchor  -- noqa: RF03
+    from documents
+    where
+        documents.article_id in (
+            select eligible.article_id from eligible
+            where eligible.shingle_count >= {{ var('near_duplicate_min_shingles') }}
+        )
 
 ),
 
@@ -101,6 +124,16 @@ affected as (
                 and earlier.band_hash = later.band_hash
         where later.article_id in (select new_articles.article_id from new_articles)
         union
+        select earlier.article_id
+        from shingle_anchors as earlier
+        inner join shingle_anchors as later
+            on
+                earlier.anchor = later.anchor
+                and earlier.article_id != later.article_id
+        where later.article_id in (select new_articles.article_id from new_articles)
+        group by earlier.article_id, later.article_id
+        having count(*) >= 2
+        union
         select built_articles.article_id
         from {{ this }} as built_articles
         where
@@ -110,6 +143,9 @@ affected as (
 
 ),
 
+-- Pairs sharing a MinHash band, or at least two anchors: one shared 5-word
+-- phrase is common between unrelated reports ("said in a statement on"), two
+-- sampled ones are rare, and every candidate is checked exactly below.
 candidate_pairs as (
 
     select distinct
@@ -122,12 +158,28 @@ candidate_pairs as (
             and later.band_hash = earlier.band_hash
             and later.article_id != earlier.article_id
     where later.article_id in (select affected.article_id from affected)
+    union
+    select
+        later.article_id,
+        earlier.article_id as earlier_article_id
+    from shingle_anchors as later
+    inner join shingle_anchors as earlier
+        on
+            later.anchor = earlier.anchor
+            and later.article_id != earlier.article_id
+    where later.article_id in (select affected.article_id from affected)
+    group by later.article_id, earlier.article_id
+    having count(*) >= 2
 
 ),
 
 -- "Earlier" = landed first; within one load, the earlier published date, then
 -- the source path, so the original of a syndicated pair is chosen the same way
--- on every rebuild.
+-- on every rebuild. similarity: share of equal MinHash values (~ Jaccard of
+-- word 5-shingles). containment: exact share of the shorter text's shingles
+-- found in the longer's, read only for candidate pairs; NULL when the shorter
+-- has fewer than near_duplicate_min_shingles (a short text is "contained" in
+-- any article quoting it, which says nothing about copying).
 scored_pairs as (
 
     select
@@ -136,6 +188,12 @@ scored_pairs as (
         list_sum(
             list_transform(range(1, 65), lambda i: (later.minhash[i] = earlier.minhash[i])::integer)  -- noqa: RF02
         ) / 64.0 as similarity,
+        case
+            when least(later.shingle_count, earlier.shingle_count) >= {{ var('near_duplicate_min_shingles') }}
+                then
+                    len(list_intersect(later_shingles.shingle_hashes, earlier_shingles.shingle_hashes))
+                    / least(later.shingle_count, earlier.shingle_count)
+        end as containment,
         row_number() over (
             partition by candidate_pairs.article_id
             order by
@@ -149,6 +207,10 @@ scored_pairs as (
         on candidate_pairs.article_id = later.article_id
     inner join eligible as earlier
         on candidate_pairs.earlier_article_id = earlier.article_id
+    inner join documents as later_shingles
+        on candidate_pairs.article_id = later_shingles.article_id
+    inner join documents as earlier_shingles
+        on candidate_pairs.earlier_article_id = earlier_shingles.article_id
     where
         (earlier.landed_at, coalesce(earlier.published_date, date '9999-12-31'), earlier.source_uri)
         < (later.landed_at, coalesce(later.published_date, date '9999-12-31'), later.source_uri)
@@ -165,7 +227,9 @@ earliest_duplicates as (
             *,
             row_number() over (partition by article_id order by earliness_rank) as pick
         from scored_pairs
-        where similarity >= {{ var('near_duplicate_threshold') }}
+        where
+            similarity >= {{ var('near_duplicate_threshold') }}
+            or containment >= {{ var('near_duplicate_containment') }}
     )
     where pick = 1
 
