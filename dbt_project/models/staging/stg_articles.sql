@@ -80,16 +80,17 @@ signature_bands as (
 
 -- Candidates for containment (a copy trimmed or cut short on another site
 -- shares few MinHash bands with its original: its Jaccard similarity is about
--- its share of the original). Anchors are the shingle hashes divisible by 8, a
+-- its share of the original). Anchors are the shingle hashes divisible by 4, a
 -- sample chosen by value, so a shingle two texts share is an anchor in both,
--- and the shared anchors of a copy are about 1/8 of its shingles (6 at the
--- minimum of near_duplicate_min_shingles = 50). Only texts with enough shingles
--- to be compared by containment get anchors.
+-- and a copy shares about a quarter of its contained shingles as anchors (10
+-- for a 40-shingle copy, the default minimum; 5 if only half of it is
+-- contained, so two shared anchors miss about 1 such copy in 40). Only texts
+-- with enough shingles to be compared by containment get anchors.
 shingle_anchors as (
 
     select
         documents.article_id,
-        unnest(list_filter(documents.shingle_hashes, lambda h: h % 8 = 0)) as anchor  -- noqa: RF03
+        unnest(list_filter(documents.shingle_hashes, lambda h: h % 4 = 0)) as anchor  -- noqa: RF03
     from documents
     where
         documents.article_id in (
