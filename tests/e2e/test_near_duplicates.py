@@ -74,4 +74,4 @@ def test_trimmed_copies_point_at_their_original_and_real_pages_stay_apart(run_cl
         # The copy points at the earliest copy of the story: its original, or
         # the article that original itself duplicates.
         original = page.stem
-        assert links[COPY_PREFIX + original] in {original, links[original]}, original
+        assert links[COPY_PREFIX + original] in {original, links[original]} - {None}, original
