@@ -47,6 +47,10 @@ create table if not exists enriched.documents (
     enriched_at timestamp not null
 );
 
+-- Added after the first release: a warehouse enriched before it gets the column
+-- with NULLs, and those articles are only compared by MinHash.
+alter table enriched.documents add column if not exists shingle_hashes uinteger[];
+
 create table if not exists enriched.sentences (
     article_id varchar not null,
     sentence_index integer not null,
