@@ -82,20 +82,45 @@ signature_bands as (
 -- shares few MinHash bands with its original: its Jaccard similarity is about
 -- its share of the original). Anchors are the shingle hashes divisible by 4, a
 -- sample chosen by value, so a shingle two texts share is an anchor in both,
--- and a copy shares about a quarter of its contained shingles as anchors (10
--- for a 40-shingle copy, the default minimum; 5 if only half of it is
--- contained, so two shared anchors miss about 1 such copy in 40). Only texts
--- with enough shingles to be compared by containment get anchors.
+-- and a copy shares about a quarter of its contained shingles as anchors. Only
+-- texts with enough shingles to be compared by containment get anchors.
+all_anchors as (
+
+    select
+        article_anchors.article_id,
+        len(article_anchors.anchors) as anchor_count,
+        unnest(article_anchors.anchors) as anchor
+    from (
+        select
+            documents.article_id,
+            list_filter(documents.shingle_hashes, lambda h: h % 4 = 0) as anchors  -- noqa: RF03
+        from documents
+        where
+            documents.article_id in (
+                select eligible.article_id from eligible
+                where eligible.shingle_count >= {{ var('near_duplicate_min_shingles') }}
+            )
+    ) as article_anchors
+
+),
+
+-- An anchor found in more than near_duplicate_anchor_max_articles articles is a
+-- stock phrase or boilerplate ("did not immediately respond to", a standard
+-- disclaimer), no evidence of copying: it finds no candidates, which keeps a
+-- new article's search bounded however large the warehouse grows.
 shingle_anchors as (
 
     select
-        documents.article_id,
-        unnest(list_filter(documents.shingle_hashes, lambda h: h % 4 = 0)) as anchor  -- noqa: RF03
-    from documents
+        all_anchors.article_id,
+        all_anchors.anchor_count,
+        all_anchors.anchor
+    from all_anchors
     where
-        documents.article_id in (
-            select eligible.article_id from eligible
-            where eligible.shingle_count >= {{ var('near_duplicate_min_shingles') }}
+        all_anchors.anchor not in (
+            select common.anchor
+            from all_anchors as common
+            group by common.anchor
+            having count(*) > {{ var('near_duplicate_anchor_max_articles') }}
         )
 
 ),
@@ -132,8 +157,8 @@ affected as (
                 earlier.anchor = later.anchor
                 and earlier.article_id != later.article_id
         where later.article_id in (select new_articles.article_id from new_articles)
-        group by earlier.article_id, later.article_id
-        having count(*) >= 2
+        group by earlier.article_id, later.article_id, earlier.anchor_count, later.anchor_count
+        having {{ anchor_candidate('earlier', 'later') }}
         union
         select built_articles.article_id
         from {{ this }} as built_articles
@@ -144,9 +169,8 @@ affected as (
 
 ),
 
--- Pairs sharing a MinHash band, or at least two anchors: one shared 5-word
--- phrase is common between unrelated reports ("said in a statement on"), two
--- sampled ones are rare, and every candidate is checked exactly below.
+-- Pairs sharing a MinHash band, or enough anchors (macro anchor_candidate);
+-- every candidate is checked exactly below.
 candidate_pairs as (
 
     select distinct
@@ -169,8 +193,8 @@ candidate_pairs as (
             later.anchor = earlier.anchor
             and later.article_id != earlier.article_id
     where later.article_id in (select affected.article_id from affected)
-    group by later.article_id, earlier.article_id
-    having count(*) >= 2
+    group by later.article_id, earlier.article_id, later.anchor_count, earlier.anchor_count
+    having {{ anchor_candidate('later', 'earlier') }}
 
 ),
 
