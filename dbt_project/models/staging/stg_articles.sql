@@ -1,6 +1,6 @@
 -- Incremental on article_id: a load rebuilds only its new articles, plus the
 -- earlier ones whose duplicate_of a new article can change (it shares a MinHash
--- band or two shingle anchors with them: articles of a rejected load may land
+-- band or enough shingle anchors with them: articles of a rejected load may land
 -- earlier and arrive later). Rows whose article is now quarantined or failed
 -- are deleted first.
 {{
