@@ -4,9 +4,9 @@ For the incremental benchmark only: what a 10k or 100k-article warehouse costs
 a small load (copy, dbt, gates) does not depend on how its rows were enriched.
 Replica r of an article gets text ``raw_text + "\\nref r"`` (so a new
 article_id, the sha256 of that text, as landing computes it), the same
-enrichment rows under that id, and its MinHash values XOR-ed with a
-per-replica constant (replicas are not near-duplicates of each other, while
-near-duplicates within a replica stay so). Mentions keep their names, so the
+enrichment rows under that id, and its MinHash values and shingle hashes
+XOR-ed with a per-replica constant (replicas are not near-duplicates of each
+other, while near-duplicates within a replica stay so). Mentions keep their names, so the
 number of distinct entities does not grow with K: entity resolution is
 cheaper here than on a real corpus of the same size.
 
@@ -61,7 +61,10 @@ def replicate(source: Path, factor: int, out: Path) -> int:
             insert into enriched.documents by name
             select d.* replace (
                 m.article_id as article_id,
-                list_transform(d.minhash, lambda x: xor(x, hash(m.replica)::ubigint)) as minhash
+                list_transform(d.minhash, lambda x: xor(x, hash(m.replica)::ubigint)) as minhash,
+                list_transform(
+                    d.shingle_hashes, lambda x: xor(x, (hash(m.replica) % 4294967296)::uinteger)
+                ) as shingle_hashes
             )
             from enriched.documents d inner join replica_ids m on m.original_id = d.article_id
             """

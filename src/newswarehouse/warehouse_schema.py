@@ -41,10 +41,15 @@ create table if not exists enriched.documents (
     body_text varchar not null,
     removed_line_count integer not null,
     minhash ubigint[],
+    shingle_hashes uinteger[],
     enrichment_error varchar,
     enriched_by_load_id varchar not null,
     enriched_at timestamp not null
 );
+
+-- Added after the first release: a warehouse enriched before it gets the column
+-- with NULLs, and those articles are only compared by MinHash.
+alter table enriched.documents add column if not exists shingle_hashes uinteger[];
 
 create table if not exists enriched.sentences (
     article_id varchar not null,

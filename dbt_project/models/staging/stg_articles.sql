@@ -1,7 +1,8 @@
 -- Incremental on article_id: a load rebuilds only its new articles, plus the
 -- earlier ones whose duplicate_of a new article can change (it shares a MinHash
--- band with them: articles of a rejected load may land earlier and arrive
--- later). Rows whose article is now quarantined or failed are deleted first.
+-- band or enough shingle anchors with them: articles of a rejected load may land
+-- earlier and arrive later). Rows whose article is now quarantined or failed
+-- are deleted first.
 {{
     config(
         materialized='incremental',
@@ -51,7 +52,8 @@ eligible as (
         documents.published_date,
         documents.minhash,
         raw_articles.source_uri,
-        raw_articles.landed_at
+        raw_articles.landed_at,
+        len(documents.shingle_hashes) as shingle_count
     from documents
     inner join raw_articles
         on documents.article_id = raw_articles.article_id
@@ -73,6 +75,53 @@ signature_bands as (
     from eligible
     cross join range(8) as bands (band)
     where len(eligible.minhash) = 64
+
+),
+
+-- Candidates for containment (a copy trimmed or cut short on another site
+-- shares few MinHash bands with its original: its Jaccard similarity is about
+-- its share of the original). Anchors are the shingle hashes divisible by 4, a
+-- sample chosen by value, so a shingle two texts share is an anchor in both,
+-- and a copy shares about a quarter of its contained shingles as anchors. Only
+-- texts with enough shingles to be compared by containment get anchors.
+all_anchors as (
+
+    select
+        article_anchors.article_id,
+        len(article_anchors.anchors) as anchor_count,
+        unnest(article_anchors.anchors) as anchor
+    from (
+        select
+            documents.article_id,
+            list_filter(documents.shingle_hashes, lambda h: h % 4 = 0) as anchors  -- noqa: RF03
+        from documents
+        where
+            documents.article_id in (
+                select eligible.article_id from eligible
+                where eligible.shingle_count >= {{ var('near_duplicate_min_shingles') }}
+            )
+    ) as article_anchors
+
+),
+
+-- An anchor found in more than near_duplicate_anchor_max_articles articles is a
+-- stock phrase or boilerplate ("did not immediately respond to", a standard
+-- disclaimer), no evidence of copying: it finds no candidates, which keeps a
+-- new article's search bounded however large the warehouse grows.
+shingle_anchors as (
+
+    select
+        all_anchors.article_id,
+        all_anchors.anchor_count,
+        all_anchors.anchor
+    from all_anchors
+    where
+        all_anchors.anchor not in (
+            select common.anchor
+            from all_anchors as common
+            group by common.anchor
+            having count(*) > {{ var('near_duplicate_anchor_max_articles') }}
+        )
 
 ),
 
@@ -101,6 +150,16 @@ affected as (
                 and earlier.band_hash = later.band_hash
         where later.article_id in (select new_articles.article_id from new_articles)
         union
+        select earlier.article_id
+        from shingle_anchors as earlier
+        inner join shingle_anchors as later
+            on
+                earlier.anchor = later.anchor
+                and earlier.article_id != later.article_id
+        where later.article_id in (select new_articles.article_id from new_articles)
+        group by earlier.article_id, later.article_id, earlier.anchor_count, later.anchor_count
+        having {{ anchor_candidate('earlier', 'later') }}
+        union
         select built_articles.article_id
         from {{ this }} as built_articles
         where
@@ -110,6 +169,8 @@ affected as (
 
 ),
 
+-- Pairs sharing a MinHash band, or enough anchors (macro anchor_candidate);
+-- every candidate is checked exactly below.
 candidate_pairs as (
 
     select distinct
@@ -122,12 +183,28 @@ candidate_pairs as (
             and later.band_hash = earlier.band_hash
             and later.article_id != earlier.article_id
     where later.article_id in (select affected.article_id from affected)
+    union
+    select
+        later.article_id,
+        earlier.article_id as earlier_article_id
+    from shingle_anchors as later
+    inner join shingle_anchors as earlier
+        on
+            later.anchor = earlier.anchor
+            and later.article_id != earlier.article_id
+    where later.article_id in (select affected.article_id from affected)
+    group by later.article_id, earlier.article_id, later.anchor_count, earlier.anchor_count
+    having {{ anchor_candidate('later', 'earlier') }}
 
 ),
 
 -- "Earlier" = landed first; within one load, the earlier published date, then
 -- the source path, so the original of a syndicated pair is chosen the same way
--- on every rebuild.
+-- on every rebuild. similarity: share of equal MinHash values (~ Jaccard of
+-- word 5-shingles). containment: exact share of the shorter text's shingles
+-- found in the longer's, read only for candidate pairs; NULL when the shorter
+-- has fewer than near_duplicate_min_shingles (a short text is "contained" in
+-- any article quoting it, which says nothing about copying).
 scored_pairs as (
 
     select
@@ -136,6 +213,12 @@ scored_pairs as (
         list_sum(
             list_transform(range(1, 65), lambda i: (later.minhash[i] = earlier.minhash[i])::integer)  -- noqa: RF02
         ) / 64.0 as similarity,
+        case
+            when least(later.shingle_count, earlier.shingle_count) >= {{ var('near_duplicate_min_shingles') }}
+                then
+                    len(list_intersect(later_shingles.shingle_hashes, earlier_shingles.shingle_hashes))
+                    / least(later.shingle_count, earlier.shingle_count)
+        end as containment,
         row_number() over (
             partition by candidate_pairs.article_id
             order by
@@ -149,6 +232,10 @@ scored_pairs as (
         on candidate_pairs.article_id = later.article_id
     inner join eligible as earlier
         on candidate_pairs.earlier_article_id = earlier.article_id
+    inner join documents as later_shingles
+        on candidate_pairs.article_id = later_shingles.article_id
+    inner join documents as earlier_shingles
+        on candidate_pairs.earlier_article_id = earlier_shingles.article_id
     where
         (earlier.landed_at, coalesce(earlier.published_date, date '9999-12-31'), earlier.source_uri)
         < (later.landed_at, coalesce(later.published_date, date '9999-12-31'), later.source_uri)
@@ -165,7 +252,9 @@ earliest_duplicates as (
             *,
             row_number() over (partition by article_id order by earliness_rank) as pick
         from scored_pairs
-        where similarity >= {{ var('near_duplicate_threshold') }}
+        where
+            similarity >= {{ var('near_duplicate_threshold') }}
+            or containment >= {{ var('near_duplicate_containment') }}
     )
     where pick = 1
 

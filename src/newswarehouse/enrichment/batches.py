@@ -36,6 +36,7 @@ _SCHEMAS = {
             ("body_text", pa.string()),
             ("removed_line_count", pa.int32()),
             ("minhash", pa.list_(pa.uint64())),
+            ("shingle_hashes", pa.list_(pa.uint32())),
             ("enrichment_error", pa.string()),
         ]
     ),
@@ -71,6 +72,7 @@ def _rows(docs: Iterable[EnrichedDocument]) -> dict[str, list[dict]]:
                 "body_text": p.body_text,
                 "removed_line_count": len(p.removed_lines),
                 "minhash": list(doc.minhash),
+                "shingle_hashes": list(doc.shingle_hashes),
                 "enrichment_error": doc.error,
             }
         )

@@ -1,14 +1,19 @@
-"""MinHash fingerprints for near-duplicate detection (syndicated copies, light rewrites).
+"""Fingerprints for near-duplicate detection (syndicated copies, light rewrites, trimmed copies).
 
-Only the per-document signature is computed here; which documents are
-duplicates of which is decided in dbt (``int_articles_deduplicated``), where the
-threshold is a project variable analysts can read and change.
+Per document: the hashes of its word 5-shingles and a MinHash signature of them.
+Which documents are duplicates of which is decided in dbt (``stg_articles``),
+where the thresholds are project variables analysts can read and change:
+MinHash estimates Jaccard similarity (two copies of about the same text), the
+shingle hashes give the exact containment of the shorter text in the longer
+(a copy trimmed or cut short on another site). ``containment`` below is the
+reference definition that model computes in SQL.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 
 import numpy as np
 
@@ -31,15 +36,39 @@ def shingles(text: str) -> set[str]:
     return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
-def minhash(text: str) -> tuple[int, ...]:
-    """A NUM_PERM-long MinHash signature of the text's word 5-shingles (empty text -> ())."""
-    sh = shingles(text)
-    if not sh:
-        return ()
-    x = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little") for s in sh),
-        dtype=np.uint64,
-        count=len(sh),
+def shingle_hashes(text: str) -> tuple[int, ...]:
+    """The distinct 32-bit hashes of the text's word 5-shingles, ascending (empty text -> ()).
+
+    32 bits are enough: two different shingles of two ~500-shingle texts share a
+    hash with probability ~6e-5, far below any containment threshold, and the
+    stored list costs 4 bytes a word.
+    """
+    return tuple(
+        sorted({int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little") for s in shingles(text)})
     )
+
+
+def minhash_of(hashes: Collection[int]) -> tuple[int, ...]:
+    """A NUM_PERM-long MinHash signature of a set of shingle hashes (empty -> ())."""
+    if not hashes:
+        return ()
+    x = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
     sig = ((np.outer(_A, x % _PRIME) + _B[:, None]) % _PRIME).min(axis=1)
     return tuple(int(v) for v in sig)
+
+
+def minhash(text: str) -> tuple[int, ...]:
+    """A NUM_PERM-long MinHash signature of the text's word 5-shingles (empty text -> ())."""
+    return minhash_of(shingle_hashes(text))
+
+
+def containment(a: Collection[int], b: Collection[int], min_shingles: int = 1) -> float | None:
+    """Share of the shorter set's shingle hashes found in the longer one.
+
+    None when the shorter has fewer than ``min_shingles``: a one-line text is
+    "contained" in any article quoting that line, which says nothing about copying.
+    """
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    if len(shorter) < max(min_shingles, 1):
+        return None
+    return len(set(shorter) & set(longer)) / len(shorter)

@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Iterable, Iterator
 
 from newswarehouse.enrichment.entities.mentions import extract_mentions
-from newswarehouse.enrichment.fingerprint import minhash
+from newswarehouse.enrichment.fingerprint import minhash_of, shingle_hashes
 from newswarehouse.enrichment.nlp import load_pipeline
 from newswarehouse.enrichment.records import EnrichedDocument
 from newswarehouse.enrichment.sentences import split_sentences
@@ -49,6 +49,7 @@ def enrich_documents(
             yield EnrichedDocument(article_id, parsed or ParsedArticle(None, None, None, None, ""), error=error)
             continue
         try:
+            hashes = shingle_hashes(parsed.body_text)
             sentences = split_sentences(doc)
             mentions = extract_mentions(doc, sentences)
             statements = extract_statements(doc, sentences, mentions)
@@ -58,7 +59,8 @@ def enrich_documents(
                 sentences=tuple(sentences),
                 mentions=tuple(mentions),
                 statements=tuple(statements),
-                minhash=minhash(parsed.body_text),
+                minhash=minhash_of(hashes),
+                shingle_hashes=hashes,
             )
         except Exception as exc:  # noqa: BLE001
             yield EnrichedDocument(article_id, parsed, error=_describe(exc))

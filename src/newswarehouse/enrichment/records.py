@@ -93,7 +93,8 @@ class EnrichedDocument:
     sentences: tuple[Sentence, ...] = ()
     mentions: tuple[Mention, ...] = ()
     statements: tuple[Statement, ...] = ()
-    # Near-duplicate fingerprint (MinHash over word shingles); the comparison
-    # across documents happens in dbt.
+    # Near-duplicate fingerprints (MinHash over word shingles, and the shingles'
+    # hashes for containment); the comparison across documents happens in dbt.
     minhash: tuple[int, ...] = field(default_factory=tuple)
+    shingle_hashes: tuple[int, ...] = field(default_factory=tuple)
     error: str | None = None  # set when enrichment failed for this document
