@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -78,6 +79,9 @@ CONTRACT_TABLES = ("raw.articles", "raw.rejected_files", "staging.stg_articles",
                    "marts.dim_articles", "marts.dim_entities", "marts.fct_entity_mentions", "marts.fct_statements",
                    "marts.bridge_statement_entities", "audit.load_runs")
 LOOPBACK = "127.0.0.1"
+AIRFLOW_SERVICES = ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer",
+                    "airflow-worker")
+_FIELD = re.compile(r"\b(task_id|dag_id|run_id|map_index)=(?:'([^']*)'|(-?\d+))")
 
 
 def podman_env() -> dict[str, str]:
@@ -175,6 +179,18 @@ class Stack:
         return self.call("GET", path, params=params).json()
 
 
+def remove_leftovers() -> None:
+    """Every container and volume labelled with this project. `down` alone misses the
+    second worker: podman-compose's down knows one replica per service."""
+    label = f"label=io.podman.compose.project={PROJECT}"
+    ids = sh(["podman", "ps", "-a", "-q", "--filter", label], 60).stdout.split()
+    if ids:
+        sh(["podman", "rm", "-f", "-t", "30", *ids], 300)
+    volumes = sh(["podman", "volume", "ls", "-q", "--filter", label], 60).stdout.split()
+    if volumes:
+        sh(["podman", "volume", "rm", "-f", *volumes], 120)
+
+
 def compose_env(work: Path, ports: dict[str, int], password: str) -> dict[str, str]:
     """What a user puts in .env (secrets, the inbox and warehouse folders), plus the override's ports."""
     from cryptography.fernet import Fernet
@@ -233,25 +249,31 @@ def stack(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
     ports = {name: free_port() for name in ("pg", "redis", "api", "scheduler")}
     password = secrets.token_urlsafe(16)
     tools = report["podman_compose"]
-    compose = [tools, "-p", PROJECT, *(a for f in COMPOSE_FILES for a in ("-f", str(f)))]
+    # No pod: one container per service replica, as with Docker Compose.
+    compose = [tools, "--in-pod", "false", "-p", PROJECT, *(a for f in COMPOSE_FILES for a in ("-f", str(f)))]
     st = Stack(compose, compose_env(work, ports, password), work, f"http://{LOOPBACK}:{ports['api']}", password,
                artifacts, Processes(work / "logs"), timings, report)
-    st.run("down", "--volumes", timeout=300, check=False)  # leftovers of an interrupted run
+    remove_leftovers()  # of an interrupted run
     try:
         t = time.monotonic()
-        # podman 4.3 has no `wait --condition=healthy`, so podman-compose cannot honour
-        # `service_healthy`: start the backing services first and wait for their health checks.
+        # Debian 12's podman (4.3) cannot wait for `service_healthy`, and starting a
+        # container whose dependency is the exited airflow-init fails there; so the
+        # compose file's order is followed by hand: backing services until healthy,
+        # airflow-init until it exits 0, then the Airflow services without --requires.
         st.run("up", "-d", "postgres", "redis")
         for service in ("postgres", "redis"):
             (name,) = st.service(service)
             wait_until(f"{service} healthy", lambda n=name: st.healthy(n), 120, st.procs, every=2)
         timings["backing_services_s"] = time.monotonic() - t
         t = time.monotonic()
-        st.run("up", "-d", "--scale", f"airflow-worker={WORKERS}", timeout=1800)
-        timings["compose_up_s"] = time.monotonic() - t
+        st.run("up", "-d", "--no-deps", "airflow-init")
         (init,) = st.service("airflow-init")
+        sh(["podman", "wait", init], 900)
         init_state = st.containers()[init]
-        assert init_state["state"] == "exited" and init_state["exit_code"] == 0, st.logs()
+        assert init_state["exit_code"] == 0, st.logs()
+        timings["airflow_init_s"] = time.monotonic() - t
+        t = time.monotonic()
+        st.run("up", "-d", "--no-deps", "--scale", f"airflow-worker={WORKERS}", *AIRFLOW_SERVICES)
         assert len(st.service("airflow-worker")) == WORKERS, st.containers()
 
         def api_up() -> bool:
@@ -267,8 +289,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
             st.sample_memory()
             dags = {d["dag_id"] for d in st.get("/api/v2/dags")["dags"]}
             return {DAG_ID, EXPORT_DAG_ID} <= dags and all(
-                st.healthy(n) for s in ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
-                                        "airflow-triggerer", "airflow-worker") for n in st.service(s))
+                st.healthy(n) for s in AIRFLOW_SERVICES for n in st.service(s))
 
         wait_until("the DAGs parsed and every service healthy", ready, 600, st.procs, every=5)
         timings["stack_ready_s"] = time.monotonic() - t
@@ -280,6 +301,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
         raise
     finally:
         st.run("down", "--volumes", timeout=600, check=False)
+        remove_leftovers()
         assert not st.containers(), f"containers left behind: {st.containers()}"
 
 
@@ -334,12 +356,24 @@ def test_run_succeeds_with_enrich_in_two_worker_containers(stack, run):
     states = {(ti["task_id"], ti["map_index"]): ti["state"] for ti in tis}
     for task in ("begin", "land", "batches_of", "build", "validate", "publish"):
         assert states[(task, -1)] == "success", states
-    enrich_hosts = {ti["map_index"]: ti["hostname"] for ti in tis if ti["task_id"] == "enrich"}
-    assert len(enrich_hosts) == WORKERS, enrich_hosts
-    worker_hosts = {c["hostname"] for c in stack.containers().values() if c["service"] == "airflow-worker"}
-    assert len(worker_hosts) == WORKERS, worker_hosts
-    # Each enrich task names the container it ran in: two tasks, two worker containers.
-    assert set(enrich_hosts.values()) == worker_hosts, (enrich_hosts, worker_hosts)
+    enrich = sorted(ti["map_index"] for ti in tis if ti["task_id"] == "enrich")
+    assert enrich == list(range(WORKERS)), states
+    # Which container ran each enrich task, from the workers' own logs (Celery's
+    # "Executing workload" line names the task instance). Not the task instance's
+    # hostname: with host networking every container has the host's name.
+    ran_in = {}
+    for name in stack.service("airflow-worker"):
+        log = sh(["podman", "logs", name], 60)
+        for line in (log.stdout + log.stderr).splitlines():
+            if "Executing workload in Celery" not in line:
+                continue
+            ti = {key: quoted or number for key, quoted, number in _FIELD.findall(line)}
+            if ti.get("task_id") == "enrich" and ti.get("dag_id") == DAG_ID and ti.get("run_id") == run["run_id"]:
+                ran_in.setdefault(int(ti["map_index"]), set()).add(name)
+    assert sorted(ran_in) == enrich, ran_in
+    assert all(len(names) == 1 for names in ran_in.values()), ran_in
+    assert len(set().union(*ran_in.values())) == WORKERS, ran_in  # the map step really ran in both
+    stack.report["enrich_containers"] = {str(i): names.pop() for i, names in sorted(ran_in.items())}
     stack.report["tasks"] = [
         {"task": ti["task_id"] + (f"[{ti['map_index']}]" if ti["map_index"] >= 0 else ""), "state": ti["state"],
          "duration_s": round(ti["duration"] or 0.0, 1), "host": ti["hostname"]}
