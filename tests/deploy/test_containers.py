@@ -406,6 +406,16 @@ def test_export_on_publish_runs(stack, run):
     assert export_run["run_type"] == "asset_triggered"
 
 
+def test_task_logs_readable_through_the_api_server(stack, run):
+    # Workers write task logs to the shared airflow-logs volume; the api-server reads them
+    # there (the workers' log servers share one hostname under host networking).
+    for index in range(WORKERS):
+        logs = stack.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run['run_id']}/taskInstances/enrich/logs/1",
+                         map_index=index)
+        text = json.dumps(logs["content"])
+        assert "[fault] paused at enrich" in text, text[:3000]
+
+
 def test_grid_view_from_the_containerised_api_server(stack, run):
     st = stack
     png = st.artifacts / "airflow_grid_containers.png"
