@@ -69,7 +69,7 @@ PROJECT = "newswh-deploytest"
 WORKERS = 2
 BATCH_SIZE = 6  # 12 sample articles -> 2 mapped enrich tasks
 # The project image (Airflow, dbt, spaCy and its model, Great Expectations, pandas) on
-# the Debian base; measured 0000 MB. Growth past the budget should be a decision.
+# the Debian base: 1494 MB on 2026-12-06 (docs/deploy.md). Growth past the budget should be a decision.
 IMAGE_BUDGET_MB = 3000
 RUN_TIMEOUT = float(os.environ.get("NEWSWH_CONTAINER_TIMEOUT", "1200"))
 COMPOSE_FILES = (PROJECT_ROOT / "docker-compose.yml", PROJECT_ROOT / "deploy" / "compose.host.yml",
