@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.lock)
 
-.PHONY: run test venv lock lint clean
+.PHONY: run test venv lock lint clean deploy-test
 
 run: $(STAMP)
 	$(BIN)/newswarehouse run
@@ -33,6 +33,11 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 # Re-resolve the lock file after editing pyproject.toml dependencies.
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra deploy --extra dev --python-version 3.11 -o requirements.lock
+
+# docker-compose.yml and the Dockerfile built and run for real (podman, root, Debian;
+# installs the toolchain and builds offline base images when no registry answers).
+deploy-test: $(STAMP)
+	NEWSWH_CONTAINER_TEST=1 $(BIN)/python -m pytest -v tests/deploy/test_containers.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -190,3 +190,37 @@ def test_image_installs_the_lock_file_with_uv():
     assert re.search(r"uv pip sync .*requirements\.lock", dockerfile)
     assert "--no-deps -e ." in dockerfile
     assert re.search(r'ENTRYPOINT \[.*"airflow"\]', dockerfile)
+
+
+class _ComposeLoader(yaml.SafeLoader):
+    """Reads Compose's `!reset` / `!override` merge tags (as plain values)."""
+
+
+_ComposeLoader.add_constructor("!reset", lambda loader, node: None)
+_ComposeLoader.add_constructor(
+    "!override", lambda loader, node: loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode)
+    else loader.construct_mapping(node))
+
+HOST_OVERRIDE = PROJECT_ROOT / "deploy" / "compose.host.yml"
+# What the host-network override may change (tests/deploy/test_containers.py runs the
+# compose file through it): networking, addresses and ports; nothing a user would not get.
+_NETWORK_KEYS = {"network_mode", "extra_hosts", "environment", "ports"}
+_NETWORK_ENV = re.compile(r"(PORT|HOST|_URL|_CONN|RESULT_BACKEND)$")
+
+
+def test_host_override_changes_networking_and_ports_only(raw):
+    override = yaml.load(HOST_OVERRIDE.read_text(), Loader=_ComposeLoader)
+    assert set(override["services"]) <= set(raw["services"])
+    for name, service in override["services"].items():
+        assert service["network_mode"] == "host", name
+        allowed = _NETWORK_KEYS | ({"command"} if name in BACKING_SERVICES else set())
+        assert set(service) <= allowed, (name, set(service) - allowed)
+        for key in service.get("environment", {}):
+            assert _NETWORK_ENV.search(key) or key in ("PGPORT", "REDIS_PORT"), (name, key)
+        if "command" in service:  # the server's own command, plus a bind address and a port
+            words = service["command"]
+            assert words[0] == name.replace("redis", "redis-server"), (name, words)
+            assert set(_command(raw["services"][name])) <= set(words), (name, words)
+            assert "127.0.0.1" in " ".join(words), name
+        for host in service.get("extra_hosts", []):
+            assert host.endswith(":127.0.0.1"), host
