@@ -25,7 +25,7 @@ def bundle(warehouse: Path, docs_url: str) -> dict[str, str]:
     for path in sorted(ASSETS.rglob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         text = text.replace("__WAREHOUSE_URI__", uri).replace("__DOCS_URL__", docs_url.rstrip("/"))
-        contents[f"newswarehouse/{path.relative_to(ASSETS).as_posix()}"] = text
+        contents[path.relative_to(ASSETS).as_posix()] = text
     return contents
 
 

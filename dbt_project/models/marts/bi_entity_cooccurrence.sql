@@ -1,6 +1,6 @@
 -- BI view: "who appears with X". fct_entity_cooccurrence stores each pair once
 -- (entity_id_a < entity_id_b); here each pair appears in both directions with both
--- names, so a dashboard filters one column (entity_name) and reads the other.
+-- names, so a dashboard filters one column (canonical_name) and reads the other.
 {{ config(materialized='view') }}
 
 with
@@ -54,10 +54,10 @@ final as (
 
     select
         both_directions.entity_id,
-        entity.canonical_name as entity_name,
+        entity.canonical_name,
         entity.entity_type,
         both_directions.other_entity_id,
-        other.canonical_name as other_entity_name,
+        other.canonical_name as other_canonical_name,
         other.entity_type as other_entity_type,
         both_directions.article_count,
         both_directions.sentence_count,
