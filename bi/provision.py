@@ -62,7 +62,7 @@ def main() -> None:
         print(f"superset: metadata ready; dashboards imported over {warehouse} (read-only)", flush=True)
 
 
-def _user(sm, username: str, password: str, role):  # noqa: ANN001, ANN202 (Superset's own types)
+def _user(sm, username: str, password: str, role):
     """Create the user, or reset its password and role: .env stays the source of truth."""
     from superset import db
     from werkzeug.security import generate_password_hash
@@ -81,7 +81,7 @@ def _user(sm, username: str, password: str, role):  # noqa: ANN001, ANN202 (Supe
     return user
 
 
-def _analyst_role(sm, database):  # noqa: ANN001, ANN202
+def _analyst_role(sm, database):
     """Gamma + sql_lab + access to the warehouse connection; rebuilt on every start."""
     from superset import db
 

@@ -18,7 +18,7 @@ BI_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BI_DIR.parent
 sys.path.insert(0, str(BI_DIR))
 
-from bi_security import WeakSecret, weakness  # noqa: E402
+from bi_security import WeakSecret, weakness
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
