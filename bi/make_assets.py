@@ -263,17 +263,17 @@ def pie(key: str, name: str, ds_key: str, groupby: list[str], metric: str, **lay
 
 CHARTS = {
     "entities": [
-        bars_over_time("top_entities_over_time", "Top entities over time (mentions per day)", "mentions",
-                       ["mentions"], ["canonical_name"], series_limit=10, width=8),
+        bars_over_time("top_entities_over_time", "Top 10 entities over time (mentions per month)", "mentions",
+                       ["mentions"], ["canonical_name"], series_limit=10, grain="P1M", width=7),
         table_agg("top_entities", "Most mentioned entities", "mentions", ["canonical_name", "entity_type"],
-                  ["mentions", "articles"], width=4),
+                  ["mentions", "articles"], width=5),
         table_agg("cooccurring", "Co-occurring entities (choose an entity in the filter)", "cooccurrence",
                   ["canonical_name", "other_canonical_name", "other_entity_type"],
-                  ["articles together"], limit=200, width=5, height=60),
+                  ["articles together"], limit=200, width=12, height=50),
         table_raw("where_mentioned", "Where it is mentioned (sentence and article)", "mentions",
-                  ["canonical_name", "surface_text", "sentence_text", "sentence_index", "title", "publisher",
-                   "article_date", "source_uri", "article_id"],
-                  [("article_date", False), ("sentence_index", True)], width=7, height=60),
+                  ["canonical_name", "surface_text", "sentence_text", "title", "publisher", "article_date",
+                   "sentence_index", "source_uri"],
+                  [("article_date", False), ("sentence_index", True)], width=12, height=70),
     ],
     "statements": [
         table_raw("statements", "Who said what", "statements",
