@@ -199,7 +199,8 @@ def table_raw(key: str, name: str, ds_key: str, columns: list[str], order_by: li
         "viz_type": "table", "query_mode": "raw", "all_columns": columns,
         "order_by_cols": [json.dumps([col, asc]) for col, asc in order_by], "row_limit": limit,
         "server_page_length": 50, "adhoc_filters": adhoc, "allow_render_html": True, "include_search": True,
-        "table_timestamp_format": "smart_date",
+        "table_timestamp_format": "%Y-%m-%d %H:%M" if ds.dttm and ds.columns[ds.dttm] == "TIMESTAMP"
+        else "%Y-%m-%d",
     }
     query = {"columns": columns, "orderby": [[col, asc] for col, asc in order_by], "row_limit": limit,
              "filters": filters, "metrics": []}
@@ -286,15 +287,14 @@ CHARTS = {
             width=4),
     ],
     "loads": [
-        bars_over_time("load_status", "Loads by status", "loads", ["loads"], ["status"], width=6),
+        bars_over_time("load_status", "Loads by status", "loads", ["loads"], ["status"], width=4),
         bars_over_time("load_articles", "Articles landed, files rejected, articles quarantined", "loads",
-                       ["articles landed", "files rejected", "articles quarantined"], [], width=6),
+                       ["articles landed", "files rejected", "articles quarantined"], [], width=5),
+        table_agg("failed_checks", "Failed quality checks", "checks", ["check_name"], ["loads"], width=3),
         table_raw("load_runs", "Loads (audit.load_runs)", "loads",
                   ["started_at", "status", "seconds", "files_seen", "articles_landed", "files_rejected",
                    "articles_quarantined", "failed_checks", "quality_report", "load_id"],
-                  [("started_at", False)], limit=200, width=8, height=60),
-        table_agg("failed_checks", "Failed quality checks", "checks", ["check_name"], ["loads"], width=4,
-                  height=60),
+                  [("started_at", False)], limit=200, width=12, height=50),
     ],
 }
 
@@ -368,7 +368,7 @@ def dashboard_yaml(key: str, charts: list[Chart]) -> dict[str, Any]:
         "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": [], "parents": ["ROOT_ID"]},
         "HEADER_ID": {"id": "HEADER_ID", "type": "HEADER", "meta": {"text": title}},
     }
-    rows: list[list[Any]] = [[("MARKDOWN-intro", f"**{blurb}**\n\n{DOCS_LINKS}", 12, 16)]]
+    rows: list[list[Any]] = [[("MARKDOWN-intro", f"**{blurb}**\n\n{DOCS_LINKS}", 12, 10)]]
     row: list[Any] = []
     for chart in charts:
         if sum(item.width for item in row) + chart.width > 12:
