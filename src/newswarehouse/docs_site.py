@@ -12,6 +12,7 @@ profile): generating the catalogue must never take the write lock a load needs.
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import os
 import shutil
@@ -48,6 +49,28 @@ def docs_dir(settings: Settings) -> Path:
     return settings.home / DOCS_DIRNAME
 
 
+def fingerprint(settings: Settings) -> str:
+    """What the docs page depends on: the dbt project's files and the published file's columns.
+
+    Row counts are not in the catalogue, so a load that only adds rows leaves the page as
+    it is and the ~10 s of `dbt docs generate` are skipped.
+    """
+    import duckdb
+
+    digest = hashlib.sha256(settings.warehouse.stem.encode())
+    project = settings.dbt_project_dir
+    for path in sorted(p for p in project.rglob("*") if p.is_file() and p.suffix in (".sql", ".yml", ".yaml", ".csv")
+                       and not {"target", "logs", "dbt_packages"} & set(p.relative_to(project).parts)):
+        digest.update(str(path.relative_to(project)).encode())
+        digest.update(path.read_bytes())
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select table_schema, table_name, column_name, data_type from information_schema.columns "
+            "order by all").fetchall()
+    digest.update(repr(rows).encode())
+    return digest.hexdigest()
+
+
 def generate(settings: Settings, progress: Callable[[str], None] = lambda _msg: None) -> Path:
     """Write the static docs site of the published warehouse; returns its index.html."""
     work = settings.home / "dbt_docs_work"
@@ -79,7 +102,13 @@ def refresh_after_publish(settings: Settings, say: Callable[[str], None]) -> Non
     if os.environ.get("NEWSWH_DBT_DOCS", "1").lower() in ("0", "false", "no", "off"):
         return
     try:
+        stamp = docs_dir(settings) / ".fingerprint"
+        current = fingerprint(settings)
+        if stamp.exists() and stamp.read_text() == current and (docs_dir(settings) / "index.html").exists():
+            say("[docs] dbt docs unchanged (same project and columns)")
+            return
         page = generate(settings)
+        stamp.write_text(current)
     except Exception as exc:  # noqa: BLE001 - the load is already published; say why the docs are stale
         say(f"[docs] dbt docs not refreshed ({type(exc).__name__}: {str(exc)[:300]})")
         return

@@ -15,7 +15,7 @@ import pytest
 from conftest import PROJECT_ROOT
 from superset_fixtures import BI_PYTHON, bi_setup  # noqa: F401 (fixture)
 
-from newswarehouse.docs_site import make_server
+from newswarehouse.docs_site import make_server, refresh_after_publish
 from newswarehouse.settings import load_settings
 
 
@@ -58,6 +58,11 @@ def test_publish_writes_a_catalogue_of_the_marts_rendered_in_chromium(bi_setup, 
     html = index.read_text(encoding="utf-8")
     for model in ("dim_entities", "fct_statements", "bi_entity_mentions", "statements_who_said_what"):
         assert model in html
+    # A later publish with the same project and columns leaves the page alone (no dbt run).
+    said: list[str] = []
+    settings = load_settings(warehouse=bi_setup.warehouse, home=bi_setup.home)
+    refresh_after_publish(settings, said.append)
+    assert said and "unchanged" in said[0], said
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         pytest.skip("chromium is not installed (.ci/run installs it)")
