@@ -63,8 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--setup-only", action="store_true", help="provision the metadata and exit")
     args = parser.parse_args(argv)
 
-    # .env fills in what the environment does not set (compose passes its values directly).
-    env = {**read_dotenv(PROJECT_ROOT / ".env"), **os.environ}
+    # .env fills in what the environment does not set (compose passes its values directly);
+    # only Superset's and newswarehouse's own keys: the Airflow secrets stay out of its processes.
+    dotenv = {k: v for k, v in read_dotenv(PROJECT_ROOT / ".env").items() if k.startswith(("SUPERSET_", "NEWSWH_"))}
+    env = {**dotenv, **os.environ}
     check_secrets(env)
     warehouse = (args.warehouse or Path(env.get("NEWSWH_WAREHOUSE", PROJECT_ROOT / "warehouse.duckdb"))).resolve()
     newswh_home = Path(env.get("NEWSWH_HOME", PROJECT_ROOT / ".newswarehouse")).resolve()

@@ -157,7 +157,11 @@ def serve(settings: Settings, host: str, port: int, regenerate: bool) -> int:
             print(f"no warehouse at {settings.warehouse}: run a load first (make run)")
             return 1
         print(f"generating dbt docs of {settings.warehouse} (read-only) ...", flush=True)
-        generate(settings)
+        try:
+            generate(settings)
+        except (OSError, RuntimeError) as exc:
+            print(f"error: could not generate the dbt docs: {exc}")
+            return 1
     server = make_server(settings, host, port)
     print(f"dbt docs of the marts: http://{host}:{server.server_port}/{DOCS_DIRNAME}/index.html", flush=True)
     print(f"quality reports:       http://{host}:{server.server_port}/data_docs/   (Ctrl-C stops)", flush=True)
