@@ -88,3 +88,20 @@ def _env(home: Path) -> dict[str, str]:
     import os
 
     return {**os.environ, "NEWSWH_HOME": str(home)}
+
+
+def test_every_mart_column_in_the_catalogue_is_described(bi_setup) -> None:  # noqa: F811
+    target = bi_setup.home / "dbt_docs_work" / "target"
+    manifest = json.loads((target / "manifest.json").read_text())
+    catalog = json.loads((target / "catalog.json").read_text())
+    marts = {key: node for key, node in manifest["nodes"].items()
+             if node["resource_type"] == "model" and node["schema"].endswith("marts")}
+    assert {"dim_entities", "fct_statements", "bi_entity_mentions", "bi_entity_cooccurrence"} <= {
+        node["name"] for node in marts.values()}
+    undescribed = [
+        f"{node['name']}.{column}"
+        for key, node in marts.items()
+        for column in catalog["nodes"][key]["columns"]
+        if not (node["columns"].get(column) or {}).get("description")
+    ]
+    assert not undescribed
