@@ -91,6 +91,9 @@ DATASETS = {
          "article_date": "DATE", "source_uri": "VARCHAR", "sentence_index": "INTEGER", "sentence_text": "VARCHAR"},
         dttm="article_date",
         metrics={"mentions": "COUNT(*)", "articles": "COUNT(DISTINCT article_id)"},
+        # The article, sentence by sentence, with this one marked (served by `newswarehouse docs`).
+        calculated={"article_link": "'<a href=\"__DOCS_URL__/articles/' || article_id || '#s' || sentence_index"
+                                    " || '\" target=\"_blank\">sentence ' || sentence_index || '</a>'"},
         description="Where entities are mentioned (dbt view marts.bi_entity_mentions).",
     ),
     "cooccurrence": Dataset(
@@ -113,7 +116,9 @@ DATASETS = {
         dttm="article_date",
         # One row per (statement, target): count statements, not rows.
         metrics={"statements": "COUNT(DISTINCT statement_id)"},
-        calculated={"quote_kind": "CASE WHEN is_direct_quote THEN 'direct quote' ELSE 'reported speech' END"},
+        calculated={"quote_kind": "CASE WHEN is_direct_quote THEN 'direct quote' ELSE 'reported speech' END",
+                    "article_link": "'<a href=\"__DOCS_URL__/articles/' || article_id"
+                                    " || '\" target=\"_blank\">article</a>'"},
         description="Who said what about whom (dbt view marts.statements_who_said_what).",
     ),
     "loads": Dataset(
@@ -272,14 +277,14 @@ CHARTS = {
                   ["canonical_name", "other_canonical_name", "other_entity_type"],
                   ["articles together"], limit=200, width=12, height=50),
         table_raw("where_mentioned", "Where it is mentioned (sentence and article)", "mentions",
-                  ["canonical_name", "surface_text", "sentence_text", "title", "publisher", "article_date",
-                   "sentence_index", "source_uri"],
+                  ["canonical_name", "surface_text", "sentence_text", "article_link", "title", "publisher",
+                   "article_date", "source_uri"],
                   [("article_date", False), ("sentence_index", True)], width=12, height=70),
     ],
     "statements": [
         table_raw("statements", "Who said what", "statements",
                   ["article_date", "publisher", "speaker", "speaker_role", "cue_verb", "cue_class", "target_name",
-                   "is_direct_quote", "statement_text", "title"],
+                   "is_direct_quote", "statement_text", "title", "article_link"],
                   [("article_date", False), ("speaker", True)], limit=1000, width=12, height=70),
         table_agg("quoted_speakers", "Most-quoted speakers per publisher", "statements", ["publisher", "speaker"],
                   ["statements"], width=8),
@@ -327,7 +332,7 @@ DASHBOARDS = {
 DOCS_LINKS = (
     "[Catalogue of the marts (dbt docs)](__DOCS_URL__/dbt_docs/index.html) · "
     "[Quality reports of every load](__DOCS_URL__/data_docs/) · "
-    "served by `newswarehouse docs`"
+    "links open in `newswarehouse docs` (run it beside Superset)"
 )
 
 

@@ -2,8 +2,8 @@
 
 After every publish, ``dbt docs generate --static`` runs against the published file and
 writes one self-contained page (catalogue, lineage, every column's description) to
-``$NEWSWH_HOME/dbt_docs/index.html``. ``newswarehouse docs`` serves that folder and the
-quality reports (Data Docs) on 127.0.0.1.
+``$NEWSWH_HOME/dbt_docs/index.html``. ``newswarehouse docs`` serves that folder, the
+quality reports (Data Docs) and one page per article (article_page.py) on 127.0.0.1.
 
 The published file is only ever attached READ_ONLY (a profile of our own, not the build
 profile): generating the catalogue must never take the write lock a load needs.
@@ -116,9 +116,10 @@ def refresh_after_publish(settings: Settings, say: Callable[[str], None]) -> Non
 
 
 class _DocsHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves /dbt_docs/ and /data_docs/ only: NEWSWH_HOME also holds Airflow's and Superset's state."""
+    """Serves /dbt_docs/, /data_docs/ and /articles/<id> only: NEWSWH_HOME also holds Airflow's and Superset's state."""
 
     roots: ClassVar[dict[str, Path]] = {}
+    warehouse: ClassVar[Path] = Path()
 
     def _parts(self) -> list[str]:
         clean = self.path.split("?", 1)[0].split("#", 1)[0]
@@ -135,10 +136,32 @@ class _DocsHandler(http.server.SimpleHTTPRequestHandler):
             self.end_headers()
             return None
         parts = self._parts()
+        if len(parts) == 2 and parts[0] == "articles":
+            return self._article(parts[1])
         if not parts or parts[0] not in self.roots:
             self.send_error(404)
             return None
         return super().send_head()
+
+    def _article(self, article_id: str):
+        import io
+
+        from newswarehouse.article_page import render
+
+        try:
+            page = render(self.warehouse, article_id) if self.warehouse.is_file() else None
+        except Exception:  # noqa: BLE001 - e.g. a publish renaming the file mid-open: ask for a retry
+            self.send_error(503, "warehouse busy, retry")
+            return None
+        if page is None:
+            self.send_error(404)
+            return None
+        data = page.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -146,7 +169,7 @@ class _DocsHandler(http.server.SimpleHTTPRequestHandler):
 
 def make_server(settings: Settings, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> http.server.HTTPServer:
     roots = {DOCS_DIRNAME: docs_dir(settings), "data_docs": settings.data_docs_dir}
-    handler = type("DocsHandler", (_DocsHandler,), {"roots": roots})
+    handler = type("DocsHandler", (_DocsHandler,), {"roots": roots, "warehouse": settings.warehouse})
     return http.server.ThreadingHTTPServer((host, port), functools.partial(handler))
 
 

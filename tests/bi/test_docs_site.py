@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import subprocess
@@ -105,3 +106,24 @@ def test_every_mart_column_in_the_catalogue_is_described(bi_setup) -> None:  # n
         if not (node["columns"].get(column) or {}).get("description")
     ]
     assert not undescribed
+
+
+def test_article_pages_follow_the_published_warehouse(bi_setup) -> None:  # noqa: F811
+    import duckdb
+
+    with duckdb.connect(str(bi_setup.warehouse), read_only=True) as con:
+        article_id, sentence = con.execute(
+            "select article_id, text from staging.stg_sentences where sentence_index = 1 limit 1").fetchone()
+    server = make_server(load_settings(warehouse=bi_setup.warehouse, home=bi_setup.home), port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with urllib.request.urlopen(f"{base}/articles/{article_id}", timeout=30) as resp:
+            page = resp.read().decode()
+        assert 'id="s1"' in page
+        assert html.escape(sentence) in page
+        assert _get(f"{base}/articles/{'0' * 64}") == 404
+        assert _get(f"{base}/articles/not-an-id'--") == 404
+    finally:
+        server.shutdown()
+        server.server_close()
