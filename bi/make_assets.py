@@ -207,8 +207,10 @@ def table_raw(key: str, name: str, ds_key: str, columns: list[str], order_by: li
         "table_timestamp_format": "%Y-%m-%d %H:%M" if ds.dttm and ds.columns[ds.dttm] == "TIMESTAMP"
         else "%Y-%m-%d",
     }
+    # No "metrics" key at all: Superset groups by the columns whenever metrics is not None,
+    # even an empty list, which both merges identical rows and breaks ORDER BY another column.
     query = {"columns": columns, "orderby": [[col, asc] for col, asc in order_by], "row_limit": limit,
-             "filters": filters, "metrics": []}
+             "filters": filters}
     return Chart(key, name, ds_key, "table", params, query, **layout)
 
 
