@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.lock)
 
-.PHONY: run test venv lock lint clean deploy-test
+.PHONY: run test venv lock lint clean deploy-test bi bi-venv bi-lock docs
 
 run: $(STAMP)
 	$(BIN)/newswarehouse run
@@ -43,5 +43,28 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/sqlfluff lint dbt_project/models
 
+# Optional third command: Superset over ./warehouse.duckdb on 127.0.0.1 (bi/README.md).
+# Superset lives in its own environment, .venv-bi, from bi/requirements.lock: its pins
+# conflict with Airflow's. Secrets come from .env (see .env.example).
+BI_VENV := .venv-bi
+BI_STAMP := $(BI_VENV)/.installed
+
+bi: $(BI_STAMP) $(STAMP)
+	$(BI_VENV)/bin/python bi/start.py
+
+bi-venv: $(BI_STAMP)
+
+$(BI_STAMP): bi/requirements.lock $(STAMP)
+	@test -x $(BI_VENV)/bin/python || $(PYTHON) -m venv $(BI_VENV)
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BI_VENV)/bin/python bi/requirements.lock
+	@touch $(BI_STAMP)
+
+bi-lock: $(STAMP)
+	$(BIN)/uv pip compile bi/requirements.in --python-version 3.11 -o bi/requirements.lock
+
+# The analysts' catalogue (dbt docs of the published warehouse) on 127.0.0.1.
+docs: $(STAMP)
+	$(BIN)/newswarehouse docs
+
 clean:
-	rm -rf $(VENV) .newswarehouse warehouse.duckdb warehouse.duckdb.loads warehouse.duckdb.lock
+	rm -rf $(VENV) $(BI_VENV) .newswarehouse warehouse.duckdb warehouse.duckdb.loads warehouse.duckdb.lock

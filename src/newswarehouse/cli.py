@@ -109,6 +109,9 @@ def _print_summary(settings: Settings, load_id: str, state: str, seconds: float)
         print(f"status: {report['status']}")
         if report.get("data_docs_path"):
             print(f"quality report: {report['data_docs_path']}")
+    if (settings.home / "dbt_docs" / "index.html").exists():
+        print(f"catalogue of the marts (dbt docs): {settings.home / 'dbt_docs' / 'index.html'} "
+              f"(`{_own_command()} docs` serves it; `make bi` adds dashboards)")
     print("rows per table:")
     for table, count in describe_warehouse(settings.warehouse).items():
         print(f"  {table:40s} {count:>8,}")
@@ -172,6 +175,12 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     return sqlshell.main(load_settings(warehouse=args.warehouse).warehouse, args.command, args.format)
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from newswarehouse import docs_site
+
+    return docs_site.serve(load_settings(warehouse=args.warehouse), args.host, args.port, args.regenerate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newswarehouse", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -199,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("-c", "--command", help="run this one SQL statement and exit")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default table)")
     sql.set_defaults(func=_cmd_sql)
+    docs = sub.add_parser("docs", help="serve the dbt docs of the marts and the quality reports on 127.0.0.1")
+    docs.add_argument("--warehouse", type=Path, help="as for run")
+    docs.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    docs.add_argument("--port", type=int, default=8081, help="port (default 8081; 0 picks a free one)")
+    docs.add_argument("--regenerate", action="store_true", help="re-run dbt docs generate first (read-only)")
+    docs.set_defaults(func=_cmd_docs)
     return parser
 
 

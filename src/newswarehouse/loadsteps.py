@@ -249,6 +249,9 @@ def publish(
     ws.publish()
     ws.discard()
     _say(f"[publish] load {load_id} published to {settings.warehouse}{_took(started)}")
+    from newswarehouse.docs_site import refresh_after_publish
+
+    refresh_after_publish(settings, _say)
     return {"status": "published"}
 
 
