@@ -20,8 +20,16 @@ create table if not exists raw.articles (
     byte_size bigint not null,
     load_id varchar not null,
     landed_at timestamp not null,
-    source_encoding varchar
+    source_encoding varchar,
+    content_type varchar,
+    url varchar,
+    language varchar
 );
+
+-- Warehouses created before structured inputs landed: the same columns, added in place.
+alter table raw.articles add column if not exists content_type varchar;
+alter table raw.articles add column if not exists url varchar;
+alter table raw.articles add column if not exists language varchar;
 
 create table if not exists raw.rejected_files (
     source_uri varchar not null,

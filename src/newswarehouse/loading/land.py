@@ -16,7 +16,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newswarehouse.loading.inbox import LandedFile, RejectedFile, scan_inbox
+from newswarehouse.loading.inbox import (
+    LandedFile,
+    RejectedFile,
+    SkippedRecord,
+    scan_inbox,
+)
+from newswarehouse.loading.language import ENGLISH
 
 
 @dataclass
@@ -26,6 +32,11 @@ class LandingSummary:
     files_already_known: int = 0
     files_rejected: int = 0
     rejections: list[tuple[str, str]] = field(default_factory=list)  # (source_uri, reason)
+    # Records of multi-article files that hold no article (WARC requests, images), by reason.
+    records_skipped: dict[str, int] = field(default_factory=dict)
+    content_types: dict[str, int] = field(default_factory=dict)  # landed articles by type
+    # Landed articles whose entities and statements are not extracted: (source_uri, reason).
+    nlp_skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -34,6 +45,9 @@ class LandingSummary:
             "files_already_known": self.files_already_known,
             "files_rejected": self.files_rejected,
             "rejections": [list(r) for r in self.rejections],
+            "records_skipped": dict(sorted(self.records_skipped.items())),
+            "content_types": dict(sorted(self.content_types.items())),
+            "nlp_skipped": [list(r) for r in self.nlp_skipped],
         }
 
 
@@ -46,7 +60,10 @@ def utcnow() -> datetime:
 # parameterised INSERT per row.
 LANDING_CHUNK_ROWS = 500
 
-_ARTICLE_COLUMNS = ("article_id", "source_uri", "raw_text", "byte_size", "load_id", "landed_at", "source_encoding")
+_ARTICLE_COLUMNS = (
+    "article_id", "source_uri", "raw_text", "byte_size", "load_id", "landed_at", "source_encoding",
+    "content_type", "url", "language",
+)
 
 
 def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
@@ -76,6 +93,9 @@ def land_inbox(
     con.execute("begin transaction")
     try:
         for item in scan_inbox(inbox, max_file_bytes):
+            if isinstance(item, SkippedRecord):
+                summary.records_skipped[item.reason] = summary.records_skipped.get(item.reason, 0) + 1
+                continue
             summary.files_seen += 1
             if summary.files_seen % 500 == 0:
                 progress(f"  read {summary.files_seen:,} files")
@@ -94,9 +114,16 @@ def land_inbox(
                 continue
             known.add(item.article_id)
             landed_rows.append(
-                (item.article_id, item.source_uri, item.text, item.byte_size, load_id, now, item.encoding)
+                (item.article_id, item.source_uri, item.text, item.byte_size, load_id, now, item.encoding,
+                 item.content_type, item.url, item.language)
             )
             summary.articles_landed += 1
+            summary.content_types[item.content_type] = summary.content_types.get(item.content_type, 0) + 1
+            if item.language not in (None, ENGLISH):
+                summary.nlp_skipped.append(
+                    (item.source_uri, (f"language '{item.language}': entities and statements are extracted from "
+                                      "English only (body and sentences are staged)"))
+                )
             if len(landed_rows) >= LANDING_CHUNK_ROWS:
                 _insert_articles(con, landed_rows)
                 landed_rows.clear()

@@ -1,0 +1,47 @@
+"""Which reader a file needs, from its name and its first bytes (the content wins)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class Container(Enum):
+    DOCUMENT = "document"  # one article: plain text or an HTML page (or one JSON object)
+    JSON = "json"  # JSON lines, a JSON array, or a single (pretty-printed) object
+    WARC = "warc"
+
+
+_JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".jsonlines")
+_WARC_SUFFIXES = (".warc", ".arc")
+_GZIP_SUFFIXES = (".gz", ".gzip")
+
+
+def strip_gzip_suffix(name: str) -> str:
+    lower = name.lower()
+    for suffix in _GZIP_SUFFIXES:
+        if lower.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def is_gzip(head: bytes) -> bool:
+    return head.startswith(GZIP_MAGIC)
+
+
+def container_of(name: str, head: bytes) -> Container:
+    """``head``: the first bytes after any gzip layer; ``name`` without its .gz suffix."""
+    if head.startswith(b"WARC/"):
+        return Container.WARC
+    lower = name.lower()
+    if lower.endswith(_WARC_SUFFIXES):
+        return Container.WARC
+    first = head.lstrip()[:1]
+    if lower.endswith(_JSON_SUFFIXES) or first in (b"{", b"["):
+        return Container.JSON
+    return Container.DOCUMENT
+
+
+def is_jsonl_name(name: str) -> bool:
+    return name.lower().endswith((".jsonl", ".ndjson", ".jsonlines"))
