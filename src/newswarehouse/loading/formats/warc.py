@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -42,28 +43,31 @@ def read_warc(fh: BinaryIO, max_record: int) -> Iterator[WarcPage | WarcSkip | W
     offset = 0
     try:
         for record in iterator:
+            skip = _skip_reason(record)
+            data = record.content_stream().read(max_record + 1) if skip is None else None
+            # Known only once the record has been read to its end (warcio then skips the rest itself).
             offset = iterator.get_record_offset()
-            if record.rec_type != "response":
-                yield WarcSkip(offset, f"WARC {record.rec_type} record")
+            if skip is not None:
+                yield WarcSkip(offset, skip)
                 continue
-            http = record.http_headers
-            if http is None:
-                yield WarcSkip(offset, "WARC response without HTTP headers")
-                continue
-            status = http.get_statuscode() or ""
-            if not status.startswith("2"):
-                yield WarcSkip(offset, f"HTTP {status[:1] or '?'}xx response")
-                continue
-            content_type = http.get_header("Content-Type") or ""
-            if content_type.split(";")[0].strip().lower() not in _HTML_TYPES:
-                yield WarcSkip(offset, "not an HTML page")
-                continue
-            stream = record.content_stream()
-            data = stream.read(max_record + 1)
+            assert data is not None
             url = record.rec_headers.get_header("WARC-Target-URI")
-            if len(data) > max_record:
-                yield WarcPage(offset, url, None, None)
-                continue  # warcio skips the rest of the record itself
-            yield WarcPage(offset, url, data, content_type)
+            content_type = record.http_headers.get_header("Content-Type")
+            yield WarcPage(offset, url, data if len(data) <= max_record else None, content_type)
     except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
         yield WarcBroken(offset, f"WARC cannot be read past offset {offset}: {exc}")
+
+
+def _skip_reason(record: ArcWarcRecord) -> str | None:
+    if record.rec_type != "response":
+        return f"WARC {record.rec_type} record"
+    http = record.http_headers
+    if http is None:
+        return "WARC response without HTTP headers"
+    status = http.get_statuscode() or ""
+    if not status.startswith("2"):
+        return f"HTTP {status[:1] or '?'}xx response"
+    content_type = http.get_header("Content-Type") or ""
+    if content_type.split(";")[0].strip().lower() not in _HTML_TYPES:
+        return "not an HTML page"
+    return None
