@@ -16,8 +16,7 @@ from lxml import etree
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n+|\n")
 _BLOCKS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr "
-    "li main nav ol p pre section table td th time tr ul".split()
+    ["address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "time", "tr", "ul"]
 )
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
 _SPACES = re.compile(r"[ \t\u00a0]+")

@@ -45,12 +45,17 @@ def read_warc(fh: BinaryIO, max_record: int) -> Iterator[WarcPage | WarcSkip | W
         for record in iterator:
             skip = _skip_reason(record)
             data = record.content_stream().read(max_record + 1) if skip is None else None
+            # A cut-off archive ends in a short record: its declared length was never reached.
+            truncated = data is not None and len(data) <= max_record and getattr(record.raw_stream, "limit", 0) > 0
             # Known only once the record has been read to its end (warcio then skips the rest itself).
             offset = iterator.get_record_offset()
             if skip is not None:
                 yield WarcSkip(offset, skip)
                 continue
             assert data is not None
+            if truncated:
+                yield WarcBroken(offset, "WARC record is cut off before its declared length (truncated archive)")
+                continue
             url = record.rec_headers.get_header("WARC-Target-URI")
             content_type = record.http_headers.get_header("Content-Type")
             yield WarcPage(offset, url, data if len(data) <= max_record else None, content_type)
