@@ -84,7 +84,7 @@ def build_mixed_inbox(inbox: Path) -> Expected:
             "gz/library_hours.txt.gz": text,
             "feeds/newsplease.jsonl#line=1": record,
             "feeds/newsplease.jsonl#line=4": record,
-            "feeds/trafilatura.jsonl.gz#line=1": record,
+            "feeds/trafilatura.jsonl.gz": record,
             "feeds/feed.json#offset=": record,  # two records, offsets checked by prefix
             "feeds/truncated.json#offset=": record,
             "crawl/news.warc.gz#offset=": html,

@@ -137,14 +137,14 @@ def read_items(path: Path, max_file_bytes: int) -> Iterator[LandedFile | Rejecte
 
 
 def _read_open(fh: BinaryIO, name: str, uri: str, size: int, max_bytes: int) -> Iterator[LandedFile | RejectedFile | SkippedRecord]:
-    head = fh.read(8)
+    head = fh.read(512)
     fh.seek(0)
     stream: BinaryIO = fh
     compressed = is_gzip(head)
     if compressed:
         name = strip_gzip_suffix(name)
         stream = gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[assignment]
-        head = stream.peek(64)[:64]  # type: ignore[attr-defined]
+        head = stream.peek(512)[:512]  # type: ignore[attr-defined]
     container = container_of(name, head)
     if container is Container.WARC:
         fh.seek(0)  # warcio reads gzip members itself, and reports offsets in the file as stored

@@ -33,7 +33,17 @@ def read_json_records(stream: BinaryIO, max_record: int, jsonl_name: bool) -> It
     if first == b"[" and not jsonl_name:
         yield from _array_records(stream, max_record)
         return
-    yield from _line_records(stream, max_record, jsonl_name)
+    records = _line_records(stream, max_record, jsonl_name)
+    first = next(records, None)
+    second = next(records, None)
+    if first is not None and second is None:
+        # A file of one record is a single-article file: its URI names the file alone.
+        yield "", first[1]
+        return
+    for item in (first, second):
+        if item is not None:
+            yield item
+    yield from records
 
 
 def _decode(data: bytes) -> str:
@@ -107,7 +117,7 @@ def _array_records(stream: BinaryIO, max_record: int) -> Iterator[tuple[str, str
     def skip_space() -> bool:
         nonlocal pos
         while True:
-            while pos < len(buf) and buf[pos] in " \t\r\n":
+            while pos < len(buf) and buf[pos] in " \t\r\n\ufeff":
                 pos += 1
             if pos < len(buf):
                 return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -13,6 +14,8 @@ class Container(Enum):
     WARC = "warc"
 
 
+# An object with a key, or an array of objects: prose that opens with "{" or "[" ("[Updated] ...") never does.
+_JSON_START = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*(?:\{\s*"|\[\s*(?:\{|\]))')
 _JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".jsonlines")
 _WARC_SUFFIXES = (".warc", ".arc")
 _GZIP_SUFFIXES = (".gz", ".gzip")
@@ -37,8 +40,7 @@ def container_of(name: str, head: bytes) -> Container:
     lower = name.lower()
     if lower.endswith(_WARC_SUFFIXES):
         return Container.WARC
-    first = head.lstrip()[:1]
-    if lower.endswith(_JSON_SUFFIXES) or first in (b"{", b"["):
+    if lower.endswith(_JSON_SUFFIXES) or _JSON_START.match(head):
         return Container.JSON
     return Container.DOCUMENT
 
