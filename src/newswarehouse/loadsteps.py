@@ -226,6 +226,7 @@ def publish(
         articles_quarantined=validation.get("quarantined", 0),
         data_docs_path=validation.get("data_docs_path"),
         rejections=summary["rejections"],
+        landing_details={k: summary[k] for k in ("records_skipped", "content_types", "nlp_skipped") if k in summary},
     )
     failed = list(validation.get("failed_checks") or [])
     if failed:

@@ -13,7 +13,14 @@ from formats_inbox import FIXTURES, build_mixed_inbox, write_warc
 from newswarehouse.extraction import extract_article
 from newswarehouse.loading.formats.content import HTML, JSON, TEXT, content_type_of
 from newswarehouse.loading.formats.fields import map_record
-from newswarehouse.loading.inbox import LandedFile, RejectedFile, SkippedRecord, article_id_of, read_items, scan_inbox
+from newswarehouse.loading.inbox import (
+    LandedFile,
+    RejectedFile,
+    SkippedRecord,
+    article_id_of,
+    read_items,
+    scan_inbox,
+)
 from newswarehouse.loading.land import land_inbox
 from newswarehouse.loading.language import detect_language
 from newswarehouse.warehouse_schema import ensure_schema
@@ -66,7 +73,7 @@ def test_content_is_kept_exactly_as_received(mixed):
 
 
 def test_json_array_records_are_exact_slices_at_their_offsets(mixed):
-    inbox, _expected, items = mixed
+    _inbox, _expected, items = mixed
     text = (FIXTURES / "records" / "feed.json").read_text(encoding="utf-8")
     records = [i for i in items if isinstance(i, LandedFile) and "feed.json#offset=" in i.source_uri]
     assert len(records) == 2
