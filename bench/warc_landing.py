@@ -21,13 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-WORDS = (
-    "council mayor budget school river bridge harbour library museum ferry road market farmers weather storm "
-    "police court hospital nurses teachers pupils station railway bus train festival concert theatre park "
-    "residents officials report plan vote meeting week month year morning evening north south east west town "
-    "city village county region new old small large first last local national public private said told added "
-    "announced warned agreed opened closed raised cut built repaired planned approved rejected delayed"
-).split()
+WORDS = ["council", "mayor", "budget", "school", "river", "bridge", "harbour", "library", "museum", "ferry", "road", "market", "farmers", "weather", "storm", "police", "court", "hospital", "nurses", "teachers", "pupils", "station", "railway", "bus", "train", "festival", "concert", "theatre", "park", "residents", "officials", "report", "plan", "vote", "meeting", "week", "month", "year", "morning", "evening", "north", "south", "east", "west", "town", "city", "village", "county", "region", "new", "old", "small", "large", "first", "last", "local", "national", "public", "private", "said", "told", "added", "announced", "warned", "agreed", "opened", "closed", "raised", "cut", "built", "repaired", "planned", "approved", "rejected", "delayed"]
 
 CHROME = (
     '<header><a href="/">Home</a><nav>' + "".join(f'<a href="/s{i}">Section {i}</a>' for i in range(30)) + "</nav></header>"
