@@ -73,7 +73,7 @@ con = duckdb.connect(sys.argv[2])
 ensure_schema(con)
 started = time.monotonic()
 s = land_inbox(con, Path(sys.argv[1]), "bench", 5 * 2**20)
-print(s.articles_landed, s.files_rejected, sum(s.records_skipped.values()), round(time.monotonic() - started, 1),
+print("RESULT", s.articles_landed, s.files_rejected, sum(s.records_skipped.values()), round(time.monotonic() - started, 1),
       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -94,7 +94,7 @@ def main() -> None:
     print(f"built {warc.name}: {size / 2**20:,.0f} MB, {pages:,} pages in {time.monotonic() - started:.0f} s")
     out = subprocess.run([sys.executable, "-c", CHILD, str(inbox), str(args.work / "land.duckdb")],
                          capture_output=True, text=True, check=True)
-    landed, rejected, skipped, seconds, max_rss_kb = out.stdout.split()
+    landed, rejected, skipped, seconds, max_rss_kb = [ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")][-1].split()[1:]
     peak_mb = int(max_rss_kb) / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"landed {int(landed):,} articles ({int(rejected)} rejected, {int(skipped):,} records skipped) "
