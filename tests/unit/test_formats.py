@@ -233,3 +233,33 @@ def test_html_with_meta_tags_gives_exact_metadata_and_a_chrome_free_body():
     assert skip is None
     _fr, reason = extract_article((FIXTURES / "pages" / "mairie_fr.html").read_text(encoding="utf-8"))
     assert reason is not None and "'fr'" in reason
+
+
+def test_a_warc_gzipped_whole_is_read_through_a_decompressing_stream(tmp_path):
+    pages = {f"https://x.example/{n}": (FIXTURES / "warc_pages" / name).read_bytes()
+             for n, name in enumerate(["bakery_award.html", "school_robotics.html"])}
+    write_warc(tmp_path / "a.warc", pages)
+    (tmp_path / "whole.warc.gz").write_bytes(gzip.compress((tmp_path / "a.warc").read_bytes()))
+    write_warc(tmp_path / "members.warc.gz", pages)
+    for name in ("whole.warc.gz", "members.warc.gz", "a.warc"):
+        items = list(read_items(tmp_path / name, MB))
+        landed = [i for i in items if isinstance(i, LandedFile)]
+        assert [i.url for i in landed] == list(pages), name
+        assert not [i for i in items if isinstance(i, RejectedFile)], name
+
+
+def test_record_fields_accept_paragraph_lists_and_odd_dates():
+    record = json.dumps({"title": "Lists", "text": ["First paragraph of the story.", "Second paragraph."],
+                         "date": "Tue, 03 Mar 2026 10:00:00 GMT"})
+    parsed, _ = extract_article(record)
+    assert parsed.body_text == "First paragraph of the story.\n\nSecond paragraph."
+    assert str(parsed.published_date) == "2026-03-03"
+    odd, _ = extract_article(json.dumps({"title": "Odd", "text": "Body of the story.", "date": "not a date at all"}))
+    assert odd.published_date is None
+
+
+def test_prose_opening_with_a_bracket_stays_plain_text(tmp_path):
+    text = "[Updated] Council meeting moved\n\nThe council meeting moved to Friday, the clerk said.\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (item,) = read_items(tmp_path / "a.txt", MB)
+    assert isinstance(item, LandedFile) and item.content_type == TEXT and item.text == text

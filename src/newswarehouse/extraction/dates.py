@@ -25,5 +25,8 @@ def parse_date(value: str | None) -> date | None:
         pass
     import dateparser
 
-    parsed: datetime | None = dateparser.parse(value, languages=None, settings={"STRICT_PARSING": True})
+    try:
+        parsed: datetime | None = dateparser.parse(value, settings={"STRICT_PARSING": True})
+    except (ValueError, OverflowError, TypeError):
+        return None
     return parsed.date() if parsed else None

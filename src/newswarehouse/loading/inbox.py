@@ -28,6 +28,7 @@ from newswarehouse.loading.formats.records import JsonProblem, read_json_records
 from newswarehouse.loading.formats.sniff import (
     Container,
     container_of,
+    first_gzip_member_ends_early,
     is_gzip,
     is_jsonl_name,
     strip_gzip_suffix,
@@ -147,8 +148,11 @@ def _read_open(fh: BinaryIO, name: str, uri: str, size: int, max_bytes: int) -> 
         head = stream.peek(512)[:512]  # type: ignore[attr-defined]
     container = container_of(name, head)
     if container is Container.WARC:
-        fh.seek(0)  # warcio reads gzip members itself, and reports offsets in the file as stored
-        yield from _warc_items(fh, uri, max_bytes)
+        fh.seek(0)
+        # A record per gzip member (CC-NEWS): warcio reads the file itself, offsets as stored;
+        # a WARC gzipped whole: read decompressed, offsets into the decompressed archive.
+        whole = compressed and not first_gzip_member_ends_early(fh)
+        yield from _warc_items(gzip.GzipFile(fileobj=fh, mode="rb") if whole else fh, uri, max_bytes)  # type: ignore[arg-type]
         return
     if container is Container.JSON:
         buffered = stream if compressed else fh

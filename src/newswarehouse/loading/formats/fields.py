@@ -43,11 +43,11 @@ def _lookup(record: dict[str, Any], key: str) -> Any:
     return value
 
 
-def _as_text(value: Any) -> str | None:
+def _as_text(value: Any, joiner: str = ", ") -> str | None:
     if isinstance(value, list):
-        # Authors as strings or as {"name": ...} objects (schema.org style).
+        # Authors as strings or as {"name": ...} objects (schema.org style); text as a list of paragraphs.
         parts = [_as_text(v.get("name") if isinstance(v, dict) else v) for v in value]
-        value = ", ".join(p for p in parts if p)
+        value = joiner.join(p for p in parts if p)
     elif isinstance(value, dict):
         value = value.get("name")
     if value is None or isinstance(value, bool):
@@ -67,7 +67,9 @@ def map_record(record: dict[str, Any]) -> RecordFields:
             found: dict[str, str | None] = {}
             for field in FIELDS:
                 found[field] = next(
-                    (v for k in keys[field] if (v := _as_text(_lookup(record, k))) and _valid(field, v)), None
+                    (v for k in keys[field]
+                     if (v := _as_text(_lookup(record, k), "\n" if field == "text" else ", ")) and _valid(field, v)),
+                    None,
                 )
             return RecordFields(profile=name, **found)
     return RecordFields(profile="none")
