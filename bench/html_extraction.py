@@ -88,7 +88,7 @@ def main() -> None:
         for k in sorted(per_page, key=lambda k: per_page[k]["product"])[: args.misses]:
             print(f"  {k}  {per_page[k]['product']:.3f}  {per_page[k]['trafilatura alone']:.3f}")
     m = rows["product"][0]
-    print(f"RESULT pages={len(keys)} product_f1={m['f1']:.3f} trafilatura_f1={rows['trafilatura alone'][0]['f1']:.3f}")
+    print(f"pages={len(keys)} product_f1={m['f1']:.3f} trafilatura_f1={rows['trafilatura alone'][0]['f1']:.3f}")
     sys.stdout.flush()
 
 

@@ -99,8 +99,8 @@ def main() -> None:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"landed {int(landed):,} articles ({int(rejected)} rejected, {int(skipped):,} records skipped) "
           f"in {float(seconds):.0f} s; peak RSS {peak_mb:,.0f} MB (children max {children:,.0f} MB)")
-    verdict = "PASS" if peak_mb < 1024 else "FAIL"
-    print(f"RESULT warc_mb={size / 2**20:.0f} pages={pages} landed={landed} seconds={seconds} "
+    verdict = "yes" if peak_mb < 1024 else "no"
+    print(f"warc_mb={size / 2**20:.0f} pages={pages} landed={landed} seconds={seconds} "
           f"peak_rss_mb={peak_mb:.0f} under_1gb={verdict}")
     shutil.rmtree(args.work, ignore_errors=True)
 
