@@ -279,3 +279,9 @@ def test_a_retried_landing_of_the_same_load_counts_its_committed_rows_as_landed(
     assert count == first.articles_landed
     later = land_inbox(con, inbox, "load_2", MB)
     assert (later.articles_landed, later.files_already_known) == (0, first.articles_landed)
+
+
+def test_a_record_whose_text_is_html_gets_its_visible_paragraphs():
+    record = json.dumps({"title": "Markup", "content": "<p>First paragraph of the story.</p>\n<p>Second <em>one</em>.</p>"})
+    parsed, _ = extract_article(record)
+    assert parsed.body_text == "First paragraph of the story.\n\nSecond one."

@@ -6,12 +6,16 @@ is sniffed from the content by the same code that landing used.
 
 from __future__ import annotations
 
+import re
+
 from newswarehouse.extraction.dates import parse_date
-from newswarehouse.extraction.html import body_paragraphs, extract_html
+from newswarehouse.extraction.html import body_paragraphs, extract_html, page_lines
 from newswarehouse.loading.formats.content import HTML, JSON, Described, describe
 from newswarehouse.loading.language import ENGLISH
 from newswarehouse.parsing import parse_article
 from newswarehouse.parsing.article import ParsedArticle
+
+_MARKUP_TAGS = re.compile(r"</(?:p|div|h[1-6]|li|blockquote)\s*>", re.IGNORECASE)
 
 
 def extract_article(raw_text: str) -> tuple[ParsedArticle, str | None]:
@@ -23,7 +27,9 @@ def extract_article(raw_text: str) -> tuple[ParsedArticle, str | None]:
 def _parsed(raw_text: str, described: Described) -> ParsedArticle:
     if described.content_type == JSON and described.record is not None:
         record = described.record
-        body = body_paragraphs(record.text)
+        # Some feeds (CMS APIs) hold the text as HTML: its visible lines are the paragraphs.
+        text = page_lines(record.text or "") if _MARKUP_TAGS.search(record.text or "") else record.text
+        body = body_paragraphs(text)
         # The parser sees the record's text only to guess what the record leaves out.
         guessed = parse_article(body) if not all((record.title, record.author, record.publisher, record.date)) else None
         return ParsedArticle(
