@@ -135,6 +135,8 @@ def read_items(path: Path, max_file_bytes: int) -> Iterator[LandedFile | Rejecte
             yield from _read_open(fh, path.name, uri, size, max_file_bytes)
         except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
             yield RejectedFile(uri, f"cannot read file: {getattr(exc, 'strerror', None) or exc}", size, None)
+        except Exception as exc:  # noqa: BLE001 - one unreadable file is recorded, never the end of the load
+            yield RejectedFile(uri, f"cannot read file past this point: {type(exc).__name__}: {exc}", size, None)
 
 
 def _read_open(fh: BinaryIO, name: str, uri: str, size: int, max_bytes: int) -> Iterator[LandedFile | RejectedFile | SkippedRecord]:
@@ -202,6 +204,8 @@ def _landed(uri: str, text: str, size: int, encoding: str, url: str | None = Non
         described = describe(text)
     except Undecodable as exc:
         return RejectedFile(uri, str(exc), size, digest)
+    except Exception as exc:  # noqa: BLE001 - one odd page or record is rejected with the reason, the rest lands
+        return RejectedFile(uri, f"cannot be read: {type(exc).__name__}: {exc}", size, digest)
     if expect == JSON and described.content_type != JSON:
         return RejectedFile(uri, "JSON record is not an object", size, digest)
     if not described.text.strip():
