@@ -9,6 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from formats_inbox import FIXTURES, build_mixed_inbox, write_warc
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newswarehouse.extraction import extract_article
 from newswarehouse.loading.formats.content import HTML, JSON, TEXT, content_type_of
@@ -285,3 +287,24 @@ def test_a_record_whose_text_is_html_gets_its_visible_paragraphs():
     record = json.dumps({"title": "Markup", "content": "<p>First paragraph of the story.</p>\n<p>Second <em>one</em>.</p>"})
     parsed, _ = extract_article(record)
     assert parsed.body_text == "First paragraph of the story.\n\nSecond one."
+
+
+_NAMES = ("a.txt", "a.html", "a.json", "a.jsonl", "a.warc", "a.warc.gz", "a.gz", "noext")
+_PREFIXES = (b"", b"{\"", b"[{", b"[\n {\"text\": \"", b"WARC/1.0\r\n", b"\x1f\x8b", b"<!DOCTYPE html><html><body><p>")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(_NAMES), prefix=st.sampled_from(_PREFIXES), body=st.binary(max_size=400),
+       gzipped=st.booleans())
+def test_any_bytes_in_any_format_are_landed_or_rejected_never_raise(tmp_path, name, prefix, body, gzipped):
+    data = prefix + body
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if gzipped else data)
+    items = list(read_items(path, 10_000))
+    assert items
+    for item in items:
+        assert isinstance(item, LandedFile | RejectedFile | SkippedRecord)
+        if isinstance(item, RejectedFile):
+            assert item.reason.strip()
+        if isinstance(item, LandedFile):
+            assert item.article_id == article_id_of(item.text)

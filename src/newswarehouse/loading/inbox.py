@@ -131,8 +131,14 @@ def read_items(path: Path, max_file_bytes: int) -> Iterator[LandedFile | Rejecte
         yield RejectedFile(uri, f"cannot read file: {exc.strerror or exc}", size, None)
         return
     with os.fdopen(fd, "rb") as fh:
+        yielded = 0
         try:
-            yield from _read_open(fh, path.name, uri, size, max_file_bytes)
+            for item in _read_open(fh, path.name, uri, size, max_file_bytes):
+                yielded += 1
+                yield item
+            if not yielded:
+                # An empty JSON file or array, a WARC with no record: on record, not silently gone.
+                yield RejectedFile(uri, "no article in this file (empty, or no records)", size, None)
         except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
             yield RejectedFile(uri, f"cannot read file: {getattr(exc, 'strerror', None) or exc}", size, None)
         except Exception as exc:  # noqa: BLE001 - one unreadable file is recorded, never the end of the load
