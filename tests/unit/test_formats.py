@@ -308,3 +308,22 @@ def test_any_bytes_in_any_format_are_landed_or_rejected_never_raise(tmp_path, na
             assert item.reason.strip()
         if isinstance(item, LandedFile):
             assert item.article_id == article_id_of(item.text)
+
+
+def test_a_warehouse_from_before_the_new_columns_is_upgraded_in_place():
+    """stg_articles and dim_articles are incremental with on_schema_change='fail': the columns must exist first."""
+    con = duckdb.connect()
+    con.execute("create schema raw; create schema staging; create schema marts")
+    con.execute("create table raw.articles (article_id varchar primary key, source_uri varchar not null, "
+                "raw_text varchar not null, byte_size bigint not null, load_id varchar not null, "
+                "landed_at timestamp not null, source_encoding varchar)")
+    con.execute("insert into raw.articles values ('a', 'a.txt', 'Text.', 5, 'l', now()::timestamp, 'utf-8')")
+    con.execute("create table staging.stg_articles (article_id varchar, title varchar)")
+    con.execute("insert into staging.stg_articles values ('a', 'T')")
+    con.execute("create table marts.dim_articles (article_id varchar primary key, title varchar)")
+    con.execute("insert into marts.dim_articles values ('a', 'T')")
+    ensure_schema(con)
+    ensure_schema(con)  # idempotent
+    for table in ("raw.articles", "staging.stg_articles", "marts.dim_articles"):
+        row = con.execute(f"select content_type, url, language from {table}").fetchone()
+        assert row == ("text/plain", None, None), table
