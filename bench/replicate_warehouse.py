@@ -52,7 +52,8 @@ def replicate(source: Path, factor: int, out: Path) -> int:
             insert into raw.articles
             select m.article_id, a.source_uri || '#ref' || m.replica::varchar,
                    a.raw_text || chr(10) || 'ref ' || m.replica::varchar, a.byte_size, a.load_id,
-                   a.landed_at + to_microseconds(m.replica::bigint), a.source_encoding
+                   a.landed_at + to_microseconds(m.replica::bigint), a.source_encoding,
+                   a.content_type, a.url, a.language
             from raw.articles a inner join replica_ids m on m.original_id = a.article_id
             """
         )

@@ -28,6 +28,9 @@ class LoadRecord:
     data_docs_path: str | None = None
     rejections: list[list[str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # failed warn-level quality checks (kept in landing_report)
+    # More of the landing summary for the report: WARC records skipped, articles by content type,
+    # articles whose entity/statement NLP is skipped (another language) with the reason.
+    landing_details: dict[str, object] = field(default_factory=dict)
 
 
 def write_load_record(con: duckdb.DuckDBPyConnection, rec: LoadRecord) -> None:
@@ -45,6 +48,7 @@ def write_load_record(con: duckdb.DuckDBPyConnection, rec: LoadRecord) -> None:
         [
             rec.load_id, rec.started_at, rec.finished_at, rec.status, rec.files_seen, rec.articles_landed,
             rec.files_rejected, rec.failed_checks, rec.files_already_known, rec.articles_enriched,
-            rec.articles_quarantined, rec.message, rec.data_docs_path, json.dumps({"rejections": rec.rejections, "warnings": rec.warnings}),
+            rec.articles_quarantined, rec.message, rec.data_docs_path,
+            json.dumps({"rejections": rec.rejections, "warnings": rec.warnings, **rec.landing_details}),
         ],
     )

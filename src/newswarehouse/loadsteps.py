@@ -228,6 +228,7 @@ def publish(
         data_docs_path=validation.get("data_docs_path"),
         rejections=summary["rejections"],
         warnings=list(validation.get("warnings") or []),
+        landing_details={k: summary[k] for k in ("records_skipped", "content_types", "nlp_skipped") if k in summary},
     )
     failed = list(validation.get("failed_checks") or [])
     if failed:

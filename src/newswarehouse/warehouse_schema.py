@@ -20,8 +20,16 @@ create table if not exists raw.articles (
     byte_size bigint not null,
     load_id varchar not null,
     landed_at timestamp not null,
-    source_encoding varchar
+    source_encoding varchar,
+    content_type varchar,
+    url varchar,
+    language varchar
 );
+
+-- Warehouses created before structured inputs landed: the same columns, added in place.
+alter table raw.articles add column if not exists content_type varchar;
+alter table raw.articles add column if not exists url varchar;
+alter table raw.articles add column if not exists language varchar;
 
 create table if not exists raw.rejected_files (
     source_uri varchar not null,
@@ -115,5 +123,29 @@ create table if not exists audit.quarantined_articles (
 ENRICHED_TABLES = ("documents", "sentences", "mentions", "statements")
 
 
+# Columns that dbt passes through from raw.articles into these incremental models.
+# Their on_schema_change is 'fail', so a warehouse built before the columns
+# existed gets them here (null for its older rows) instead of failing its next build.
+_LANDING_PASSTHROUGH = ("content_type", "url", "language")
+_MODELS_WITH_PASSTHROUGH = (("staging", "stg_articles"), ("marts", "dim_articles"))
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchall()
+    return {c for (c,) in rows}
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    # Every article landed before content types existed was plain text: say so once, when the column arrives.
+    upgrading = [(s, t) for s, t in (("raw", "articles"), *_MODELS_WITH_PASSTHROUGH)
+                 if (cols := _columns(con, s, t)) and "content_type" not in cols]
     con.execute(DDL)
+    for schema, table in _MODELS_WITH_PASSTHROUGH:
+        present = _columns(con, schema, table)
+        for column in _LANDING_PASSTHROUGH:
+            if present and column not in present:
+                con.execute(f"alter table {schema}.{table} add column {column} varchar")
+    for schema, table in upgrading:
+        con.execute(f"update {schema}.{table} set content_type = 'text/plain' where content_type is null")

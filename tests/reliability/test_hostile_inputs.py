@@ -179,11 +179,15 @@ def _build_inbox(root: Path) -> tuple[Path, dict[str, Case], list[str], str, lis
     big = utf8(SAMPLE_TEXTS[5]) * (50 * 1024 * 1024 // len(utf8(SAMPLE_TEXTS[5])) + 1)
     add("fifty-megabytes.txt", big, Case("50 MB", "rejected", "over the 5,242,880-byte limit"))
     add("one-5MB-line.txt", utf8(ONE_HUGE_LINE), Case("5 MB line", "quarantined_or_rejected", text=ONE_HUGE_LINE))
-    # Markup and data.
-    add("page.html", b"<!DOCTYPE html><html><head><title>x</title></head><body><p>Story</p></body></html>",
-        Case("html", "rejected", "HTML"))
-    add("{{ 7 * 7 }} page.html", b"<html><body><p>Templated</p></body></html>", Case("jinja html", "rejected", "HTML"))
-    add("data.json", json.dumps({"title": "x", "body": "The council said."}).encode(), Case("json", "rejected", "JSON"))
+    # Markup and data: land as received (a page, a scraper's record); empty ones are rejected.
+    page = "<!DOCTYPE html><html><head><title>x</title></head><body><p>Story</p></body></html>"
+    add("page.html", page.encode(), Case("html", "landed", text=page))
+    templated = "<html><body><p>Templated</p></body></html>"
+    add("{{ 7 * 7 }} page.html", templated.encode(), Case("jinja html", "landed", text=templated))
+    record = json.dumps({"title": "x", "body": "The council said."})
+    add("data.json", record.encode(), Case("json", "landed", text=record))
+    add("blank-page.html", b"<html><body><script>x()</script></body></html>", Case("blank html", "rejected", "no visible text"))
+    add("no-text.json", json.dumps({"title": "x"}).encode(), Case("json without text", "rejected", "no article text"))
     # Links: never followed, wherever they point.
     for name, target in (("link-outside.txt", outside / "secret.txt"), ("link-dir", outside),
                          ("link-dangling.txt", root / "nowhere.txt"), ("link-inside.txt", inbox / "good-1.txt")):
@@ -356,8 +360,8 @@ def test_injection_has_no_effect_beyond_being_stored_as_text(hostile):
     # Names with SQL, Jinja and shell syntax round-trip through the database and Airflow XCom unchanged.
     for name in (f"{SQL}.txt", "{{ 7 * 7 }} {% raw %}.txt", "$(touch pwned_name).txt", "`touch pwned_backtick_name`.txt"):
         assert str(hostile.inbox / name) in hostile.articles, name
-    assert str(hostile.inbox / "{{ 7 * 7 }} page.html") in [u for u, _ in hostile.load["landing_report"]["rejections"]]
-    assert not [u for u, _ in hostile.load["landing_report"]["rejections"] if u.endswith("/49 page.html")]
+    assert str(hostile.inbox / "{{ 7 * 7 }} page.html") in hostile.articles
+    assert not [u for u in hostile.articles if u.endswith("/49 page.html")]
 
 
 # Fast checks of the same landing rules, without a load.

@@ -44,16 +44,27 @@ def test_read_one_rejections(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "ws.txt").write_bytes(b" \n\t \r\n")
     (tmp_path / "big.txt").write_bytes(b"word " * 300)
-    (tmp_path / "page.html").write_text("<!DOCTYPE html><html><body><p>x</p></body></html>")
-    (tmp_path / "data.json").write_text('{"title": "x", "body": "y"}')
+    (tmp_path / "page.html").write_text("<!DOCTYPE html><html><body><nav></nav></body></html>")
+    (tmp_path / "data.json").write_text('{"title": "x", "author": "y"}')
     os.symlink("/etc/hostname", tmp_path / "link.txt")
     reasons = {p.name: read_one(p, 1000) for p in sorted(tmp_path.iterdir())}
     assert all(isinstance(r, RejectedFile) for r in reasons.values())
     assert "empty" in reasons["empty.txt"].reason and "empty" in reasons["ws.txt"].reason
     assert "limit" in reasons["big.txt"].reason
-    assert "HTML" in reasons["page.html"].reason
-    assert "JSON" in reasons["data.json"].reason
+    assert "HTML page has no visible text" in reasons["page.html"].reason
+    assert "JSON record has no article text" in reasons["data.json"].reason
     assert "symbolic link" in reasons["link.txt"].reason
+
+
+def test_html_and_json_land_as_received(tmp_path):
+    """They used to be rejected; now a page and a scraper's record are articles, kept exactly as read."""
+    page = "<!DOCTYPE html><html><body><p>The council met.</p></body></html>"
+    record = '{"title": "x", "body": "The council said."}'
+    (tmp_path / "page.html").write_text(page)
+    (tmp_path / "data.json").write_text(record)
+    landed = {os.path.basename(i.source_uri): i for i in scan_inbox(tmp_path, 10_000)}
+    assert (landed["page.html"].text, landed["page.html"].content_type) == (page, "text/html")
+    assert (landed["data.json"].text, landed["data.json"].content_type) == (record, "application/json")
 
 
 def test_scan_is_recursive_sorted_and_never_follows_directory_links(tmp_path):

@@ -55,6 +55,9 @@ final as (
         articles.duplicate_of,
         articles.source_uri,
         articles.landed_at,
+        articles.content_type,
+        articles.url,
+        articles.language,
         coalesce(entity_counts.entity_count, 0)::integer as entity_count,
         coalesce(statement_counts.statement_count, 0)::integer as statement_count
     from articles

@@ -288,7 +288,10 @@ final as (
         affected_documents.word_count,
         earliest_duplicates.duplicate_of,
         raw_articles.source_uri,
-        raw_articles.landed_at
+        raw_articles.landed_at,
+        raw_articles.content_type,
+        raw_articles.url,
+        raw_articles.language
     from affected_documents
     inner join raw_articles
         on affected_documents.article_id = raw_articles.article_id

@@ -15,8 +15,8 @@ from newswarehouse.enrichment.nlp import load_pipeline
 from newswarehouse.enrichment.records import EnrichedDocument
 from newswarehouse.enrichment.sentences import split_sentences
 from newswarehouse.enrichment.statements.extract import extract_statements
+from newswarehouse.extraction import extract_article
 from newswarehouse.faults import pause_point
-from newswarehouse.parsing import parse_article
 from newswarehouse.parsing.article import ParsedArticle
 
 
@@ -30,12 +30,16 @@ def enrich_documents(
     """
     nlp = load_pipeline(model)
     parsed_items: list[tuple[str, ParsedArticle | None, str | None]] = []
+    nlp_skipped: set[str] = set()
     for article_id, raw_text in items:
         try:
-            parsed = parse_article(raw_text)
+            # Plain text goes to parse_article; HTML and JSON records to their extractors.
+            parsed, skip_reason = extract_article(raw_text)
         except Exception as exc:  # noqa: BLE001 - recorded per document, never silent
             parsed_items.append((article_id, None, _describe(exc)))
             continue
+        if skip_reason:
+            nlp_skipped.add(article_id)  # the landing report names it, with the reason
         error = None
         if len(parsed.body_text) > nlp.max_length:
             # spaCy would raise for the whole batch (E088): refuse this document alone, with the reason.
@@ -51,6 +55,10 @@ def enrich_documents(
         try:
             hashes = shingle_hashes(parsed.body_text)
             sentences = split_sentences(doc)
+            if article_id in nlp_skipped:
+                # Another language: staged with its body and sentences, never quarantined.
+                yield EnrichedDocument(article_id, parsed, sentences=tuple(sentences), minhash=minhash(parsed.body_text))
+                continue
             mentions = extract_mentions(doc, sentences)
             statements = extract_statements(doc, sentences, mentions)
             yield EnrichedDocument(

@@ -3,6 +3,11 @@
 Idempotent: an article already in raw.articles (by content hash) is counted as
 known, a rejection already on record for the same file and content is not
 recorded twice, and re-running the task for the same load changes nothing.
+
+Memory-flat: rows are committed chunk by chunk, so a multi-gigabyte WARC never
+sits in DuckDB's transaction memory. Landing works in the load's private build
+database, so a crash leaves no partial state anywhere readers look; a retried
+landing of the same load counts the rows it had committed as landed again.
 """
 
 from __future__ import annotations
@@ -16,7 +21,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newswarehouse.loading.inbox import LandedFile, RejectedFile, scan_inbox
+from newswarehouse.loading.inbox import (
+    LandedFile,
+    RejectedFile,
+    SkippedRecord,
+    scan_inbox,
+)
+from newswarehouse.loading.language import ENGLISH
 
 
 @dataclass
@@ -26,6 +37,11 @@ class LandingSummary:
     files_already_known: int = 0
     files_rejected: int = 0
     rejections: list[tuple[str, str]] = field(default_factory=list)  # (source_uri, reason)
+    # Records of multi-article files that hold no article (WARC requests, images), by reason.
+    records_skipped: dict[str, int] = field(default_factory=dict)
+    content_types: dict[str, int] = field(default_factory=dict)  # landed articles by type
+    # Landed articles whose entities and statements are not extracted: (source_uri, reason).
+    nlp_skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -34,6 +50,9 @@ class LandingSummary:
             "files_already_known": self.files_already_known,
             "files_rejected": self.files_rejected,
             "rejections": [list(r) for r in self.rejections],
+            "records_skipped": dict(sorted(self.records_skipped.items())),
+            "content_types": dict(sorted(self.content_types.items())),
+            "nlp_skipped": [list(r) for r in self.nlp_skipped],
         }
 
 
@@ -45,8 +64,16 @@ def utcnow() -> datetime:
 # large the inbox, and one Arrow insert per chunk is far cheaper than a
 # parameterised INSERT per row.
 LANDING_CHUNK_ROWS = 500
+# ... or of this many bytes of content, whichever comes first (HTML pages are large).
+LANDING_CHUNK_BYTES = 32 * 2**20
+# DuckDB's memory limit while landing: written blocks are evicted instead of
+# cached up to its default (80% of RAM), so a large WARC lands in flat memory.
+LANDING_MEMORY_LIMIT = "256MB"
 
-_ARTICLE_COLUMNS = ("article_id", "source_uri", "raw_text", "byte_size", "load_id", "landed_at", "source_encoding")
+_ARTICLE_COLUMNS = (
+    "article_id", "source_uri", "raw_text", "byte_size", "load_id", "landed_at", "source_encoding",
+    "content_type", "url", "language",
+)
 
 
 def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
@@ -66,16 +93,41 @@ def land_inbox(
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> LandingSummary:
     summary = LandingSummary()
-    known = {row[0] for row in con.execute("select article_id from raw.articles").fetchall()}
+    # article_id -> the load that landed it: this load's own rows (committed before
+    # a crash and a retry of this task) count as landed, not as known.
+    known = dict(con.execute("select article_id, load_id from raw.articles").fetchall())
+    landed_now: set[str] = set()
     recorded_rejections = {
         (uri, sha) for uri, sha in con.execute("select source_uri, content_sha256 from raw.rejected_files").fetchall()
     }
     landed_rows: list[tuple] = []
+    landed_bytes = 0
     rejected_rows: list[tuple] = []
     now = utcnow()
-    con.execute("begin transaction")
+    (memory_limit,) = con.execute("select current_setting('memory_limit')").fetchone()
+    con.execute(f"set memory_limit = '{LANDING_MEMORY_LIMIT}'")
+
+    def flush() -> None:
+        nonlocal landed_bytes
+        con.execute("begin transaction")
+        try:
+            if landed_rows:
+                _insert_articles(con, landed_rows)
+            if rejected_rows:
+                con.executemany("insert into raw.rejected_files values (?, ?, ?, ?, ?, ?)", rejected_rows)
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
+        landed_rows.clear()
+        rejected_rows.clear()
+        landed_bytes = 0
+
     try:
         for item in scan_inbox(inbox, max_file_bytes):
+            if isinstance(item, SkippedRecord):
+                summary.records_skipped[item.reason] = summary.records_skipped.get(item.reason, 0) + 1
+                continue
             summary.files_seen += 1
             if summary.files_seen % 500 == 0:
                 progress(f"  read {summary.files_seen:,} files")
@@ -89,25 +141,29 @@ def land_inbox(
                     )
                 continue
             assert isinstance(item, LandedFile)
-            if item.article_id in known:
+            landed_by = known.get(item.article_id)
+            if item.article_id in landed_now or (landed_by is not None and landed_by != load_id):
                 summary.files_already_known += 1
                 continue
-            known.add(item.article_id)
-            landed_rows.append(
-                (item.article_id, item.source_uri, item.text, item.byte_size, load_id, now, item.encoding)
-            )
+            landed_now.add(item.article_id)
+            if landed_by is None:
+                landed_rows.append(
+                    (item.article_id, item.source_uri, item.text, item.byte_size, load_id, now, item.encoding,
+                     item.content_type, item.url, item.language)
+                )
+                landed_bytes += len(item.text)
             summary.articles_landed += 1
-            if len(landed_rows) >= LANDING_CHUNK_ROWS:
-                _insert_articles(con, landed_rows)
-                landed_rows.clear()
-        if landed_rows:
-            _insert_articles(con, landed_rows)
-        if rejected_rows:
-            con.executemany("insert into raw.rejected_files values (?, ?, ?, ?, ?, ?)", rejected_rows)
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
+            summary.content_types[item.content_type] = summary.content_types.get(item.content_type, 0) + 1
+            if item.language not in (None, ENGLISH):
+                summary.nlp_skipped.append(
+                    (item.source_uri, (f"language '{item.language}': entities and statements are extracted from "
+                                      "English only (body and sentences are staged)"))
+                )
+            if len(landed_rows) >= LANDING_CHUNK_ROWS or landed_bytes >= LANDING_CHUNK_BYTES:
+                flush()
+        flush()
+    finally:
+        con.execute(f"set memory_limit = '{memory_limit}'")
     return summary
 
 
