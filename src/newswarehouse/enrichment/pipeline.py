@@ -57,7 +57,8 @@ def enrich_documents(
             sentences = split_sentences(doc)
             if article_id in nlp_skipped:
                 # Another language: staged with its body and sentences, never quarantined.
-                yield EnrichedDocument(article_id, parsed, sentences=tuple(sentences), minhash=minhash(parsed.body_text))
+                yield EnrichedDocument(article_id, parsed, sentences=tuple(sentences), minhash=minhash_of(hashes),
+                                       shingle_hashes=hashes)
                 continue
             mentions = extract_mentions(doc, sentences)
             statements = extract_statements(doc, sentences, mentions)
