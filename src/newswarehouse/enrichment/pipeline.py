@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from newswarehouse.enrichment.entities.mentions import extract_mentions
 from newswarehouse.enrichment.fingerprint import minhash_of, shingle_hashes
 from newswarehouse.enrichment.nlp import load_pipeline
-from newswarehouse.enrichment.records import EnrichedDocument
+from newswarehouse.enrichment.records import NLP_LIMIT_ERROR, EnrichedDocument
 from newswarehouse.enrichment.sentences import split_sentences
 from newswarehouse.enrichment.statements.extract import extract_statements
 from newswarehouse.extraction import extract_article
@@ -43,7 +43,7 @@ def enrich_documents(
         error = None
         if len(parsed.body_text) > nlp.max_length:
             # spaCy would raise for the whole batch (E088): refuse this document alone, with the reason.
-            error = f"body of {len(parsed.body_text):,} characters exceeds the NLP limit of {nlp.max_length:,}"
+            error = f"body of {len(parsed.body_text):,} characters {NLP_LIMIT_ERROR} of {nlp.max_length:,}"
         parsed_items.append((article_id, parsed, error))
     pause_point("enrich")
 

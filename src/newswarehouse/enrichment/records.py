@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 
 from newswarehouse.parsing.article import ParsedArticle
 
+# The words of the one enrichment error that is about the input (a body too long for the NLP),
+# not a pipeline failure: the quality gates tell the two apart by them.
+NLP_LIMIT_ERROR = "exceeds the NLP limit"
+
 
 @dataclass(frozen=True)
 class Sentence:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from newswarehouse.enrichment.records import NLP_LIMIT_ERROR
+
 # suite -> (frame SQL with $load_id (and $volume_min_words), id column)
 ARTICLE_FRAMES: dict[str, tuple[str, str]] = {
     "raw.articles": (
@@ -154,7 +156,7 @@ MART_FRAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 # many of them in one batch is a systemic failure (marts.load_volume.failure_share).
 PIPELINE_FAILURE_CHECKS = ("enrichment_error", "staging.stg_articles.sentence_offsets_inside_body")
 # ...except the enrichment "error" of a body longer than the NLP accepts: that is what the input is.
-INPUT_ERROR_PATTERN = "%exceeds the NLP limit%"
+INPUT_ERROR_PATTERN = f"%{NLP_LIMIT_ERROR}%"
 _PIPELINE_FAILURES = ", ".join(f"'{check}'" for check in PIPELINE_FAILURE_CHECKS)
 
 
