@@ -50,7 +50,7 @@ BI_VENV := .venv-bi
 BI_STAMP := $(BI_VENV)/.installed
 
 bi: $(BI_STAMP) $(STAMP)
-	$(BI_VENV)/bin/python bi/start.py
+	$(BI_VENV)/bin/python bi/start.py --create-secrets
 
 bi-venv: $(BI_STAMP)
 

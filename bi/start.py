@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,26 @@ def superset_env(warehouse: Path, home: Path, env: dict[str, str]) -> dict[str, 
     }
 
 
+def create_local_secrets(dotenv_path: Path, env: dict[str, str]) -> dict[str, str]:
+    """Fresh random secrets for a local `make bi`, written to the untracked .env (mode 600).
+
+    Only where both are unset: a weak or half-set pair is still refused. The image and the
+    compose file never do this, so a deployment must bring its own.
+    """
+    if env.get("SUPERSET_SECRET_KEY") or env.get("SUPERSET_ADMIN_PASSWORD"):
+        return env
+    created = {"SUPERSET_SECRET_KEY": secrets.token_urlsafe(48), "SUPERSET_ADMIN_PASSWORD": secrets.token_urlsafe(15)}
+    existing = dotenv_path.read_text(encoding="utf-8") if dotenv_path.is_file() else ""
+    lines = [ln for ln in existing.splitlines() if ln.split("=", 1)[0].strip() not in created]
+    lines += ["# written by `make bi` (bi/start.py --create-secrets): random, local to this machine",
+              *(f"{k}={v}" for k, v in created.items())]
+    dotenv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dotenv_path.chmod(0o600)
+    print(f"created random SUPERSET_SECRET_KEY and SUPERSET_ADMIN_PASSWORD in {dotenv_path} "
+          f"(log in as {env.get('SUPERSET_ADMIN_USER', 'admin')} with that password)", file=sys.stderr)
+    return {**env, **created}
+
+
 def check_secrets(env: dict[str, str]) -> None:
     problems = [weakness(name, env.get(name)) for name in ("SUPERSET_SECRET_KEY", "SUPERSET_ADMIN_PASSWORD")]
     if env.get("SUPERSET_ANALYST_PASSWORD"):
@@ -61,12 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warehouse", type=Path, help="published DuckDB file (env NEWSWH_WAREHOUSE; default ./warehouse.duckdb)")
     parser.add_argument("--port", type=int, help="env SUPERSET_PORT; default 8088")
     parser.add_argument("--setup-only", action="store_true", help="provision the metadata and exit")
+    parser.add_argument("--create-secrets", action="store_true",
+                        help="local use: write random secrets to .env when neither is set (make bi)")
     args = parser.parse_args(argv)
 
     # .env fills in what the environment does not set (compose passes its values directly);
     # only Superset's and newswarehouse's own keys: the Airflow secrets stay out of its processes.
     dotenv = {k: v for k, v in read_dotenv(PROJECT_ROOT / ".env").items() if k.startswith(("SUPERSET_", "NEWSWH_"))}
     env = {**dotenv, **os.environ}
+    if args.create_secrets:
+        env = create_local_secrets(PROJECT_ROOT / ".env", env)
     check_secrets(env)
     warehouse = (args.warehouse or Path(env.get("NEWSWH_WAREHOUSE", PROJECT_ROOT / "warehouse.duckdb"))).resolve()
     newswh_home = Path(env.get("NEWSWH_HOME", PROJECT_ROOT / ".newswarehouse")).resolve()

@@ -20,7 +20,8 @@ def _load(name: str, path: Path):
 
 
 weakness = _load("newswh_bi_security", PROJECT_ROOT / "bi" / "bi_security.py").weakness
-read_dotenv = _load("newswh_bi_start", PROJECT_ROOT / "bi" / "start.py").read_dotenv
+_start = _load("newswh_bi_start", PROJECT_ROOT / "bi" / "start.py")
+read_dotenv = _start.read_dotenv
 
 
 def test_missing_short_and_well_known_secrets_are_refused() -> None:
@@ -39,3 +40,21 @@ def test_dotenv_fills_values_and_skips_comments(tmp_path: Path) -> None:
     env.write_text("# comment\nSUPERSET_SECRET_KEY='abc'\n\nEMPTY=\nPORT=8088 \n")
     assert read_dotenv(env) == {"SUPERSET_SECRET_KEY": "abc", "EMPTY": "", "PORT": "8088"}
     assert read_dotenv(tmp_path / "missing") == {}
+
+
+def test_make_bi_writes_strong_random_secrets_only_where_none_are_set(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("NEWSWH_HOME=/srv/x\nSUPERSET_SECRET_KEY=\n")
+    env = _start.create_local_secrets(env_file, {"NEWSWH_HOME": "/srv/x"})
+    assert weakness("SUPERSET_SECRET_KEY", env["SUPERSET_SECRET_KEY"]) is None
+    assert weakness("SUPERSET_ADMIN_PASSWORD", env["SUPERSET_ADMIN_PASSWORD"]) is None
+    written = read_dotenv(env_file)
+    assert written["NEWSWH_HOME"] == "/srv/x"
+    assert written["SUPERSET_SECRET_KEY"] == env["SUPERSET_SECRET_KEY"]
+    assert env_file.stat().st_mode & 0o777 == 0o600
+    again = _start.create_local_secrets(env_file, {**written})
+    assert again["SUPERSET_SECRET_KEY"] == env["SUPERSET_SECRET_KEY"]  # set once, then kept
+    # a half-set pair is the user's: left alone, so start-up refuses the missing one
+    assert _start.create_local_secrets(tmp_path / "other.env", {"SUPERSET_SECRET_KEY": "x" * 40}) == {
+        "SUPERSET_SECRET_KEY": "x" * 40}
+    assert not (tmp_path / "other.env").exists()
