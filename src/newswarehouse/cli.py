@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from newswarehouse import runlog
 from newswarehouse.settings import Settings, load_settings
+
+_USER_WAREHOUSE = os.environ.get("NEWSWH_WAREHOUSE")
 
 
 def _quiet_library_warnings() -> None:
@@ -117,7 +120,9 @@ def _print_summary(settings: Settings, load_id: str, state: str, seconds: float)
         print(f"  {table:40s} {count:>8,}")
     print(f"warehouse: {settings.warehouse}")
     # The suggested commands must run on a fresh clone: the duckdb package has no CLI of its own.
-    default = load_settings().warehouse.resolve()
+    # The bare command finds the warehouse the user's own environment names (a run exports its
+    # settings to the Airflow tasks, so compare with what the environment said before that).
+    default = Path(_USER_WAREHOUSE or Path.cwd() / "warehouse.duckdb").resolve()
     where = "" if settings.warehouse.resolve() == default else f" --warehouse {settings.warehouse}"
     cmd = _own_command()
     print(f"query it (read-only, safe while loads run; `{cmd} sql` alone opens a shell):")
