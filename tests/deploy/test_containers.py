@@ -52,6 +52,7 @@ from deploy.test_topology import (
     capture_ui,
     ensure_system_packages,
     free_port,
+    trigger_run_with_rendezvous,
     wait_until,
 )
 
@@ -308,41 +309,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
 @pytest.fixture(scope="module")
 def run(stack: Stack) -> dict:
     """One manual run of news_warehouse, through the REST API, as in test_topology.py."""
-    st = stack
-    assert st.get("/api/v2/importErrors")["total_entries"] == 0
-    dag = st.get(f"/api/v2/dags/{DAG_ID}")
-    assert dag["is_paused"]
-    body = {"logical_date": dag["next_dagrun_logical_date"], "conf": {}, "note": "container test"}
-    hold = st.work / "warehouse" / "enrich.hold"  # /data/warehouse/enrich.hold in the workers
-    hold.touch()
-    t = time.monotonic()
-    run_id = st.call("POST", f"/api/v2/dags/{DAG_ID}/dagRuns", json=body).json()["dag_run_id"]
-    for dag_id in (DAG_ID, EXPORT_DAG_ID):
-        st.call("PATCH", f"/api/v2/dags/{dag_id}", json={"is_paused": False})
-
-    def enrich_running() -> bool:
-        st.sample_memory()
-        tis = st.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", limit=100)["task_instances"]
-        return sum(ti["task_id"] == "enrich" and ti["state"] == "running" for ti in tis) >= WORKERS
-
-    try:
-        wait_until("two enrich tasks running at once", enrich_running, 600, st.procs, every=2)
-        st.timings["enrich_rendezvous_s"] = time.monotonic() - t
-    finally:
-        hold.unlink()
-
-    def finished() -> dict | None:
-        st.sample_memory()
-        state = st.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}")
-        return state if state["state"] in ("success", "failed") else None
-
-    dag_run = wait_until(f"run {run_id}", finished, RUN_TIMEOUT, st.procs, every=3)
-    st.timings["dag_run_wall_s"] = time.monotonic() - t
-    tis = st.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", limit=100)["task_instances"]
-    assert dag_run["state"] == "success", (
-        f"run {run_id} {dag_run['state']}: "
-        + ", ".join(f"{ti['task_id']}[{ti['map_index']}]={ti['state']}" for ti in tis) + "\n" + st.logs())
-    return {"run_id": run_id, "dag_run": dag_run, "task_instances": tis}
+    return trigger_run_with_rendezvous(
+        stack.get, stack.call, hold=stack.work / "warehouse" / "enrich.hold",  # /data/warehouse in the workers
+        workers=WORKERS, timings=stack.timings, procs=stack.procs, note="container test",
+        sample=stack.sample_memory, diagnostics=stack.logs, rendezvous_timeout=600, run_timeout=RUN_TIMEOUT,
+        every=2,
+    )
 
 
 # ---------------------------------------------------------------- the checks

@@ -186,6 +186,56 @@ def wait_until(what: str, probe: Callable[[], Any], timeout: float, procs: Proce
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what} (last: {last!r})\n{procs.tails()}")
 
 
+def trigger_run_with_rendezvous(
+    get: Callable[..., dict], call: Callable[..., requests.Response], *, hold: Path, workers: int,
+    timings: dict[str, float], procs: Processes, note: str, sample: Callable[[], None],
+    diagnostics: Callable[[], str], rendezvous_timeout: float, run_timeout: float, every: float = 1.0,
+) -> dict:
+    """One manual run of news_warehouse through the REST API, its enrich tasks met at a hold file.
+
+    Each enrich task waits at its fault point while ``hold`` exists, so seeing ``workers`` of
+    them running at once proves one per worker (each has one slot) before the hold is lifted.
+    """
+    assert get("/api/v2/importErrors")["total_entries"] == 0
+    dag = get(f"/api/v2/dags/{DAG_ID}")
+    assert dag["is_paused"]
+    # Trigger for the logical date the scheduler would pick next: once unpaused it finds
+    # this run already there and creates no second, scheduled one.
+    body = {"logical_date": dag["next_dagrun_logical_date"], "conf": {}, "note": note}
+    hold.touch()
+    t = time.monotonic()
+    run_id = call("POST", f"/api/v2/dags/{DAG_ID}/dagRuns", json=body).json()["dag_run_id"]
+    for dag_id in (DAG_ID, EXPORT_DAG_ID):
+        call("PATCH", f"/api/v2/dags/{dag_id}", json={"is_paused": False})
+
+    def task_instances() -> list[dict]:
+        return get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", limit=100)["task_instances"]
+
+    def enrich_running() -> bool:
+        sample()
+        return sum(ti["task_id"] == "enrich" and ti["state"] == "running" for ti in task_instances()) >= workers
+
+    try:
+        wait_until(f"{workers} enrich tasks running at once", enrich_running, rendezvous_timeout, procs, every)
+        timings["enrich_rendezvous_s"] = time.monotonic() - t
+    finally:
+        hold.unlink()
+
+    def finished() -> dict | None:
+        sample()
+        state = get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}")
+        return state if state["state"] in ("success", "failed") else None
+
+    dag_run = wait_until(f"run {run_id}", finished, run_timeout, procs, every=3)
+    timings["dag_run_wall_s"] = time.monotonic() - t
+    tis = task_instances()
+    assert dag_run["state"] == "success", (
+        f"run {run_id} {dag_run['state']}: "
+        + ", ".join(f"{ti['task_id']}[{ti['map_index']}]={ti['state']}" for ti in tis) + "\n" + diagnostics()
+    )
+    return {"run_id": run_id, "dag_run": dag_run, "task_instances": tis}
+
+
 # ---------------------------------------------------------------- system packages
 
 def _postgres_bin() -> Path | None:
@@ -434,42 +484,11 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixture
 def run(deployment: Deployment) -> dict:
     """One manual run of news_warehouse, triggered and unpaused through the REST API."""
     dep = deployment
-    assert dep.get("/api/v2/importErrors")["total_entries"] == 0
-    dag = dep.get(f"/api/v2/dags/{DAG_ID}")
-    assert dag["is_paused"]
-    # Trigger for the logical date the scheduler would pick next: once unpaused it finds
-    # this run already there and creates no second, scheduled one.
-    body = {"logical_date": dag["next_dagrun_logical_date"], "conf": {}, "note": "topology test"}
-    dep.enrich_hold.touch()
-    t = time.monotonic()
-    run_id = dep.call("POST", f"/api/v2/dags/{DAG_ID}/dagRuns", json=body).json()["dag_run_id"]
-    for dag_id in (DAG_ID, EXPORT_DAG_ID):
-        dep.call("PATCH", f"/api/v2/dags/{dag_id}", json={"is_paused": False})
-
-    def enrich_running() -> int:
-        tis = dep.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", limit=100)["task_instances"]
-        return sum(ti["task_id"] == "enrich" and ti["state"] == "running" for ti in tis)
-
-    try:
-        wait_until("two enrich tasks running at once", lambda: enrich_running() >= len(WORKERS), 300, dep.procs)
-        dep.timings["enrich_rendezvous_s"] = time.monotonic() - t
-    finally:
-        dep.enrich_hold.unlink()
-
-    def finished() -> dict | None:
-        dep.sample_rss()
-        state = dep.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}")
-        return state if state["state"] in ("success", "failed") else None
-
-    dag_run = wait_until(f"run {run_id}", finished, RUN_TIMEOUT, dep.procs, every=3)
-    dep.timings["dag_run_wall_s"] = time.monotonic() - t
-    tis = dep.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", limit=100)["task_instances"]
-    assert dag_run["state"] == "success", (
-        f"run {run_id} {dag_run['state']}: "
-        + ", ".join(f"{ti['task_id']}[{ti['map_index']}]={ti['state']}" for ti in tis)
-        + "\n" + dep.procs.tails(40)
+    return trigger_run_with_rendezvous(
+        dep.get, dep.call, hold=dep.enrich_hold, workers=len(WORKERS), timings=dep.timings, procs=dep.procs,
+        note="topology test", sample=dep.sample_rss, diagnostics=lambda: dep.procs.tails(40),
+        rendezvous_timeout=300, run_timeout=RUN_TIMEOUT,
     )
-    return {"run_id": run_id, "dag_run": dag_run, "task_instances": tis}
 
 
 def _worker_of_each_task(dep: Deployment, run_id: str) -> dict[tuple[str, int], str]:
