@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,12 @@ SHARED = PROJECT_ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 SCORE = SHARED / "eval" / "tools" / "score.py"
 SAMPLES = PROJECT_ROOT / "samples" / "inbox"
+
+
+def score_warehouse(scorer: Path, warehouse: Path, out: Path) -> dict[str, float]:
+    """A corpus's own scorer (``tools/score.py``) run on a built warehouse: its metrics as a dict."""
+    subprocess.run([sys.executable, str(scorer), str(warehouse), "--json", str(out)], check=True, capture_output=True)
+    return json.loads(out.read_text())
 
 
 @dataclass

@@ -48,6 +48,9 @@ import pytest
 import requests
 from conftest import PROJECT_ROOT, SAMPLES
 from deploy.test_topology import (
+    ADMIN_USER,
+    DAG_ID,
+    EXPORT_DAG_ID,
     Processes,
     capture_ui,
     ensure_system_packages,
@@ -62,9 +65,6 @@ pytestmark = [
                        reason="set NEWSWH_CONTAINER_TEST=1 to build and run the containers (podman)"),
 ]
 
-DAG_ID = "news_warehouse"
-EXPORT_DAG_ID = "export_on_publish"
-ADMIN_USER = "admin"
 IMAGE = "newswarehouse:latest"
 PROJECT = "newswh-deploytest"
 WORKERS = 2

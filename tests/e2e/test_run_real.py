@@ -7,13 +7,9 @@ threshold (issues 11 and 12) is its own test, so the report shows which hold.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import duckdb
 import pytest
-from conftest import SHARED
+from conftest import SHARED, score_warehouse
 
 REAL = SHARED / "real"
 ARTICLES = REAL / "articles"
@@ -48,10 +44,7 @@ def real_run(run_cli, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def real_scores(real_run, tmp_path_factory) -> dict[str, float]:
-    out = tmp_path_factory.mktemp("real_scores") / "scores.json"
-    subprocess.run([sys.executable, str(SCORE), str(real_run.warehouse), "--json", str(out)], check=True,
-                   capture_output=True)
-    return json.loads(out.read_text())
+    return score_warehouse(SCORE, real_run.warehouse, tmp_path_factory.mktemp("real_scores") / "scores.json")
 
 
 def test_real_pages_publish_with_the_default_gates_and_nothing_quarantined(real_run):

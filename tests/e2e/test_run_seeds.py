@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
 import duckdb
 import pytest
-from conftest import SCORE
+from conftest import SCORE, score_warehouse
 from contract import CONTRACT
 
 
@@ -66,10 +65,7 @@ def test_sentence_offsets_slice_the_body(seed_warehouse):
 
 @pytest.fixture(scope="module")
 def seed_scores(seed_warehouse, tmp_path_factory) -> dict[str, float]:
-    out = tmp_path_factory.mktemp("scores") / "scores.json"
-    subprocess.run([sys.executable, str(SCORE), str(seed_warehouse.warehouse), "--json", str(out)], check=True,
-                   capture_output=True)
-    return json.loads(out.read_text())
+    return score_warehouse(SCORE, seed_warehouse.warehouse, tmp_path_factory.mktemp("scores") / "scores.json")
 
 
 def test_parser_scores_on_the_seeds(seed_scores):
