@@ -2,11 +2,14 @@
 
 For the incremental benchmark only: what a 10k or 100k-article warehouse costs
 a small load (copy, dbt, gates) does not depend on how its rows were enriched.
-Replica r of an article gets text ``raw_text + "\\nref r"`` (so a new
-article_id, the sha256 of that text, as landing computes it), the same
+Replica r of an article gets text ``raw_text + "\\nref G.r"``, G the source's
+article count (so a new article_id, the sha256 of that text, as landing computes it), the same
 enrichment rows under that id, and its MinHash values and shingle hashes
 XOR-ed with a per-replica constant (replicas are not near-duplicates of each
-other, while near-duplicates within a replica stay so). Mentions keep their names, so the
+other, while near-duplicates within a replica stay so). The constant also
+depends on the source's article count, so that replicating a replicated
+warehouse again (1k -> 10k -> 100k -> 1M, each step ``--factor 10``) never
+XORs a value back to an earlier one. Mentions keep their names, so the
 number of distinct entities does not grow with K: entity resolution is
 cheaper here than on a real corpus of the same size.
 
@@ -20,6 +23,7 @@ finds all of them already known (the no-op run).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -30,28 +34,34 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import PROJECT_ROOT
 
+from newswarehouse.filecopy import clone_or_copy
 
-def replicate(source: Path, factor: int, out: Path) -> int:
+
+def replicate(source: Path, factor: int, out: Path, memory_limit: str | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
-    shutil.copyfile(source, out)
+    clone_or_copy(source, out)
     with duckdb.connect(str(out)) as con:
+        if memory_limit:
+            con.execute(f"set memory_limit = '{memory_limit}'")
+        (generation,) = con.execute("select count(*) from raw.articles").fetchone()
         con.execute("begin transaction")
         con.execute(
             """
             create temp table replica_ids as
-            select a.article_id as original_id, r.replica,
-                   sha256(a.raw_text || chr(10) || 'ref ' || r.replica::varchar) as article_id
+            select a.article_id as original_id, r.replica, r.replica::bigint * 1000003 + ? as salt,
+                   ?::varchar || '.' || r.replica::varchar as tag,
+                   sha256(a.raw_text || chr(10) || 'ref ' || tag) as article_id
             from raw.articles a
             cross join range(1, ?) as r (replica)
             """,
-            [factor],
+            [generation, generation, factor],
         )
         con.execute(
             """
             insert into raw.articles
-            select m.article_id, a.source_uri || '#ref' || m.replica::varchar,
-                   a.raw_text || chr(10) || 'ref ' || m.replica::varchar, a.byte_size, a.load_id,
+            select m.article_id, a.source_uri || '#ref' || m.tag,
+                   a.raw_text || chr(10) || 'ref ' || m.tag, a.byte_size, a.load_id,
                    a.landed_at + to_microseconds(m.replica::bigint), a.source_encoding,
                    a.content_type, a.url, a.language
             from raw.articles a inner join replica_ids m on m.original_id = a.article_id
@@ -62,9 +72,9 @@ def replicate(source: Path, factor: int, out: Path) -> int:
             insert into enriched.documents by name
             select d.* replace (
                 m.article_id as article_id,
-                list_transform(d.minhash, lambda x: xor(x, hash(m.replica)::ubigint)) as minhash,
+                list_transform(d.minhash, lambda x: xor(x, hash(m.salt)::ubigint)) as minhash,
                 list_transform(
-                    d.shingle_hashes, lambda x: xor(x, (hash(m.replica) % 4294967296)::uinteger)
+                    d.shingle_hashes, lambda x: xor(x, (hash(m.salt) % 4294967296)::uinteger)
                 ) as shingle_hashes
             )
             from enriched.documents d inner join replica_ids m on m.original_id = d.article_id
@@ -104,14 +114,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--factor", type=int, required=True, help="copies of each article (>= 1)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--inbox", type=Path, help="write every article's text here (for the no-op run)")
+    parser.add_argument("--no-tests", action="store_true",
+                        help="dbt run instead of dbt build: skip the data tests (hours at 1M; the next load tests)")
+    parser.add_argument("--memory-limit", help="DuckDB memory limit for the replication and its dbt (e.g. 8GB)")
     args = parser.parse_args(argv)
 
     from newswarehouse.transform import run_dbt
 
+    if args.memory_limit:
+        os.environ["NEWSWH_DBT_MEMORY_LIMIT"] = args.memory_limit
     started = time.monotonic()
-    n = replicate(args.source.resolve(), args.factor, args.out.resolve())
+    n = replicate(args.source.resolve(), args.factor, args.out.resolve(), args.memory_limit)
     copied = time.monotonic() - started
-    run_dbt(["build"], args.out.resolve(), PROJECT_ROOT / "dbt_project", args.out.parent / "replicate_logs" / "dbt.log")
+    dbt = ["run"] if args.no_tests else ["build", "--exclude-resource-type", "unit_test"]
+    run_dbt(dbt, args.out.resolve(), PROJECT_ROOT / "dbt_project", args.out.parent / "replicate_logs" / "dbt.log",
+            progress=lambda line: print(line, flush=True))
     built = time.monotonic() - started - copied
     written = write_inbox(args.out.resolve(), args.inbox.resolve()) if args.inbox else 0
     print(f"articles={n} replicate_s={copied:.1f} dbt_s={built:.1f} inbox_files={written} "

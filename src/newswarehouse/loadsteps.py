@@ -8,7 +8,6 @@ are JSON-friendly so they travel through Airflow XCom between workers.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -54,8 +53,10 @@ def begin(run_id: str, settings: Settings | None = None) -> dict[str, Any]:
     settings = settings or load_settings()
     started = time.monotonic()
     load_id = safe_load_id(run_id)
-    _workspace(settings, load_id).begin()
-    source = settings.warehouse.name if settings.warehouse.exists() else "an empty warehouse"
+    ws = _workspace(settings, load_id)
+    ws.begin()
+    how = {"clone": " (cloned)", "copy": " (copied)"}.get(ws.copied_by() or "", "")
+    source = settings.warehouse.name + how if settings.warehouse.exists() else "an empty warehouse"
     _say(f"[begin] load {load_id}: building from {source}{_took(started)}")
     return {"load_id": load_id, "started_at": utcnow().isoformat()}
 
@@ -279,7 +280,7 @@ def _publish_audit_rows(ws: Workspace, record: LoadRecord, carry_raw: bool) -> N
     side = ws.dir / "audit_only.duckdb"
     side.unlink(missing_ok=True)
     if ws.warehouse.exists():
-        shutil.copyfile(ws.warehouse, side)
+        ws.copy_published(side)
     with duckdb.connect(str(side)) as con:
         ensure_schema(con)
         if carry_raw and ws.build_db.exists():

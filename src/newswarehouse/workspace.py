@@ -6,6 +6,10 @@ to it, writes and validates there, then publishes with one ``os.replace``: an
 atomic rename on POSIX, so a reader sees the old warehouse or the new one,
 never half a load, and is never locked out (a reader that already has the old
 file open keeps reading its snapshot).
+
+The private copy is a copy-on-write clone where the filesystem offers one
+(``filecopy.clone_or_copy``): then a load costs what it writes, not the
+warehouse's size.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import duckdb
 
 from newswarehouse.audit import LoadRecord, write_load_record
 from newswarehouse.faults import pause_point
+from newswarehouse.filecopy import Method, clone_or_copy
 from newswarehouse.warehouse_schema import ensure_schema
 
 
@@ -88,19 +93,29 @@ class Workspace:
         if self.dir.exists():
             shutil.rmtree(self.dir)
         self.dir.mkdir(parents=True)
-        info = {"started_at": own_start or _utcnow().isoformat(), "abandoned": abandoned}
-        (self.dir / _INFO).write_text(json.dumps(info))
+        info: dict[str, object] = {"started_at": own_start or _utcnow().isoformat(), "abandoned": abandoned}
+        (self.dir / _INFO).write_text(json.dumps(info))  # first: a kill during the copy still leaves it
         if self.warehouse.exists():
-            _copy_file(self.warehouse, self.build_db)
+            info["copied_by"] = self.copy_published(self.build_db)
+            (self.dir / _INFO).write_text(json.dumps(info))
             if self._stale_wal.exists():
                 # Someone opened the published file read-write and died before a checkpoint:
                 # carry the changes they committed into the build, replayed on connect below.
-                _copy_file(self._stale_wal, Path(str(self.build_db) + ".wal"))
+                clone_or_copy(self._stale_wal, Path(str(self.build_db) + ".wal"))
         with self.connect() as con:
             ensure_schema(con)
             _record_abandoned(con, abandoned, self.load_id)
             con.execute("checkpoint")
         return sorted(abandoned)
+
+    def copy_published(self, dst: Path) -> Method:
+        """A private copy of the published file (a clone where the filesystem can)."""
+        return clone_or_copy(self.warehouse, dst)
+
+    def copied_by(self) -> str | None:
+        """How ``begin`` copied the published file: ``clone``, ``copy``, or None (no warehouse yet)."""
+        value = _read_info(self.dir).get("copied_by")
+        return value if isinstance(value, str) else None
 
     def publish(self, source: Path | None = None) -> None:
         """Atomically make ``source`` (default: the build file) the published warehouse."""
@@ -160,13 +175,6 @@ def _record_abandoned(con: duckdb.DuckDBPyConnection, abandoned: dict[str, str],
             message="abandoned: the load stopped before recording its outcome (process killed or crashed); "
                     f"nothing of it was published; load {by_load} removed its work files",
         ))
-
-
-def _copy_file(src: Path, dst: Path) -> None:
-    tmp = dst.with_suffix(dst.suffix + ".partial")
-    shutil.copyfile(src, tmp)
-    _fsync(tmp)
-    os.replace(tmp, dst)
 
 
 def _fsync(path: Path) -> None:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -34,8 +35,6 @@ def _statuses(warehouse: Path) -> dict[str, tuple[str, str | None]]:
 
 
 def _publish_with_record(ws: Workspace, status: str = "published") -> None:
-    from datetime import datetime
-
     with ws.connect() as con:
         write_load_record(con, LoadRecord(ws.load_id, datetime(2024, 1, 1), status))
     ws.publish()
@@ -123,6 +122,60 @@ def test_a_polling_reader_only_ever_sees_whole_published_states(tmp_path):
     seen = json.loads(out.read_text())["seen"]
     assert set(seen) <= set(states.values()), seen
     assert len(seen) == 2, seen  # it did see the flips
+
+
+def _published_folders(tmp_path: Path) -> list[Path]:
+    """The test's own folder, and one on a reflink filesystem when ``NEWSWH_REFLINK_DIR`` names one."""
+    folders = [tmp_path / "local"]
+    if os.environ.get("NEWSWH_REFLINK_DIR"):
+        folders.append(Path(os.environ["NEWSWH_REFLINK_DIR"]) / f"faults_{tmp_path.name}")
+    return folders
+
+
+@pytest.mark.parametrize("where", ["local", "reflink"])
+def test_loads_that_clone_the_published_file_never_change_what_a_reader_sees(tmp_path, where):
+    """begin -> write in the private copy -> publish, 40 times, while a reader polls: whole states only.
+
+    On a reflink filesystem the private copy shares the published file's blocks: a
+    write that reached the published file would show up here as a state no load published.
+    """
+    folders = _published_folders(tmp_path)
+    if where == "reflink" and len(folders) == 1:
+        pytest.skip("NEWSWH_REFLINK_DIR (a reflink filesystem) not set")
+    folder = folders[0 if where == "local" else 1]
+    folder.mkdir(parents=True)
+    wh = folder / "warehouse.duckdb"
+    _state_file(wh, 2_000, "a")
+    published = {overall(warehouse_digests(wh))}
+    stop, out = tmp_path / "stop", tmp_path / "seen.json"
+    reader = subprocess.Popen([sys.executable, str(HERE / "warehouse_digest.py"), str(wh), str(stop), str(out)])
+    methods = set()
+    try:
+        while not out.with_suffix(".ready").exists() and reader.poll() is None:
+            time.sleep(0.05)
+        for i in range(40):
+            ws = Workspace(wh, f"load_{i}")
+            ws.begin()
+            methods.add(ws.copied_by())
+            with ws.connect() as con:
+                con.execute("delete from raw.articles where article_id like '%7'")
+                con.execute("insert into raw.articles (article_id, raw_text) select 'n' || ? || '_' || i::varchar, repeat('y', 300) "
+                            "from range(50) t(i)", [i])
+                write_load_record(con, LoadRecord(ws.load_id, datetime(2024, 1, 1), "published"))
+                con.execute("checkpoint")
+            published.add(overall(warehouse_digests(ws.build_db)))
+            ws.publish()
+            ws.discard()
+    finally:
+        stop.touch()
+        reader.wait(timeout=120)
+        if where == "reflink":
+            shutil.rmtree(folder, ignore_errors=True)
+    seen = json.loads(out.read_text())["seen"]
+    assert set(seen) <= published, seen
+    assert len(seen) > 2, seen  # it did see loads land
+    if where == "reflink":
+        assert methods == {"clone"}
 
 
 _HOLDER = """
