@@ -54,6 +54,12 @@ def test_throughput_then_incremental_on_its_warehouse(tmp_path: Path):
                    "--out", str(tmp_path / "wh_x2" / "warehouse.duckdb"), "--inbox", str(tmp_path / "inbox_x2"))
     landed = int(figures["inbox_files"])
     assert int(figures["articles"]) == landed and landed >= 16
+    # A replica replicated again: no article id twice (the tags carry the generation).
+    figures = _run("replicate_warehouse.py", "--source", str(tmp_path / "wh_x2" / "warehouse.duckdb"), "--factor", "2",
+                   "--out", str(tmp_path / "wh_x4" / "warehouse.duckdb"), "--no-tests")
+    assert int(figures["articles"]) == 2 * landed
+    figures = _run("publish_copy.py", "--warehouse", str(tmp_path / "wh_x4" / "warehouse.duckdb"))
+    assert float(figures["copy_s"]) >= 0 and "clone_s" in figures
 
 
 def test_per_worker_runs(tmp_path: Path):
