@@ -1,7 +1,8 @@
 -- Incremental on article_id: a load rebuilds only its new articles, plus the
 -- earlier ones whose duplicate_of a new article can change (it shares a MinHash
 -- band or enough shingle anchors with them: articles of a rejected load may land
--- earlier and arrive later). Rows whose article is now quarantined or failed
+-- earlier and arrive later). Candidates come from the persisted index
+-- stg_article_fingerprints (built first). Rows whose article is now quarantined or failed
 -- are deleted first.
 {{
     config(
@@ -63,65 +64,26 @@ eligible as (
 
 ),
 
--- Near-duplicate detection, MinHash + LSH: 8 bands of 8 signature values; two
--- articles sharing any band are candidates, then the share of equal values
--- estimates their Jaccard similarity over word 5-shingles.
-signature_bands as (
+-- Near-duplicate detection. Candidates come from stg_article_fingerprints,
+-- the persisted index of every publishable article's MinHash bands (8 bands of
+-- 8 signature values: two articles sharing a band are candidates; the share of
+-- equal values estimates their Jaccard similarity over word 5-shingles) and
+-- shingle anchors (for containment: a copy trimmed or cut short on another
+-- site shares few MinHash bands with its original, but about a quarter of its
+-- contained shingles as anchors). A build joins only the fingerprints of the
+-- articles it (re)checks against the index, never all articles against all.
+fingerprints as (
+
+    select * from {{ ref('stg_article_fingerprints') }}
+
+),
+
+eligible_keys as (
 
     select
         eligible.article_id,
-        bands.band,
-        hash(list_slice(eligible.minhash, bands.band * 8 + 1, bands.band * 8 + 8)) as band_hash
+        hash(eligible.article_id) as article_key
     from eligible
-    cross join range(8) as bands (band)
-    where len(eligible.minhash) = 64
-
-),
-
--- Candidates for containment (a copy trimmed or cut short on another site
--- shares few MinHash bands with its original: its Jaccard similarity is about
--- its share of the original). Anchors are the shingle hashes divisible by 4, a
--- sample chosen by value, so a shingle two texts share is an anchor in both,
--- and a copy shares about a quarter of its contained shingles as anchors. Only
--- texts with enough shingles to be compared by containment get anchors.
-all_anchors as (
-
-    select
-        article_anchors.article_id,
-        len(article_anchors.anchors) as anchor_count,
-        unnest(article_anchors.anchors) as anchor
-    from (
-        select
-            documents.article_id,
-            list_filter(documents.shingle_hashes, lambda h: h % 4 = 0) as anchors  -- noqa: RF03
-        from documents
-        where
-            documents.article_id in (
-                select eligible.article_id from eligible
-                where eligible.shingle_count >= {{ var('near_duplicate_min_shingles') }}
-            )
-    ) as article_anchors
-
-),
-
--- An anchor found in more than near_duplicate_anchor_max_articles articles is a
--- stock phrase or boilerplate ("did not immediately respond to", a standard
--- disclaimer), no evidence of copying: it finds no candidates, which keeps a
--- new article's search bounded however large the warehouse grows.
-shingle_anchors as (
-
-    select
-        all_anchors.article_id,
-        all_anchors.anchor_count,
-        all_anchors.anchor
-    from all_anchors
-    where
-        all_anchors.anchor not in (
-            select common.anchor
-            from all_anchors as common
-            group by common.anchor
-            having count(*) > {{ var('near_duplicate_anchor_max_articles') }}
-        )
 
 ),
 
@@ -135,29 +97,65 @@ new_articles as (
 
 ),
 
+new_fingerprints as (
+
+    select fingerprints.*
+    from fingerprints
+    where fingerprints.article_key in (select hash(new_articles.article_id) from new_articles)
+
+),
+
+-- An anchor found in more than near_duplicate_anchor_max_articles articles is a
+-- stock phrase or boilerplate ("did not immediately respond to", a standard
+-- disclaimer), no evidence of copying: it finds no candidates, which keeps a
+-- new article's search bounded however large the warehouse grows. Counted
+-- only for the anchors of the new articles (and below, of the affected ones).
+new_anchor_matches as (
+
+    select
+        fingerprints.article_key,
+        fingerprints.fingerprint,
+        fingerprints.anchor_count,
+        count(*) over (partition by fingerprints.fingerprint) as articles_with_anchor
+    from fingerprints
+    where
+        fingerprints.band is null
+        and fingerprints.fingerprint in (
+            select new_fingerprints.fingerprint
+            from new_fingerprints
+            where new_fingerprints.band is null
+        )
+
+),
+
 -- The articles (re)built by this run: the new ones, earlier ones sharing a band
--- with a new one, and any whose duplicate_of no longer exists.
+-- or enough anchors with a new one, and any whose duplicate_of no longer exists.
 affected as (
 
     select new_articles.article_id from new_articles
     {% if is_incremental() %}
         union
-        select earlier.article_id
-        from signature_bands as earlier
-        inner join signature_bands as later
+        select eligible_keys.article_id
+        from new_fingerprints as later
+        inner join fingerprints as earlier
             on
-                earlier.band = later.band
-                and earlier.band_hash = later.band_hash
-        where later.article_id in (select new_articles.article_id from new_articles)
+                later.band = earlier.band
+                and later.fingerprint = earlier.fingerprint
+        inner join eligible_keys
+            on earlier.article_key = eligible_keys.article_key
         union
-        select earlier.article_id
-        from shingle_anchors as earlier
-        inner join shingle_anchors as later
+        select eligible_keys.article_id
+        from new_anchor_matches as later
+        inner join new_anchor_matches as earlier
             on
-                earlier.anchor = later.anchor
-                and earlier.article_id != later.article_id
-        where later.article_id in (select new_articles.article_id from new_articles)
-        group by earlier.article_id, later.article_id, earlier.anchor_count, later.anchor_count
+                later.fingerprint = earlier.fingerprint
+                and later.article_key != earlier.article_key
+        inner join eligible_keys
+            on earlier.article_key = eligible_keys.article_key
+        where
+            later.article_key in (select hash(new_articles.article_id) from new_articles)
+            and later.articles_with_anchor <= {{ var('near_duplicate_anchor_max_articles') }}
+        group by eligible_keys.article_id, later.article_key, earlier.anchor_count, later.anchor_count
         having {{ anchor_candidate('earlier', 'later') }}
         union
         select built_articles.article_id
@@ -169,32 +167,72 @@ affected as (
 
 ),
 
+affected_fingerprints as (
+
+    select fingerprints.*
+    from fingerprints
+    where fingerprints.article_key in (select hash(affected.article_id) from affected)
+
+),
+
+affected_anchor_matches as (
+
+    select
+        fingerprints.article_key,
+        fingerprints.fingerprint,
+        fingerprints.anchor_count,
+        count(*) over (partition by fingerprints.fingerprint) as articles_with_anchor
+    from fingerprints
+    where
+        fingerprints.band is null
+        and fingerprints.fingerprint in (
+            select affected_fingerprints.fingerprint
+            from affected_fingerprints
+            where affected_fingerprints.band is null
+        )
+
+),
+
 -- Pairs sharing a MinHash band, or enough anchors (macro anchor_candidate);
 -- every candidate is checked exactly below.
-candidate_pairs as (
+candidate_keys as (
 
     select distinct
-        later.article_id,
-        earlier.article_id as earlier_article_id
-    from signature_bands as later
-    inner join signature_bands as earlier
+        later.article_key,
+        earlier.article_key as earlier_article_key
+    from affected_fingerprints as later
+    inner join fingerprints as earlier
         on
             later.band = earlier.band
-            and later.band_hash = earlier.band_hash
-            and later.article_id != earlier.article_id
-    where later.article_id in (select affected.article_id from affected)
+            and later.fingerprint = earlier.fingerprint
+            and later.article_key != earlier.article_key
     union
     select
-        later.article_id,
-        earlier.article_id as earlier_article_id
-    from shingle_anchors as later
-    inner join shingle_anchors as earlier
+        later.article_key,
+        earlier.article_key as earlier_article_key
+    from affected_anchor_matches as later
+    inner join affected_anchor_matches as earlier
         on
-            later.anchor = earlier.anchor
-            and later.article_id != earlier.article_id
-    where later.article_id in (select affected.article_id from affected)
-    group by later.article_id, earlier.article_id, later.anchor_count, earlier.anchor_count
+            later.fingerprint = earlier.fingerprint
+            and later.article_key != earlier.article_key
+    where
+        later.article_key in (select affected_fingerprints.article_key from affected_fingerprints)
+        and later.articles_with_anchor <= {{ var('near_duplicate_anchor_max_articles') }}
+    group by later.article_key, earlier.article_key, later.anchor_count, earlier.anchor_count
     having {{ anchor_candidate('later', 'earlier') }}
+
+),
+
+candidate_pairs as (
+
+    select
+        later_ids.article_id,
+        earlier_ids.article_id as earlier_article_id
+    from candidate_keys
+    inner join eligible_keys as later_ids
+        on candidate_keys.article_key = later_ids.article_key
+    inner join eligible_keys as earlier_ids
+        on candidate_keys.earlier_article_key = earlier_ids.article_key
 
 ),
 
