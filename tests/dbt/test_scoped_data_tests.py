@@ -6,6 +6,8 @@ new rows: a new mention outside its article's body fails it. A row written by an
 earlier build is not read again by later loads (a broken old row passes a load's
 tests) but fails the full run (`test_scope: all`), and a new key that repeats an
 older one fails the load's uniqueness test although the older row is not "new".
+The co-occurrence mart, which adds the new articles' pairs onto its stored totals,
+ends where a full rebuild does.
 """
 
 from __future__ import annotations
@@ -137,3 +139,18 @@ def test_old_rows_are_checked_by_the_full_run_and_new_keys_against_all(built_cop
     failed = _failed_tests(full)
     assert "offsets_within_body_fct_entity_mentions" in failed
     assert "unique_combination_of_columns_fct_statements_statement_id" in failed
+
+
+def test_cooccurrence_totals_added_onto_equal_a_full_rebuild(built_copy, tmp_path):
+    db, _ = built_copy
+    _add_copies(db, "copy two")  # every pair of the copies is an existing pair gaining articles
+    run_dbt(LOAD, db, PROJECT, tmp_path / "incremental" / "dbt.log")
+    query = "select * from marts.fct_entity_cooccurrence order by all"
+    with duckdb.connect(str(db), read_only=True) as con:
+        incremental = con.execute(query).fetchall()
+        (pairs_gaining,) = con.execute(
+            "select count(*) from marts.fct_entity_cooccurrence where article_count >= 3").fetchone()
+    assert pairs_gaining > 0
+    run_dbt(["run", "--full-refresh", "-s", "fct_entity_cooccurrence"], db, PROJECT, tmp_path / "full" / "dbt.log")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(query).fetchall() == incremental
