@@ -12,7 +12,10 @@ ends where a full rebuild does.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -154,3 +157,29 @@ def test_cooccurrence_totals_added_onto_equal_a_full_rebuild(built_copy, tmp_pat
     run_dbt(["run", "--full-refresh", "-s", "fct_entity_cooccurrence"], db, PROJECT, tmp_path / "full" / "dbt.log")
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute(query).fetchall() == incremental
+
+
+def test_the_weekly_command_runs_every_test_on_every_row(built_copy, tmp_path):
+    db, new_ids = built_copy
+
+    def test_all() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "newswarehouse.cli", "test-all", "--warehouse", str(db)],
+                              check=False, capture_output=True, text=True,
+                              env={**os.environ, "NEWSWH_HOME": str(tmp_path / "home")})
+
+    clean = test_all()
+    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
+    assert "every data test passed on every row" in clean.stdout
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            f"""
+            update marts.fct_entity_mentions set char_end = char_end + 1000000
+            where mention_id = (select min(mention_id) from marts.fct_entity_mentions
+                                where article_id not in ({", ".join("?" * len(new_ids))}))
+            """,
+            new_ids,
+        )
+    broken = test_all()
+    assert broken.returncode == 1
+    assert "offsets_within_body_fct_entity_mentions" in broken.stdout + broken.stderr
+    assert not (tmp_path / "home" / "full_tests" / "warehouse.duckdb").exists()  # the copy is removed
