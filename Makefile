@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements.lock)
 
-.PHONY: run test venv lock lint clean deploy-test bi bi-venv bi-lock docs
+.PHONY: run test venv lock lint clean deploy-test bi bi-venv bi-lock docs dbt-test-all
 
 run: $(STAMP)
 	$(BIN)/newswarehouse run
@@ -22,6 +22,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 venv: $(STAMP)
+
+# Every dbt data test over every row of ./warehouse.duckdb (a copy of it): a load's
+# build tests only the rows it wrote; run this weekly (docs/operations: full data tests).
+dbt-test-all: $(STAMP)
+	$(BIN)/newswarehouse test-all
 
 $(STAMP): requirements.lock pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -78,19 +78,20 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro delete_pairs_touched_by_this_build() -%}
+{% macro delete_pairs_that_lost_rows_in_this_build() -%}
     {%- if is_incremental() -%}
         delete from {{ this }} as stored
         using {{ ref('int_entity_pairs_by_article') }} as changed
         where
             stored.entity_id_a = changed.entity_id_a
             and stored.entity_id_b = changed.entity_id_b
-            and ({{ written_or_retired_by_this_build('changed') }})
+            and changed.retired_by = '{{ invocation_id }}'
     {%- endif -%}
 {%- endmacro %}
 
-{#- The int_entity_pairs_by_article rows this build touched: the pre-hook above deletes
-    their pairs from fct_entity_cooccurrence and the model re-sums the same pairs. -#}
+{#- The int_entity_pairs_by_article rows this build touched: fct_entity_cooccurrence adds
+    the new ones onto the stored totals of pairs that only gained rows; the pre-hook above
+    deletes the pairs that lost a row, which the model re-sums from their live rows. -#}
 
 {% macro written_or_retired_by_this_build(relation) -%}
     {{ relation }}.built_by = '{{ invocation_id }}'

@@ -1,7 +1,8 @@
 -- Every statement's text is its slice of the article body, so that analysts can find
 -- it with substr(body_text, char_start + 1, char_end - char_start); a quotation
 -- interrupted by its attribution is its pieces joined by ' ... ', the first piece
--- opening the slice and the last one closing it.
+-- opening the slice and the last one closing it. A load checks the statements of the
+-- articles it wrote (rows_of_this_build; test_scope 'all' checks every row).
 with
 
 sliced as (
@@ -19,6 +20,7 @@ sliced as (
     from {{ ref('fct_statements') }} as statements
     inner join {{ ref('stg_articles') }} as articles
         on statements.article_id = articles.article_id
+    where {{ rows_of_this_build('statements.article_id') }}
 
 )
 

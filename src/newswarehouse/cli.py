@@ -180,6 +180,26 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     return sqlshell.main(load_settings(warehouse=args.warehouse).warehouse, args.command, args.format)
 
 
+def _cmd_test_all(args: argparse.Namespace) -> int:
+    from newswarehouse.fulltests import test_all_rows
+    from newswarehouse.runlock import WarehouseBusy
+    from newswarehouse.transform import DbtFailed
+
+    settings = load_settings(warehouse=args.warehouse)
+    if not settings.warehouse.exists():
+        print(f"no warehouse at {settings.warehouse}")
+        return 1
+    try:
+        test_all_rows(settings, args.wait)
+    except WarehouseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except DbtFailed as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _cmd_docs(args: argparse.Namespace) -> int:
     from newswarehouse import docs_site
 
@@ -213,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("-c", "--command", help="run this one SQL statement and exit")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default table)")
     sql.set_defaults(func=_cmd_sql)
+    test_all = sub.add_parser(
+        "test-all", help="run every dbt data test over every row of the published warehouse (weekly; loads test their own rows)"
+    )
+    test_all.add_argument("--warehouse", type=Path, help="as for run")
+    test_all.add_argument("--wait", type=float, default=0.0, help="seconds to wait for a running load before copying")
+    test_all.set_defaults(func=_cmd_test_all)
     docs = sub.add_parser("docs", help="serve the dbt docs of the marts and the quality reports on 127.0.0.1")
     docs.add_argument("--warehouse", type=Path, help="as for run")
     docs.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

@@ -1,8 +1,17 @@
-{#- Every [char_start, char_end) span lies inside its article's body_text. -#}
+{#- Every [char_start, char_end) span lies inside its article's body_text. `model`
+    may be a filtered subquery (config where: __rows_of_this_build__), hence the CTE. -#}
 {% test offsets_within_body(model, article_model='stg_articles') %}
 
+with
+
+spans as (
+
+    select * from {{ model }}
+
+)
+
 select spans.*
-from {{ model }} as spans
+from spans
 inner join {{ ref(article_model) }} as articles
     on spans.article_id = articles.article_id
 where

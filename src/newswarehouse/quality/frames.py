@@ -4,8 +4,9 @@ One frame per suite (``expectations/<layer>/<table>.json``). "The batch" is
 every article this load enriched (``enriched.documents.enriched_by_load_id``):
 the articles it landed plus earlier ones it reprocesses. Frames hold the
 batch's rows, not whole tables, so a gate costs the same on day 1,000 as on
-day 1; the mart frames add any row *anywhere* that breaks a referential or
-uniqueness rule (found by SQL), so a broken rebuild of old rows is caught too.
+day 1; the mart frames add any broken row (referential or uniqueness rule, found
+by SQL) among the rows this load's build wrote, so a broken rebuild of old rows
+is caught too, and a new id is looked up in the whole id column.
 Columns are small derived values (counts, flags), never whole texts, which
 keeps the frames and the Data Docs pages small.
 """
@@ -70,6 +71,20 @@ _PUBLISHABLE = """
       and not exists (select 1 from audit.quarantined_articles as q where q.article_id = d.article_id)
 """
 
+# The articles whose fact rows this load's dbt build wrote or had to delete: the batch
+# (quarantined ones included: their rows must be gone), and every earlier article the
+# build rewrote (int_articles_rebuilt marks them with the build's invocation_id; the
+# gates run right after that build, so it is the latest one there). Fact rows of
+# other articles were checked by the load that wrote them; `newswarehouse test-all`
+# re-checks every row. A fact frame is its batch rows plus any broken row among these.
+_REBUILT = "intermediate.int_articles_rebuilt"
+_WRITTEN_BY_THE_BUILD = f"""
+    select d.article_id from enriched.documents as d where d.enriched_by_load_id = $load_id
+    union
+    select r.article_id from {_REBUILT} as r
+    where r.rebuilt_by = (select arg_max(latest.rebuilt_by, latest.rebuilt_at) from {_REBUILT} as latest)
+"""
+
 MART_FRAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # suite -> (SQL, id column, tables it needs)
     "marts.dim_articles": (
@@ -97,12 +112,25 @@ MART_FRAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "marts.fct_entity_mentions": (
         f"""
         with publishable as ({_PUBLISHABLE}),
-        checked as (
-            select m.mention_id, m.article_id, m.entity_id,
-                   exists (select 1 from marts.dim_entities as e where e.entity_id = m.entity_id) as entity_exists,
-                   exists (select 1 from marts.dim_articles as a where a.article_id = m.article_id) as article_exists,
-                   count(*) over (partition by m.mention_id) as id_rows
+        written as ({_WRITTEN_BY_THE_BUILD}),
+        rows_written as (
+            select m.mention_id, m.article_id, m.entity_id
             from marts.fct_entity_mentions as m
+            where m.article_id in (select article_id from written)
+        ),
+        id_rows as (
+            select w.mention_id, count(*) as id_rows
+            from marts.fct_entity_mentions as m
+            inner join (select distinct mention_id from rows_written) as w on w.mention_id = m.mention_id
+            group by w.mention_id
+        ),
+        checked as (
+            select r.mention_id, r.article_id, r.entity_id,
+                   exists (select 1 from marts.dim_entities as e where e.entity_id = r.entity_id) as entity_exists,
+                   exists (select 1 from marts.dim_articles as a where a.article_id = r.article_id) as article_exists,
+                   i.id_rows
+            from rows_written as r
+            inner join id_rows as i on i.mention_id = r.mention_id
         )
         select * from checked
         where article_id in (select article_id from publishable)
@@ -110,19 +138,32 @@ MART_FRAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         order by mention_id
         """,
         "mention_id",
-        ("marts.fct_entity_mentions", "marts.dim_entities", "marts.dim_articles"),
+        ("marts.fct_entity_mentions", "marts.dim_entities", "marts.dim_articles", _REBUILT),
     ),
     "marts.fct_statements": (
         f"""
         with publishable as ({_PUBLISHABLE}),
-        checked as (
-            select s.statement_id, s.article_id, s.speaker_entity_id,
-                   exists (select 1 from marts.dim_articles as a where a.article_id = s.article_id) as article_exists,
-                   case when s.speaker_entity_id is not null then exists (
-                       select 1 from marts.dim_entities as e where e.entity_id = s.speaker_entity_id
-                   ) end as speaker_exists,
-                   count(*) over (partition by s.statement_id) as id_rows
+        written as ({_WRITTEN_BY_THE_BUILD}),
+        rows_written as (
+            select s.statement_id, s.article_id, s.speaker_entity_id
             from marts.fct_statements as s
+            where s.article_id in (select article_id from written)
+        ),
+        id_rows as (
+            select w.statement_id, count(*) as id_rows
+            from marts.fct_statements as s
+            inner join (select distinct statement_id from rows_written) as w on w.statement_id = s.statement_id
+            group by w.statement_id
+        ),
+        checked as (
+            select r.statement_id, r.article_id, r.speaker_entity_id,
+                   exists (select 1 from marts.dim_articles as a where a.article_id = r.article_id) as article_exists,
+                   case when r.speaker_entity_id is not null then exists (
+                       select 1 from marts.dim_entities as e where e.entity_id = r.speaker_entity_id
+                   ) end as speaker_exists,
+                   i.id_rows
+            from rows_written as r
+            inner join id_rows as i on i.statement_id = r.statement_id
         )
         select * from checked
         where article_id in (select article_id from publishable)
@@ -130,7 +171,7 @@ MART_FRAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         order by statement_id
         """,
         "statement_id",
-        ("marts.fct_statements", "marts.dim_entities", "marts.dim_articles"),
+        ("marts.fct_statements", "marts.dim_entities", "marts.dim_articles", _REBUILT),
     ),
     "marts.dim_entities": (
         f"""
