@@ -1,8 +1,10 @@
 """What write-audit-publish's private copy of the published warehouse costs, by method.
 
 For one published warehouse file, in one run: (a) a byte copy
-(``shutil.copyfile``, what every load did before), (b) a copy-on-write clone
-(``FICLONE``; only where the folder's filesystem has reflinks), each followed
+(``NEWSWH_FILE_CLONE=copy``: what every load did before), (b) a copy-on-write
+clone (``FICLONE``; only where the folder's filesystem has reflinks), both
+made as a load makes them (``filecopy.clone_or_copy``: written under a
+temporary name, fsynced, renamed), each followed
 by what a small load then does to its copy (open read-write, change a few
 thousand rows, checkpoint, close), so that the clone's deferred cost (blocks
 copied on first write) is counted too. Wall and CPU seconds (this process's
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import figures
 
-from newswarehouse.filecopy import _try_clone
+from newswarehouse.filecopy import _try_clone, clone_or_copy
 
 
 def _cpu() -> float:
@@ -57,9 +58,12 @@ def _measure(label: str, src: Path, copy) -> tuple[float, float, float, float]:
     return copy_wall, copy_cpu, write_wall, write_cpu
 
 
+def _copy(src: Path, dst: Path) -> None:
+    clone_or_copy(src, dst, "copy")
+
+
 def _clone(src: Path, dst: Path) -> None:
-    if not _try_clone(src, dst):
-        raise OSError(f"{dst.parent}: no reflinks on this filesystem")
+    clone_or_copy(src, dst, "require")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     src = args.warehouse.resolve()
     size_mb = src.stat().st_size / 2**20
     print(f"{src}: {size_mb:,.0f} MB", flush=True)
-    copied = _measure("copy", src, shutil.copyfile)
+    copied = _measure("copy", src, _copy)
     probe = src.with_name(".clone_probe")
     can_clone = _try_clone(src, probe)
     probe.unlink(missing_ok=True)

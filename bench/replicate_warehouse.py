@@ -88,6 +88,26 @@ def replicate(source: Path, factor: int, out: Path, memory_limit: str | None = N
                 from enriched.{table} t inner join replica_ids m on m.original_id = t.article_id
                 """
             )
+        if con.execute("select count(*) from duckdb_tables() where schema_name = 'staging' "
+                       "and table_name = 'stg_articles'").fetchone()[0]:
+            # A replica's staging row is its original's, duplicate_of pointing at the same
+            # replica of the original's duplicate (replicas are near-duplicates of nothing
+            # else): what stg_articles would compute, without its near-duplicate search over
+            # (K-1)/K of the warehouse at once (at 1M: tens of GB of spill). dbt then builds
+            # everything downstream, the near-duplicate index included, as a load would.
+            con.execute(
+                """
+                insert into staging.stg_articles by name
+                select s.* replace (
+                    m.article_id as article_id, dm.article_id as duplicate_of,
+                    a.source_uri as source_uri, a.landed_at as landed_at
+                )
+                from staging.stg_articles s
+                inner join replica_ids m on m.original_id = s.article_id
+                inner join raw.articles a on a.article_id = m.article_id
+                left join replica_ids dm on dm.original_id = s.duplicate_of and dm.replica = m.replica
+                """
+            )
         con.execute("commit")
         (n,) = con.execute("select count(*) from raw.articles").fetchone()
     return int(n)
