@@ -69,7 +69,7 @@ def article_id_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def source_uri_of(path: Path) -> str:
+def source_uri_of(path: Path | str) -> str:
     """The path as storable text; the bytes of a name that is not valid UTF-8 become ``\\xNN`` escapes.
 
     Python hands such names over with lone surrogates, which no database column
@@ -83,22 +83,43 @@ def source_uri_of(path: Path) -> str:
     return uri
 
 
-def scan_inbox(inbox: Path, max_file_bytes: int) -> Iterator[LandedFile | RejectedFile | SkippedRecord]:
-    """Every entry below ``inbox`` in a stable (sorted) order, as landed or rejected."""
+def walk_inbox(inbox: Path) -> Iterator[tuple[str, os.stat_result | None]]:
+    """Every entry below ``inbox`` but directories, with its ``lstat`` (None if it vanished), in a stable order.
+
+    Per directory: its other entries sorted by name, then its subdirectories,
+    sorted, depth first (the order ``os.walk`` gave). Only real directories are
+    entered: a symbolic link, to a directory or not, is listed as an entry, and
+    reading it rejects it. One ``lstat`` per entry and no open: a landing that
+    finds nothing new costs a directory listing, not a read of every file.
+    """
     if not inbox.is_dir():
         raise FileNotFoundError(f"inbox {inbox} does not exist or is not a directory")
-    for dirpath, dirnames, filenames in os.walk(inbox, followlinks=False):
-        dirnames.sort()
-        here = Path(dirpath)
-        # A symlinked directory is listed in dirnames but never walked: record it.
-        for name in sorted(dirnames):
-            path = here / name
-            if path.is_symlink():
-                yield RejectedFile(source_uri_of(path), "symbolic link: not followed (it may point outside the inbox)", None, None)
-        for name in sorted(filenames):
-            for item in read_items(here / name, max_file_bytes):
-                yield item
-                pause_point("land")
+    stack = [str(inbox)]  # an explicit stack: a hostile inbox may nest deeper than Python's recursion limit
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue  # as os.walk: a directory that cannot be listed is passed over
+        subdirs: list[str] = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    subdirs.append(entry.path)
+                    continue
+                info: os.stat_result | None = entry.stat(follow_symlinks=False)
+            except OSError:
+                info = None  # gone since the listing: reading it records why
+            yield entry.path, info
+        stack.extend(reversed(subdirs))
+
+
+def scan_inbox(inbox: Path, max_file_bytes: int) -> Iterator[LandedFile | RejectedFile | SkippedRecord]:
+    """Every entry below ``inbox`` in a stable (sorted) order, as landed or rejected (reads every file)."""
+    for path, _info in walk_inbox(inbox):
+        for item in read_items(Path(path), max_file_bytes):
+            yield item
+            pause_point("land")
 
 
 def read_one(path: Path, max_file_bytes: int) -> LandedFile | RejectedFile:
