@@ -220,3 +220,20 @@ def test_a_rejected_load_carries_its_manifest_rows(tmp_path, inbox):
     with ws2.connect() as con:
         again = land_inbox(con, inbox, "load_2", MB)
     assert (again.files_read, again.files_unchanged, again.files_already_known) == (0, 3, 2)
+
+
+def test_a_file_changed_or_gone_between_listing_and_reading_is_not_recorded(con, inbox):
+    """What was read must be what the row describes: otherwise no row, and the next load reads the file again."""
+
+    def meanwhile(msg: str) -> None:
+        if "files listed" in msg:  # after the listing, before any file is read
+            _write(inbox / "a.txt", "The council met on Monday, at last.\n")
+            (inbox / "sub" / "b.txt").unlink()
+
+    first = land_inbox(con, inbox, "load_1", MB, progress=meanwhile)
+    assert [r for u, r in first.rejections if u.endswith("b.txt")] == ["cannot stat file: No such file or directory"]
+    recorded = {os.path.basename(u) for (u,) in con.execute("select source_uri from raw.inbox_files").fetchall()}
+    assert recorded == {"empty.txt"}
+    _write(inbox / "sub" / "b.txt", "The bridge reopened on Friday.\n")
+    second = land_inbox(con, inbox, "load_2", MB)
+    assert (second.files_read, second.files_unchanged, second.articles_landed, second.files_already_known) == (2, 1, 1, 1)

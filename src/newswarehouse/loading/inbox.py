@@ -62,6 +62,9 @@ class RejectedFile:
     reason: str
     byte_size: int | None
     content_sha256: str | None
+    # The system refused (gone, no permission, an I/O error), not the content: a later
+    # read may succeed with the file unchanged, so landing does not record it as read.
+    io_error: bool = False
 
 
 def article_id_of(text: str) -> str:
@@ -136,7 +139,7 @@ def read_items(path: Path, max_file_bytes: int) -> Iterator[LandedFile | Rejecte
     try:
         info = os.lstat(path)
     except OSError as exc:
-        yield RejectedFile(uri, f"cannot stat file: {exc.strerror or exc}", None, None)
+        yield RejectedFile(uri, f"cannot stat file: {exc.strerror or exc}", None, None, io_error=True)
         return
     if stat.S_ISLNK(info.st_mode):
         yield RejectedFile(uri, "symbolic link: not followed (it may point outside the inbox)", None, None)
@@ -149,7 +152,7 @@ def read_items(path: Path, max_file_bytes: int) -> Iterator[LandedFile | Rejecte
         # O_NOFOLLOW: the file may have been swapped for a link since lstat.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        yield RejectedFile(uri, f"cannot read file: {exc.strerror or exc}", size, None)
+        yield RejectedFile(uri, f"cannot read file: {exc.strerror or exc}", size, None, io_error=True)
         return
     with os.fdopen(fd, "rb") as fh:
         yielded = 0
@@ -161,7 +164,9 @@ def read_items(path: Path, max_file_bytes: int) -> Iterator[LandedFile | Rejecte
                 # An empty JSON file or array, a WARC with no record: on record, not silently gone.
                 yield RejectedFile(uri, "no article in this file (empty, or no records)", size, None)
         except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
-            yield RejectedFile(uri, f"cannot read file: {getattr(exc, 'strerror', None) or exc}", size, None)
+            # A broken gzip stream is the content's fault; any other OSError the system's.
+            yield RejectedFile(uri, f"cannot read file: {getattr(exc, 'strerror', None) or exc}", size, None,
+                               io_error=isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile))
         except Exception as exc:  # noqa: BLE001 - one unreadable file is recorded, never the end of the load
             yield RejectedFile(uri, f"cannot read file past this point: {type(exc).__name__}: {exc}", size, None)
 

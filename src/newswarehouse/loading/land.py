@@ -207,6 +207,7 @@ def _read_changed(
         articles = 0
         file_rejections: list[tuple[str, str]] = []
         file_skipped: dict[str, int] = {}
+        io_error = False
         for item in read_items(Path(entry.path), max_file_bytes):
             pause_point("land")
             if isinstance(item, SkippedRecord):
@@ -220,6 +221,7 @@ def _read_changed(
                 summary.files_rejected += 1
                 rejections.append((entry.seq, item.source_uri, item.reason))
                 file_rejections.append((item.source_uri, item.reason))
+                io_error = io_error or item.io_error
                 chunk.rejected_rows.append(
                     (item.source_uri, item.reason, load_id, now, item.byte_size, item.content_sha256)
                 )
@@ -231,11 +233,14 @@ def _read_changed(
             if chunk.full():
                 flush()
         summary.files_read += 1
-        # After the file's last article: its row commits with them (a multi-record file may span chunks).
-        chunk.manifest_rows.append(manifest.manifest_row(
-            entry, content_sha256, articles, file_rejections, file_skipped, load_id, now))
-        if chunk.full():
-            flush()
+        # Not recorded, so read again next time: a file the system would not let us read (permissions
+        # fixed by chmod leave its mtime as it was), or one that changed or vanished since the listing.
+        if not io_error and manifest.still_as_listed(entry):
+            # After the file's last article: its row commits with them (a multi-record file may span chunks).
+            chunk.manifest_rows.append(manifest.manifest_row(
+                entry, content_sha256, articles, file_rejections, file_skipped, load_id, now))
+            if chunk.full():
+                flush()
     flush()
     return rejections
 

@@ -160,6 +160,18 @@ def drop_listing(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table if exists _inbox_listing")
 
 
+def still_as_listed(entry: ToRead) -> bool:
+    """The file's lstat now is the one listed: what was read is what the manifest row will describe.
+
+    A file that changed or vanished meanwhile gets no row, and the next load reads it again.
+    """
+    try:
+        info = os.lstat(entry.path)
+    except OSError:
+        return False
+    return (info.st_size, info.st_mtime_ns, info.st_ino) == (entry.byte_size, entry.mtime_ns, entry.inode)
+
+
 def file_sha256(path: str) -> str | None:
     """sha256 of a regular file's bytes as stored; None for anything else (never blocks on a pipe)."""
     try:
