@@ -1,5 +1,9 @@
 """Land the inbox into raw.* of the build database and queue the new articles.
 
+Only new and changed files are read: the inbox is listed with lstat and
+anti-joined in DuckDB with the manifest of files read before (raw.inbox_files,
+see manifest.py); an unchanged file counts in the summary as reading it would.
+
 Idempotent: an article already in raw.articles (by content hash) is counted as
 known, a rejection already on record for the same file and content is not
 recorded twice, and re-running the task for the same load changes nothing.

@@ -32,7 +32,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from newswarehouse.loading.inbox import source_uri_of, walk_inbox
+from newswarehouse.loading.inbox import source_uris_of, walk_inbox
 
 TABLE = "raw.inbox_files"
 # Coarser than every filesystem's mtime granularity (FAT: 2 s; ext4/xfs: a kernel tick).
@@ -77,15 +77,20 @@ class Unchanged:
 
 def _listing_batches(inbox: os.PathLike[str]) -> Iterator[pa.RecordBatch]:
     cols: dict[str, list[Any]] = {name: [] for name in _LISTING_SCHEMA.names}
-    for seq, (path, info) in enumerate(walk_inbox(inbox)):  # type: ignore[arg-type]
-        uri = source_uri_of(path)
-        cols["seq"].append(seq)
-        cols["source_uri"].append(uri)
+    seq = 0
+    for folder in walk_inbox(inbox):  # type: ignore[arg-type]
+        paths = [path for path, _info in folder]
+        infos = [info for _path, info in folder]
+        uris = source_uris_of(paths)
+        cols["seq"].extend(range(seq, seq + len(paths)))
+        seq += len(paths)
+        cols["source_uri"].extend(uris)
         # Only a name that is not valid UTF-8 differs from its source_uri: keep its bytes to open it.
-        cols["fs_path"].append(None if uri == path else os.fsencode(path))
-        cols["byte_size"].append(info.st_size if info else None)
-        cols["mtime_ns"].append(info.st_mtime_ns if info else None)
-        cols["inode"].append(info.st_ino if info else None)
+        cols["fs_path"].extend([None] * len(paths) if uris is paths else
+                               [None if u == p else os.fsencode(p) for u, p in zip(uris, paths)])
+        cols["byte_size"].extend([i.st_size if i is not None else None for i in infos])
+        cols["mtime_ns"].extend([i.st_mtime_ns if i is not None else None for i in infos])
+        cols["inode"].extend([i.st_ino if i is not None else None for i in infos])
         if len(cols["seq"]) >= LISTING_BATCH_ROWS:
             yield pa.RecordBatch.from_pydict(cols, schema=_LISTING_SCHEMA)
             cols = {name: [] for name in _LISTING_SCHEMA.names}
