@@ -237,3 +237,25 @@ def test_a_file_changed_or_gone_between_listing_and_reading_is_not_recorded(con,
     _write(inbox / "sub" / "b.txt", "The bridge reopened on Friday.\n")
     second = land_inbox(con, inbox, "load_2", MB)
     assert (second.files_read, second.files_unchanged, second.articles_landed, second.files_already_known) == (2, 1, 1, 1)
+
+
+def test_odd_entries_are_listed_read_and_recorded_like_any_file(con, tmp_path):
+    """A name that is not UTF-8 is opened by its bytes; a FIFO is never opened (not even to hash it); links rejected."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    odd = os.path.join(os.fsencode(inbox), b"caf\xe9.txt")
+    with open(odd, "wb") as fh:
+        fh.write(b"The mayor said the plan was good.\n")
+    os.utime(odd, ns=(HOUR_AGO_NS, HOUR_AGO_NS))
+    os.mkfifo(inbox / "pipe.txt")
+    os.symlink("/etc", inbox / "elsewhere")
+    first = land_inbox(con, inbox, "load_1", MB)
+    assert (first.articles_landed, first.files_rejected, first.files_read) == (1, 2, 3)
+    (uri,) = con.execute("select source_uri from raw.articles").fetchone()
+    assert uri == f"{inbox}/caf\\xe9.txt"
+    hashes = dict(con.execute("select source_uri, content_sha256 from raw.inbox_files").fetchall())
+    assert hashes[uri] is not None and hashes[f"{inbox}/pipe.txt"] is None
+    again = land_inbox(con, inbox, "load_2", MB)
+    # The FIFO and the link were created just now (the racy window): read again, still rejected, nothing opened.
+    assert (again.files_already_known, again.files_rejected, again.files_unchanged) == (1, 2, 1)
+    assert sorted(os.path.basename(u) for u, _ in again.rejections) == ["elsewhere", "pipe.txt"]
