@@ -16,6 +16,7 @@ landing of the same load counts the rows it had committed as landed again.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -139,9 +140,12 @@ def land_inbox(
     (memory_limit,) = con.execute("select current_setting('memory_limit')").fetchone()
     con.execute(f"set memory_limit = '{LANDING_MEMORY_LIMIT}'")
     try:
+        started = time.monotonic()
         listed = manifest.stage_listing(con, inbox)
+        listed_s = time.monotonic() - started
         unchanged = manifest.split_listing(con, load_id, rescan)
-        progress(f"  {listed:,} files listed, {unchanged.files:,} unchanged since an earlier load (not read)")
+        progress(f"  {listed:,} files listed in {listed_s:.1f} s, {unchanged.files:,} unchanged since an earlier "
+                 f"load (not read; compared in {time.monotonic() - started - listed_s:.1f} s)")
         rejections = _read_changed(con, load_id, max_file_bytes, progress, summary, now)
     finally:
         manifest.drop_listing(con)
