@@ -4,7 +4,8 @@ land -> enrich (mapped over batches, any worker) -> check_articles (load the
 enrichment, article gates: quarantine) -> build (dbt) -> validate (mart gates)
 -> publish (atomic; a rejected load publishes only raw and audit rows).
 Trigger with conf ``{"reprocess_quarantined": true}`` (or a load id) to re-check
-quarantined articles after a fix. Thin on purpose: every step is a function
+quarantined articles after a fix, with ``{"rescan_inbox": true}`` to re-read every
+inbox file (not only the new and changed ones). Thin on purpose: every step is a function
 in ``newswarehouse.loadsteps``; nothing heavy is imported at parse time.
 """
 
@@ -44,7 +45,8 @@ def news_warehouse():
         from newswarehouse import loadsteps
 
         conf = get_current_context()["dag_run"].conf or {}
-        return loadsteps.land(load["load_id"], reprocess_quarantined=conf.get("reprocess_quarantined") or False)
+        return loadsteps.land(load["load_id"], reprocess_quarantined=conf.get("reprocess_quarantined") or False,
+                              rescan_inbox=bool(conf.get("rescan_inbox")))
 
     @task
     def batches_of(landed: dict) -> list[str]:

@@ -39,7 +39,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         with warehouse_lock(settings.warehouse, args.wait):
             airflow_local.migrate_if_needed(settings)
-            dag_run = airflow_local.run_dag_in_process(run_conf=getattr(args, "run_conf", None), log_file=log_file)
+            dag_run = airflow_local.run_dag_in_process(run_conf=_run_conf(args), log_file=log_file)
     except WarehouseBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -62,6 +62,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_reprocess(args: argparse.Namespace) -> int:
     args.run_conf = {"reprocess_quarantined": args.from_load or True}
     return _cmd_run(args)
+
+
+def _run_conf(args: argparse.Namespace) -> dict | None:
+    conf = dict(getattr(args, "run_conf", None) or {})
+    if getattr(args, "rescan_inbox", False):
+        conf["rescan_inbox"] = True
+    return conf or None
 
 
 def _load_id_of(dag_run: object) -> str:
@@ -92,6 +99,10 @@ def _print_summary(settings: Settings, load_id: str, state: str, seconds: float)
             f"files seen: {report['files_seen']}   landed: {report['articles_landed']}   "
             f"already known: {report['files_already_known']}   rejected: {report['files_rejected']}"
         )
+        details = report["landing_report"]
+        if "files_unchanged" in details:
+            print(f"files read: {details.get('files_read', 0)}   unchanged since an earlier load (not read): "
+                  f"{details['files_unchanged']}")
         for uri, reason in report["landing_report"].get("rejections", []):
             print(f"  rejected {uri}: {reason}")
         if report.get("articles_quarantined"):
@@ -213,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--inbox", type=Path, help="folder of raw article files (env NEWSWH_INBOX; default: the bundled samples)")
     run.add_argument("--warehouse", type=Path, help="published DuckDB file (env NEWSWH_WAREHOUSE; default ./warehouse.duckdb)")
     run.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run on the same warehouse (default: refuse at once)")
+    run.add_argument("--rescan-inbox", action="store_true",
+                     help="re-read every inbox file, not only the new and changed ones (env NEWSWH_RESCAN_INBOX)")
     run.set_defaults(func=_cmd_run)
     reprocess = sub.add_parser(
         "reprocess", help="run a load that also re-checks quarantined articles (after a fix to the pipeline or gates)"
@@ -223,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     reprocess.add_argument("--inbox", type=Path, help="as for run")
     reprocess.add_argument("--warehouse", type=Path, help="as for run")
     reprocess.add_argument("--wait", type=float, default=0.0, help="as for run")
+    reprocess.add_argument("--rescan-inbox", action="store_true", help="as for run")
     reprocess.set_defaults(func=_cmd_reprocess)
     status = sub.add_parser("status", help="show the last loads from audit.load_runs")
     status.add_argument("--warehouse", type=Path)

@@ -66,9 +66,11 @@ def land(
     settings: Settings | None = None,
     progress: Callable[[str], None] = _say,
     reprocess_quarantined: bool | str = False,
+    rescan_inbox: bool = False,
 ) -> dict[str, Any]:
     """Land the inbox and queue what to enrich; ``reprocess_quarantined`` (True, or a load id) re-queues
-    the articles quarantined (by that load), for a re-check after a fix."""
+    the articles quarantined (by that load), for a re-check after a fix; ``rescan_inbox`` (or the setting)
+    re-reads every inbox file, not only the new and changed ones."""
     settings = settings or load_settings()
     started = time.monotonic()
     ws = _workspace(settings, load_id)
@@ -80,11 +82,13 @@ def land(
             only = reprocess_quarantined if isinstance(reprocess_quarantined, str) else None
             released = release_quarantined(con, only)
             progress(f"[land] {released} quarantined article(s) released for a re-check")
-        summary = land_inbox(con, settings.inbox, load_id, settings.max_file_bytes, progress)
+        summary = land_inbox(con, settings.inbox, load_id, settings.max_file_bytes, progress,
+                             rescan=rescan_inbox or settings.rescan_inbox)
         batches = queue_pending(con, ws.pending_dir, settings.enrich_batch_size)
     progress(
         f"[land] {summary.files_seen} files seen: {summary.articles_landed} landed, "
         f"{summary.files_already_known} already known, {summary.files_rejected} rejected; "
+        f"{summary.files_read} file(s) read, {summary.files_unchanged} unchanged since an earlier load; "
         f"{len(batches)} batch(es) to enrich{_took(started)}"
     )
     return {"summary": summary.as_dict(), "batches": batches}
@@ -229,7 +233,8 @@ def publish(
         data_docs_path=validation.get("data_docs_path"),
         rejections=summary["rejections"],
         warnings=list(validation.get("warnings") or []),
-        landing_details={k: summary[k] for k in ("records_skipped", "content_types", "nlp_skipped") if k in summary},
+        landing_details={k: summary[k] for k in ("files_read", "files_unchanged", "records_skipped", "content_types",
+                                                 "nlp_skipped") if k in summary},
     )
     failed = list(validation.get("failed_checks") or [])
     if failed:
@@ -296,6 +301,9 @@ def _publish_audit_rows(ws: Workspace, record: LoadRecord, carry_raw: bool) -> N
                 "(select (source_uri, coalesce(content_sha256, '')) from raw.rejected_files)",
                 [record.load_id],
             )
+            # The files this load read: the next load must not read them again, their articles are carried above.
+            con.execute("insert or replace into raw.inbox_files by name select * from build.raw.inbox_files where load_id = ?",
+                        [record.load_id])
             # Replace, not append: publishing the same rejected load twice records its quarantine once.
             con.execute("delete from audit.quarantined_articles where load_id = ?", [record.load_id])
             con.execute("insert into audit.quarantined_articles select * from build.audit.quarantined_articles "

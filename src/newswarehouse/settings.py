@@ -36,6 +36,9 @@ class Settings:
     max_file_bytes: int
     enrich_batch_size: int
     enrich_processes: int
+    # Re-read every inbox file, ignoring the landing manifest (raw.inbox_files); the content hash still
+    # decides new vs known, so this only costs time. For files rewritten with their mtime set back.
+    rescan_inbox: bool = False
 
     @property
     def airflow_home(self) -> Path:
@@ -66,6 +69,7 @@ def load_settings(**overrides: object) -> Settings:
         # Worker processes per enrichment task: all cores for one machine (the
         # CLI); 1 when Airflow workers scale out and each runs a task per core.
         "enrich_processes": max(1, int(_env("NEWSWH_ENRICH_PROCESSES", str(_cpu_count())))),
+        "rescan_inbox": _env("NEWSWH_RESCAN_INBOX", "0").strip().lower() in ("1", "true", "yes", "on"),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     for key in ("inbox", "warehouse", "home", "dbt_project_dir"):

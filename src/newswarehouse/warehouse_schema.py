@@ -40,6 +40,25 @@ create table if not exists raw.rejected_files (
     content_sha256 varchar
 );
 
+-- The landing manifest: one row per inbox file a load has read (not per article), so the
+-- next load reads only new or changed files (loading/manifest.py says what "unchanged" means).
+-- byte_size, mtime_ns and inode are the file's lstat when it was listed; articles,
+-- rejections and records_skipped are what reading it gave, so an unchanged file counts in
+-- the load report as re-reading it would. Written in the same transaction as the file's
+-- raw.articles and raw.rejected_files rows.
+create table if not exists raw.inbox_files (
+    source_uri varchar primary key,
+    byte_size bigint,
+    mtime_ns bigint,
+    inode ubigint,
+    content_sha256 varchar,
+    articles integer not null,
+    rejections struct(source_uri varchar, reason varchar)[],
+    records_skipped struct(reason varchar, records integer)[],
+    load_id varchar not null,
+    read_at timestamp not null
+);
+
 create table if not exists enriched.documents (
     article_id varchar primary key,
     title varchar,

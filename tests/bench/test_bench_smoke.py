@@ -65,3 +65,10 @@ def test_throughput_then_incremental_on_its_warehouse(tmp_path: Path):
 def test_per_worker_runs(tmp_path: Path):
     figures = _run("per_worker.py", "--n", "5", "--work", str(tmp_path))
     assert figures["n"] == "5" and float(figures["enrich_aps_per_process"]) > 0
+
+
+def test_noop_landing_runs(tmp_path: Path):
+    figures = _run("noop_landing.py", "--files", "20", "--work", str(tmp_path / "noop"))
+    assert figures["files"] == "20"
+    for key in ("first_s", "noop_s", "new1pct_s", "peak_rss_mb"):
+        assert float(figures[key]) > 0, key

@@ -62,6 +62,9 @@ class RejectedFile:
     reason: str
     byte_size: int | None
     content_sha256: str | None
+    # The system refused (gone, no permission, an I/O error), not the content: a later
+    # read may succeed with the file unchanged, so landing does not record it as read.
+    io_error: bool = False
 
 
 def article_id_of(text: str) -> str:
@@ -69,7 +72,16 @@ def article_id_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def source_uri_of(path: Path) -> str:
+def source_uris_of(paths: list[str]) -> list[str]:
+    """``source_uri_of`` of each path; the list itself when every name is valid UTF-8 (one check, not one each)."""
+    try:
+        "\n".join(paths).encode("utf-8")
+    except UnicodeEncodeError:
+        return [source_uri_of(p) for p in paths]
+    return paths
+
+
+def source_uri_of(path: Path | str) -> str:
     """The path as storable text; the bytes of a name that is not valid UTF-8 become ``\\xNN`` escapes.
 
     Python hands such names over with lone surrogates, which no database column
@@ -83,20 +95,46 @@ def source_uri_of(path: Path) -> str:
     return uri
 
 
-def scan_inbox(inbox: Path, max_file_bytes: int) -> Iterator[LandedFile | RejectedFile | SkippedRecord]:
-    """Every entry below ``inbox`` in a stable (sorted) order, as landed or rejected."""
+def walk_inbox(inbox: Path) -> Iterator[list[tuple[str, os.stat_result | None]]]:
+    """Every entry below ``inbox`` but directories, with its ``lstat`` (None if it vanished), a folder at a time.
+
+    Order: per directory its other entries sorted by name, then its
+    subdirectories, sorted, depth first (the order ``os.walk`` gave). Only real
+    directories are entered: a symbolic link, to a directory or not, is listed as
+    an entry, and reading it rejects it. One ``lstat`` per entry and no open: a
+    landing that finds nothing new costs a directory listing, not a read of every
+    file. A folder's entries come as one list: at a million files the per-entry
+    Python overhead is most of a no-op landing.
+    """
     if not inbox.is_dir():
         raise FileNotFoundError(f"inbox {inbox} does not exist or is not a directory")
-    for dirpath, dirnames, filenames in os.walk(inbox, followlinks=False):
-        dirnames.sort()
-        here = Path(dirpath)
-        # A symlinked directory is listed in dirnames but never walked: record it.
-        for name in sorted(dirnames):
-            path = here / name
-            if path.is_symlink():
-                yield RejectedFile(source_uri_of(path), "symbolic link: not followed (it may point outside the inbox)", None, None)
-        for name in sorted(filenames):
-            for item in read_items(here / name, max_file_bytes):
+    stack = [str(inbox)]  # an explicit stack: a hostile inbox may nest deeper than Python's recursion limit
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue  # as os.walk: a directory that cannot be listed is passed over
+        subdirs: list[str] = []
+        listed: list[tuple[str, os.stat_result | None]] = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    subdirs.append(entry.path)
+                else:
+                    listed.append((entry.path, entry.stat(follow_symlinks=False)))
+            except OSError:
+                listed.append((entry.path, None))  # gone since the listing: reading it records why
+        if listed:
+            yield listed
+        stack.extend(reversed(subdirs))
+
+
+def scan_inbox(inbox: Path, max_file_bytes: int) -> Iterator[LandedFile | RejectedFile | SkippedRecord]:
+    """Every entry below ``inbox`` in a stable (sorted) order, as landed or rejected (reads every file)."""
+    for folder in walk_inbox(inbox):
+        for path, _info in folder:
+            for item in read_items(Path(path), max_file_bytes):
                 yield item
                 pause_point("land")
 
@@ -115,7 +153,7 @@ def read_items(path: Path, max_file_bytes: int) -> Iterator[LandedFile | Rejecte
     try:
         info = os.lstat(path)
     except OSError as exc:
-        yield RejectedFile(uri, f"cannot stat file: {exc.strerror or exc}", None, None)
+        yield RejectedFile(uri, f"cannot stat file: {exc.strerror or exc}", None, None, io_error=True)
         return
     if stat.S_ISLNK(info.st_mode):
         yield RejectedFile(uri, "symbolic link: not followed (it may point outside the inbox)", None, None)
@@ -128,7 +166,7 @@ def read_items(path: Path, max_file_bytes: int) -> Iterator[LandedFile | Rejecte
         # O_NOFOLLOW: the file may have been swapped for a link since lstat.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        yield RejectedFile(uri, f"cannot read file: {exc.strerror or exc}", size, None)
+        yield RejectedFile(uri, f"cannot read file: {exc.strerror or exc}", size, None, io_error=True)
         return
     with os.fdopen(fd, "rb") as fh:
         yielded = 0
@@ -140,7 +178,9 @@ def read_items(path: Path, max_file_bytes: int) -> Iterator[LandedFile | Rejecte
                 # An empty JSON file or array, a WARC with no record: on record, not silently gone.
                 yield RejectedFile(uri, "no article in this file (empty, or no records)", size, None)
         except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
-            yield RejectedFile(uri, f"cannot read file: {getattr(exc, 'strerror', None) or exc}", size, None)
+            # A broken gzip stream is the content's fault; any other OSError the system's.
+            yield RejectedFile(uri, f"cannot read file: {getattr(exc, 'strerror', None) or exc}", size, None,
+                               io_error=isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile))
         except Exception as exc:  # noqa: BLE001 - one unreadable file is recorded, never the end of the load
             yield RejectedFile(uri, f"cannot read file past this point: {type(exc).__name__}: {exc}", size, None)
 
