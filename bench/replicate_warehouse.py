@@ -15,7 +15,8 @@ cheaper here than on a real corpus of the same size.
 
 dbt then builds staging and marts for the replicas (incrementally), and with
 ``--inbox`` every article's text is written out, so a run over that inbox
-finds all of them already known (the no-op run).
+finds all of them already known (the no-op run); the written files are put
+in landing's manifest, as a first landing of that inbox would have left it.
 
     .venv/bin/python bench/replicate_warehouse.py --source wh1k.duckdb --factor 10 --out wh10k.duckdb --inbox inbox10k
 """
@@ -128,6 +129,31 @@ def write_inbox(warehouse: Path, inbox: Path) -> int:
     return n
 
 
+def record_inbox(warehouse: Path, inbox: Path) -> int:
+    """Put the written inbox in landing's manifest (``raw.inbox_files``) as a first landing would have.
+
+    Its content hashes are left NULL (only size, mtime and inode decide "unchanged"):
+    reading and hashing a million files once would take most of an hour here.
+    """
+    from newswarehouse.loading.manifest import TABLE, stage_listing
+    from newswarehouse.warehouse_schema import ensure_schema
+
+    time.sleep(3)  # past the manifest's racy window: a file younger than that is re-read
+    with duckdb.connect(str(warehouse)) as con:
+        ensure_schema(con)
+        stage_listing(con, inbox)
+        con.execute(
+            f"""
+            insert or replace into {TABLE} by name
+            select source_uri, byte_size, mtime_ns, inode, null as content_sha256, 1 as articles,
+                   'replicate_warehouse' as load_id, now()::timestamp as read_at
+            from _inbox_listing
+            """
+        )
+        (n,) = con.execute(f"select count(*) from {TABLE}").fetchone()
+    return int(n)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--source", type=Path, required=True, help="a published warehouse built by a real run")
@@ -151,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
             progress=lambda line: print(line, flush=True))
     built = time.monotonic() - started - copied
     written = write_inbox(args.out.resolve(), args.inbox.resolve()) if args.inbox else 0
+    if args.inbox:
+        record_inbox(args.out.resolve(), args.inbox.resolve())
     print(f"articles={n} replicate_s={copied:.1f} dbt_s={built:.1f} inbox_files={written} "
           f"warehouse_mb={args.out.stat().st_size / 2**20:.1f}")
     return 0
