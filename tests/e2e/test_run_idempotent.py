@@ -43,6 +43,8 @@ def test_second_run_lands_nothing_and_one_new_file_lands_once(run_cli, tmp_path)
     r2 = run_cli(inbox, wh)
     assert r2.returncode == 0, r2.output[-4000:]
     assert "landed: 0" in r2.output and "already known: 3" in r2.output
+    # Nothing new: the manifest (raw.inbox_files) spares every file a read.
+    assert "files read: 0   unchanged since an earlier load (not read): 3" in r2.output
     assert _counts(wh) == before
 
     shutil.copy(first, inbox / first.name)
@@ -54,6 +56,13 @@ def test_second_run_lands_nothing_and_one_new_file_lands_once(run_cli, tmp_path)
     with duckdb.connect(str(wh), read_only=True) as con:
         statuses = [s for (s,) in con.execute("select status from audit.load_runs order by started_at").fetchall()]
     assert statuses == ["published"] * 3
+
+    # --rescan-inbox reaches the land task through the DAG's conf: every file read, nothing new.
+    r4 = run_cli(inbox, wh, "--rescan-inbox")
+    assert r4.returncode == 0, r4.output[-4000:]
+    assert "files read: 4   unchanged since an earlier load (not read): 0" in r4.output
+    assert "landed: 0" in r4.output and "already known: 4" in r4.output
+    assert _counts(wh) == after
     # The inbox is never modified.
     assert sorted(p.name for p in inbox.iterdir()) == sorted(p.name for p in [first, *rest])
 

@@ -259,3 +259,18 @@ def test_odd_entries_are_listed_read_and_recorded_like_any_file(con, tmp_path):
     # The FIFO and the link were created just now (the racy window): read again, still rejected, nothing opened.
     assert (again.files_already_known, again.files_rejected, again.files_unchanged) == (1, 2, 1)
     assert sorted(os.path.basename(u) for u, _ in again.rejections) == ["elsewhere", "pipe.txt"]
+
+
+def test_the_rescan_flag_and_setting(monkeypatch):
+    from newswarehouse.cli import _run_conf, build_parser
+    from newswarehouse.settings import load_settings
+
+    assert _run_conf(build_parser().parse_args(["run", "--rescan-inbox"])) == {"rescan_inbox": True}
+    assert _run_conf(build_parser().parse_args(["run"])) is None
+    args = build_parser().parse_args(["reprocess", "--quarantined", "--rescan-inbox"])
+    args.run_conf = {"reprocess_quarantined": True}
+    assert _run_conf(args) == {"reprocess_quarantined": True, "rescan_inbox": True}
+    monkeypatch.setenv("NEWSWH_RESCAN_INBOX", "1")
+    assert load_settings().rescan_inbox is True
+    monkeypatch.setenv("NEWSWH_RESCAN_INBOX", "0")
+    assert load_settings().rescan_inbox is False
