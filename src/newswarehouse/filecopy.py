@@ -64,7 +64,7 @@ def clone_or_copy(src: Path, dst: Path, mode: CloneMode | None = None) -> Method
         )
     else:
         shutil.copyfile(src, tmp)
-    _fsync(tmp)
+    fsync_path(tmp)
     os.replace(tmp, dst)
     return method
 
@@ -87,7 +87,7 @@ def _try_clone(src: Path, dst: Path) -> bool:
     return ok
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     """fsync a file or a directory (Linux allows O_RDONLY on both)."""
     fd = os.open(path, os.O_RDONLY)
     try:

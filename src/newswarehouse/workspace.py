@@ -26,7 +26,7 @@ import duckdb
 
 from newswarehouse.audit import LoadRecord, write_load_record
 from newswarehouse.faults import pause_point
-from newswarehouse.filecopy import Method, clone_or_copy
+from newswarehouse.filecopy import Method, clone_or_copy, fsync_path
 from newswarehouse.warehouse_schema import ensure_schema
 
 
@@ -128,14 +128,14 @@ class Workspace:
         wal = Path(str(source) + ".wal")
         if wal.exists():
             raise RuntimeError(f"{wal} still exists after checkpoint; refusing to publish a partial file")
-        _fsync(source)
+        fsync_path(source)
         pause_point("publish")
         # A WAL left beside the published file belongs to the old file: DuckDB would refuse
         # to open the new one with it ("WAL checkpoint iteration does not match"). Removed
         # first, readers meanwhile see the old file as of its last checkpoint: still whole.
         self._stale_wal.unlink(missing_ok=True)
         os.replace(source, self.warehouse)
-        _fsync(self.warehouse.parent)  # make the rename itself durable
+        fsync_path(self.warehouse.parent)  # make the rename itself durable
         pause_point("published")
 
     def discard(self) -> None:
@@ -175,12 +175,3 @@ def _record_abandoned(con: duckdb.DuckDBPyConnection, abandoned: dict[str, str],
             message="abandoned: the load stopped before recording its outcome (process killed or crashed); "
                     f"nothing of it was published; load {by_load} removed its work files",
         ))
-
-
-def _fsync(path: Path) -> None:
-    """fsync a file or a directory (Linux allows O_RDONLY on both)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

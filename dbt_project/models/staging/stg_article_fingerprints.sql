@@ -12,19 +12,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook=[
-            "{% if is_incremental() %}
-            delete from {{ this }}
-            where
-                article_key in (
-                    select hash(q.article_id) from {{ source('audit', 'quarantined_articles') }} as q
-                )
-                or article_key in (
-                    select hash(d.article_id) from {{ source('enriched', 'documents') }} as d
-                    where d.enrichment_error is not null
-                )
-            {% endif %}"
-        ]
+        pre_hook="{{ delete_rows_of_unpublishable_articles('article_key', 'hash') }}"
     )
 }}
 

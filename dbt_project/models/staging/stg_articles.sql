@@ -10,17 +10,7 @@
         unique_key='article_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook=[
-            "{% if is_incremental() %}
-            delete from {{ this }}
-            where
-                article_id in (select q.article_id from {{ source('audit', 'quarantined_articles') }} as q)
-                or article_id in (
-                    select d.article_id from {{ source('enriched', 'documents') }} as d
-                    where d.enrichment_error is not null
-                )
-            {% endif %}"
-        ]
+        pre_hook="{{ delete_rows_of_unpublishable_articles() }}"
     )
 }}
 
@@ -99,27 +89,13 @@ new_fingerprints as (
 
 ),
 
--- An anchor found in more than near_duplicate_anchor_max_articles articles is a
--- stock phrase or boilerplate ("did not immediately respond to", a standard
--- disclaimer), no evidence of copying: it finds no candidates, which keeps a
+-- Anchors in more than near_duplicate_anchor_max_articles articles are stock
+-- phrases (macro non_stock_anchor_rows): they find no candidates, which keeps a
 -- new article's search bounded however large the warehouse grows. Counted
--- only for the anchors of the new articles (and below, of the affected ones),
--- and dropped before the pair join (a stock anchor in N articles makes N² pairs).
+-- only for the anchors of the new articles (and below, of the affected ones).
 new_anchor_matches as (
 
-    select
-        fingerprints.article_key,
-        fingerprints.fingerprint,
-        fingerprints.anchor_count
-    from {{ ref('stg_article_fingerprints') }} as fingerprints
-    where
-        fingerprints.band is null
-        and fingerprints.fingerprint in (
-            select new_fingerprints.fingerprint
-            from new_fingerprints
-            where new_fingerprints.band is null
-        )
-    qualify count(*) over (partition by fingerprints.fingerprint) <= {{ var('near_duplicate_anchor_max_articles') }}
+    {{ non_stock_anchor_rows('new_fingerprints') }}
 
 ),
 
@@ -171,19 +147,7 @@ affected_fingerprints as (
 
 affected_anchor_matches as (
 
-    select
-        fingerprints.article_key,
-        fingerprints.fingerprint,
-        fingerprints.anchor_count
-    from {{ ref('stg_article_fingerprints') }} as fingerprints
-    where
-        fingerprints.band is null
-        and fingerprints.fingerprint in (
-            select affected_fingerprints.fingerprint
-            from affected_fingerprints
-            where affected_fingerprints.band is null
-        )
-    qualify count(*) over (partition by fingerprints.fingerprint) <= {{ var('near_duplicate_anchor_max_articles') }}
+    {{ non_stock_anchor_rows('affected_fingerprints') }}
 
 ),
 

@@ -279,6 +279,7 @@ def queue_pending(con: duckdb.DuckDBPyConnection, pending_dir: Path, batch_size:
     pending_dir.mkdir(parents=True, exist_ok=True)
     # Ids first, texts by rowid after: an anti-join that carries raw_text reads every
     # article's text to find the few new ones (at 1M articles: 9.3 s against 0.2 s).
+    # (A temp table: it goes with the connection; dropping it under the open reader fails.)
     con.execute(
         """
         create or replace temp table _pending as
@@ -288,8 +289,7 @@ def queue_pending(con: duckdb.DuckDBPyConnection, pending_dir: Path, batch_size:
           and not exists (select 1 from audit.quarantined_articles as q where q.article_id = a.article_id)
         """
     )
-    if not con.execute("select count(*) from _pending").fetchone()[0]:
-        con.execute("drop table _pending")
+    if not con.execute("select count(*) from _pending").fetchall()[0][0]:
         return []
     reader = con.sql(
         """
@@ -306,5 +306,4 @@ def queue_pending(con: duckdb.DuckDBPyConnection, pending_dir: Path, batch_size:
         path = pending_dir / f"batch_{len(paths):05d}.parquet"
         pq.write_table(pa.Table.from_batches([batch]), path)
         paths.append(str(path))
-    con.execute("drop table _pending")
     return paths
