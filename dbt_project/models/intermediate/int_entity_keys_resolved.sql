@@ -7,12 +7,17 @@
 -- var('entity_name_similarity') similar by Jaro-Winkler ("Sergei Shoigu" =
 -- "Sergey Shoigu"; never "Kim Jong Un" = "Kim Jong Il", whose differing words are
 -- too short and too different). A surname alone joins the one full name ending with it
--- when their articles co-mention an entity (surname_matches below). Edges only ever join
--- entities, so an entity never splits when articles are added.
+-- when their articles co-mention an entity (surname_matches below). Near-spelling and
+-- alias edges only ever join entities; the surname edge goes when a second full name
+-- ending with that surname arrives, and the lone surname then leaves its entity.
 --
--- entity_id: md5 of the entity's anchor, the member node key landed first (earliest
--- raw.articles.landed_at, ties broken by the key). The type is not part of the id: one
--- node key is one entity whatever type spaCy gave it (anchor_type records the first).
+-- entity_id: md5 of the entity's anchor, the member node key of two or more words landed
+-- first (earliest raw.articles.landed_at, ties broken by the key); a one-word key
+-- anchors only an entity without a longer name. So when a lone surname leaves, the
+-- full name keeps its id and only the surname's mentions move (with the surname as
+-- anchor, the full name got a new id and every article mentioning it was
+-- rewritten). The type is not part of the id: one node key is one entity whatever
+-- type spaCy gave it (anchor_type records the first).
 -- A full rebuild gives the same ids; an article that adds an alias or a spelling leaves
 -- them unchanged; when a new key joins two entities, the older anchor wins and the
 -- younger id is listed in entity_id_redirects.
@@ -56,7 +61,9 @@ nodes as (
     select
         node_key,
         min(first_landed_at) as first_landed_at,
-        string_split(node_key, ' ') as words
+        string_split(node_key, ' ') as words,
+        -- the anchor order: names of two or more words first, then the first landed
+        (len(string_split(node_key, ' ')) = 1, min(first_landed_at)) as anchor_rank
     from keys
     group by node_key
 
@@ -249,10 +256,11 @@ edges as (
 ),
 
 -- Connected components (macros/connected_components.sql): each node's anchor is the
--- member landed first, ties broken by the key.
+-- member of two or more words landed first (a one-word member only when there is no
+-- other), ties broken by the key.
 anchors as (
 
-    {{ connected_components(nodes='nodes', edges='edges', node_key='node_key', rank='first_landed_at') }}
+    {{ connected_components(nodes='nodes', edges='edges', node_key='node_key', rank='anchor_rank') }}
 
 ),
 
