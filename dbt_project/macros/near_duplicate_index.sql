@@ -38,3 +38,33 @@
         )
     qualify count(*) over (partition by fingerprints.fingerprint) <= {{ var('near_duplicate_anchor_max_articles') }}
 {%- endmacro %}
+
+{#- Candidate pairs (article_key, earlier_article_key) of the articles whose index
+    rows are `fingerprints_cte`: any article sharing a MinHash band with one of them,
+    or enough non-stock anchors (`anchor_matches_cte`, from non_stock_anchor_rows of
+    the same articles; macro anchor_candidate). Every candidate is checked exactly
+    by stg_articles. -#}
+{% macro candidate_pairs_of(fingerprints_cte, anchor_matches_cte) -%}
+    select
+        later.article_key,
+        earlier.article_key as earlier_article_key
+    from {{ fingerprints_cte }} as later
+    inner join {{ ref('stg_article_fingerprints') }} as earlier
+        on
+            later.band = earlier.band
+            and later.fingerprint = earlier.fingerprint
+            and later.article_key != earlier.article_key
+    union
+    select
+        later.article_key,
+        earlier.article_key as earlier_article_key
+    from {{ anchor_matches_cte }} as later
+    inner join {{ anchor_matches_cte }} as earlier
+        on
+            later.fingerprint = earlier.fingerprint
+            and later.article_key != earlier.article_key
+    where
+        later.article_key in (select {{ fingerprints_cte }}.article_key from {{ fingerprints_cte }})
+    group by later.article_key, earlier.article_key, later.anchor_count, earlier.anchor_count
+    having {{ anchor_candidate('later', 'earlier') }}
+{%- endmacro %}

@@ -99,6 +99,13 @@ new_anchor_matches as (
 
 ),
 
+-- Candidate pairs of the new articles (macro candidate_pairs_of).
+new_candidate_keys as (
+
+    {{ candidate_pairs_of('new_fingerprints', 'new_anchor_matches') }}
+
+),
+
 -- The articles (re)built by this run: the new ones, earlier ones sharing a band
 -- or enough anchors with a new one, and any whose duplicate_of no longer exists.
 affected as (
@@ -107,26 +114,9 @@ affected as (
     {% if is_incremental() %}
         union
         select eligible_keys.article_id
-        from new_fingerprints as later
-        inner join {{ ref('stg_article_fingerprints') }} as earlier
-            on
-                later.band = earlier.band
-                and later.fingerprint = earlier.fingerprint
+        from new_candidate_keys
         inner join eligible_keys
-            on earlier.article_key = eligible_keys.article_key
-        union
-        select eligible_keys.article_id
-        from new_anchor_matches as later
-        inner join new_anchor_matches as earlier
-            on
-                later.fingerprint = earlier.fingerprint
-                and later.article_key != earlier.article_key
-        inner join eligible_keys
-            on earlier.article_key = eligible_keys.article_key
-        where
-            later.article_key in (select hash(new_articles.article_id) from new_articles)
-        group by eligible_keys.article_id, later.article_key, earlier.anchor_count, later.anchor_count
-        having {{ anchor_candidate('earlier', 'later') }}
+            on new_candidate_keys.earlier_article_key = eligible_keys.article_key
         union
         select built_articles.article_id
         from {{ this }} as built_articles
@@ -151,32 +141,10 @@ affected_anchor_matches as (
 
 ),
 
--- Pairs sharing a MinHash band, or enough anchors (macro anchor_candidate);
--- every candidate is checked exactly below.
+-- Candidate pairs of the affected articles: every one is checked exactly below.
 candidate_keys as (
 
-    select distinct
-        later.article_key,
-        earlier.article_key as earlier_article_key
-    from affected_fingerprints as later
-    inner join {{ ref('stg_article_fingerprints') }} as earlier
-        on
-            later.band = earlier.band
-            and later.fingerprint = earlier.fingerprint
-            and later.article_key != earlier.article_key
-    union
-    select
-        later.article_key,
-        earlier.article_key as earlier_article_key
-    from affected_anchor_matches as later
-    inner join affected_anchor_matches as earlier
-        on
-            later.fingerprint = earlier.fingerprint
-            and later.article_key != earlier.article_key
-    where
-        later.article_key in (select affected_fingerprints.article_key from affected_fingerprints)
-    group by later.article_key, earlier.article_key, later.anchor_count, earlier.anchor_count
-    having {{ anchor_candidate('later', 'earlier') }}
+    {{ candidate_pairs_of('affected_fingerprints', 'affected_anchor_matches') }}
 
 ),
 
