@@ -26,7 +26,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import figures
 
-from newswarehouse.filecopy import _try_clone, clone_or_copy
+from newswarehouse.filecopy import can_clone, clone_or_copy
 
 
 def _cpu() -> float:
@@ -74,10 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     size_mb = src.stat().st_size / 2**20
     print(f"{src}: {size_mb:,.0f} MB", flush=True)
     copied = _measure("copy", src, _copy)
-    probe = src.with_name(".clone_probe")
-    can_clone = _try_clone(src, probe)
-    probe.unlink(missing_ok=True)
-    if not can_clone:
+    if not can_clone(src.parent):
         print("clone: this filesystem has no reflinks (XFS reflink=1, btrfs, bcachefs, ZFS 2.2+ have)")
         print(figures(warehouse_mb=size_mb, copy_s=copied[0], copy_cpu_s=copied[1], clone_s="n/a"))
         return 0

@@ -69,6 +69,17 @@ def clone_or_copy(src: Path, dst: Path, mode: CloneMode | None = None) -> Method
     return method
 
 
+def can_clone(folder: Path) -> bool:
+    """Whether files in ``folder`` can be cloned (a probe file, cloned and removed)."""
+    probe, clone = folder / ".newswh_clone_probe", folder / ".newswh_clone_probe.clone"
+    probe.write_bytes(b"x" * 4096)
+    try:
+        return _try_clone(probe, clone)
+    finally:
+        probe.unlink(missing_ok=True)
+        clone.unlink(missing_ok=True)
+
+
 def _try_clone(src: Path, dst: Path) -> bool:
     with open(src, "rb") as fin:
         fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newswarehouse.filecopy import CloneUnavailable, _try_clone, clone_or_copy
+from newswarehouse.filecopy import CloneUnavailable, can_clone, clone_or_copy
 
 REFLINK_DIR = os.environ.get("NEWSWH_REFLINK_DIR")
 needs_reflinks = pytest.mark.skipif(not REFLINK_DIR, reason="NEWSWH_REFLINK_DIR (a reflink filesystem) not set")
@@ -28,16 +28,6 @@ def _warehouse(path: Path, rows: int = 50_000) -> Path:
     with duckdb.connect(str(path)) as con:
         con.execute("create table t as select range as id, repeat('x', 40) || range::varchar as v from range(?)", [rows])
     return path
-
-
-def _can_clone(folder: Path) -> bool:
-    probe, clone = folder / ".probe", folder / ".probe.clone"
-    probe.write_bytes(b"x" * 4096)
-    try:
-        return _try_clone(probe, clone)
-    finally:
-        probe.unlink(missing_ok=True)
-        clone.unlink(missing_ok=True)
 
 
 @pytest.fixture
@@ -56,13 +46,13 @@ def test_the_copy_is_byte_identical_and_leaves_no_partial_file(tmp_path, mode):
     src = _warehouse(tmp_path / "published.duckdb")
     dst = tmp_path / "build.duckdb"
     method = clone_or_copy(src, dst, mode)
-    assert method == ("copy" if mode == "copy" else ("clone" if _can_clone(tmp_path) else "copy"))
+    assert method == ("copy" if mode == "copy" else ("clone" if can_clone(tmp_path) else "copy"))
     assert _digest(dst) == _digest(src)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build.duckdb", "published.duckdb"]
 
 
 def test_require_refuses_a_filesystem_without_clones_and_writes_nothing(tmp_path):
-    if _can_clone(tmp_path):
+    if can_clone(tmp_path):
         pytest.skip(f"{tmp_path} can clone")
     src = _warehouse(tmp_path / "published.duckdb", rows=10)
     with pytest.raises(CloneUnavailable, match="NEWSWH_FILE_CLONE=require"):
