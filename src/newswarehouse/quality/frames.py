@@ -85,6 +85,24 @@ _WRITTEN_BY_THE_BUILD = f"""
     where r.rebuilt_by = (select arg_max(latest.rebuilt_by, latest.rebuilt_at) from {_REBUILT} as latest)
 """
 
+
+def _written_rows_with_id_counts(table: str, id_column: str, columns: str) -> str:
+    """CTEs ``rows_written`` (the table's rows of the articles the build wrote) and ``id_rows``
+    (how many rows of the whole table carry each of their ids): the fact frames' common part."""
+    return f"""
+        rows_written as (
+            select {id_column}, article_id, {columns}
+            from {table}
+            where article_id in (select article_id from written)
+        ),
+        id_rows as (
+            select w.{id_column}, count(*) as id_rows
+            from {table} as t
+            inner join (select distinct {id_column} from rows_written) as w on w.{id_column} = t.{id_column}
+            group by w.{id_column}
+        )"""
+
+
 MART_FRAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # suite -> (SQL, id column, tables it needs)
     "marts.dim_articles": (
@@ -113,17 +131,7 @@ MART_FRAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         f"""
         with publishable as ({_PUBLISHABLE}),
         written as ({_WRITTEN_BY_THE_BUILD}),
-        rows_written as (
-            select m.mention_id, m.article_id, m.entity_id
-            from marts.fct_entity_mentions as m
-            where m.article_id in (select article_id from written)
-        ),
-        id_rows as (
-            select w.mention_id, count(*) as id_rows
-            from marts.fct_entity_mentions as m
-            inner join (select distinct mention_id from rows_written) as w on w.mention_id = m.mention_id
-            group by w.mention_id
-        ),
+        {_written_rows_with_id_counts("marts.fct_entity_mentions", "mention_id", "entity_id")},
         checked as (
             select r.mention_id, r.article_id, r.entity_id,
                    exists (select 1 from marts.dim_entities as e where e.entity_id = r.entity_id) as entity_exists,
@@ -144,17 +152,7 @@ MART_FRAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         f"""
         with publishable as ({_PUBLISHABLE}),
         written as ({_WRITTEN_BY_THE_BUILD}),
-        rows_written as (
-            select s.statement_id, s.article_id, s.speaker_entity_id
-            from marts.fct_statements as s
-            where s.article_id in (select article_id from written)
-        ),
-        id_rows as (
-            select w.statement_id, count(*) as id_rows
-            from marts.fct_statements as s
-            inner join (select distinct statement_id from rows_written) as w on w.statement_id = s.statement_id
-            group by w.statement_id
-        ),
+        {_written_rows_with_id_counts("marts.fct_statements", "statement_id", "speaker_entity_id")},
         checked as (
             select r.statement_id, r.article_id, r.speaker_entity_id,
                    exists (select 1 from marts.dim_articles as a where a.article_id = r.article_id) as article_exists,
