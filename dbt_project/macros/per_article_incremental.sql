@@ -57,43 +57,13 @@
     )
 {%- endmacro %}
 
-{#- int_entity_pairs_by_article keeps the rows a build replaces until the next build
-    (soft delete): fct_entity_cooccurrence reads the pairs of rows built or retired
-    by this build to know which pair totals to recompute. -#}
+{#- int_node_pairs_by_article keeps the rows a build replaces until the next build
+    (soft delete): fct_entity_cooccurrence reads the pairs of rows retired by this
+    build to know which pair totals lost an article. -#}
 
 {% macro purge_retired_rows() -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
         where retired_by is not null
     {%- endif -%}
-{%- endmacro %}
-
-{% macro retire_rows_of_rebuilt_articles() -%}
-    {%- if is_incremental() -%}
-        update {{ this }}
-        set retired_by = '{{ invocation_id }}'
-        where
-            {{ article_not_published() }}
-            or article_id in ({{ articles_rebuilt_by_this_build() }})
-    {%- endif -%}
-{%- endmacro %}
-
-{% macro delete_pairs_that_lost_rows_in_this_build() -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }} as stored
-        using {{ ref('int_entity_pairs_by_article') }} as changed
-        where
-            stored.entity_id_a = changed.entity_id_a
-            and stored.entity_id_b = changed.entity_id_b
-            and changed.retired_by = '{{ invocation_id }}'
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The int_entity_pairs_by_article rows this build touched: fct_entity_cooccurrence adds
-    the new ones onto the stored totals of pairs that only gained rows; the pre-hook above
-    deletes the pairs that lost a row, which the model re-sums from their live rows. -#}
-
-{% macro written_or_retired_by_this_build(relation) -%}
-    {{ relation }}.built_by = '{{ invocation_id }}'
-    or {{ relation }}.retired_by = '{{ invocation_id }}'
 {%- endmacro %}

@@ -1,7 +1,6 @@
 -- One row per published article: the dbt build that last (re)built its mart rows, and
 -- why. The per-article marts (fct_entity_mentions, fct_statements,
--- bridge_statement_entities, dim_articles, and int_entity_pairs_by_article under
--- fct_entity_cooccurrence) are incremental: each build rewrites only
+-- bridge_statement_entities, dim_articles) are incremental: each build rewrites only
 -- the rows of the articles this model marks with the build's invocation_id:
 --   new       an article not built before;
 --   entities  an article mentioning a key that this build moved to another entity

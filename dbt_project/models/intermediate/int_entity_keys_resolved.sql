@@ -26,16 +26,24 @@
 -- distinct names, not mentions), but only new or changed key rows are written, and
 -- entity_assigned_by records the dbt invocation that gave a key its current
 -- entity_id. int_articles_rebuilt reads it to rebuild only the mart rows of articles
--- whose entities moved (a merge, an alias seed edit), not every article. The
--- pre-hook upgrades a table built before change tracking: its keys get a NULL
--- entity_assigned_by, count as moved once, and that build rewrites every article.
+-- whose entities moved (a merge, an alias seed edit), not every article. A written row
+-- also keeps what it replaced (previous_entity_id, previous_node_key): the entities a
+-- build joined or split, whose co-occurrence totals fct_entity_cooccurrence re-sums, and
+-- the keys an alias edit moved to another node. The pre-hooks upgrade a table built
+-- before change tracking: its keys get a NULL entity_assigned_by, count as moved once,
+-- and that build rewrites every article.
 {{
     config(
         materialized='incremental',
         unique_key=['entity_type', 'entity_key'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="alter table if exists {{ this }} add column if not exists entity_assigned_by varchar",
+        pre_hook=[
+            "alter table if exists {{ this }} add column if not exists entity_assigned_by varchar",
+            "alter table if exists {{ this }} add column if not exists written_by varchar",
+            "alter table if exists {{ this }} add column if not exists previous_entity_id varchar",
+            "alter table if exists {{ this }} add column if not exists previous_node_key varchar"
+        ],
         post_hook="
             delete from {{ this }}
             where not exists (
@@ -320,7 +328,10 @@ final as (
                 and previous.entity_assigned_by is not null
                 then previous.entity_assigned_by
             else '{{ invocation_id }}'
-        end as entity_assigned_by
+        end as entity_assigned_by,
+        '{{ invocation_id }}' as written_by,
+        previous.entity_id as previous_entity_id,
+        previous.node_key as previous_node_key
     from resolved
     left join previous
         on

@@ -1,4 +1,4 @@
--- The rows this build wrote to int_entity_pairs_by_article are one per pair per article,
+-- The rows this build wrote to int_node_pairs_by_article are one per pair per article,
 -- and no live row of an earlier build is left for those articles (they were retired).
 -- Rows of earlier builds were checked by those builds, so this test reads only the
 -- new rows and the article ids of the rest, not every pair of the warehouse (a
@@ -11,9 +11,9 @@ written as (
 
     select
         article_id,
-        entity_id_a,
-        entity_id_b
-    from {{ ref('int_entity_pairs_by_article') }}
+        node_hash_a,
+        node_hash_b
+    from {{ ref('int_node_pairs_by_article') }}
     where built_by = '{{ invocation_id }}'
 
 ),
@@ -21,7 +21,7 @@ written as (
 rewritten_articles as (
 
     select distinct article_id
-    from {{ ref('int_entity_pairs_by_article') }}
+    from {{ ref('int_node_pairs_by_article') }}
     where built_by = '{{ invocation_id }}'
 
 ),
@@ -29,7 +29,7 @@ rewritten_articles as (
 earlier_live_rows as (
 
     select article_id
-    from {{ ref('int_entity_pairs_by_article') }}
+    from {{ ref('int_node_pairs_by_article') }}
     where
         built_by != '{{ invocation_id }}'
         and retired_by is null
@@ -40,11 +40,11 @@ repeated as (
 
     select
         article_id,
-        entity_id_a,
-        entity_id_b,
+        node_hash_a,
+        node_hash_b,
         'pair written twice' as problem
     from written
-    group by article_id, entity_id_a, entity_id_b
+    group by article_id, node_hash_a, node_hash_b
     having count(*) > 1
 
 ),
@@ -53,8 +53,8 @@ left_live as (
 
     select distinct
         earlier_live_rows.article_id,
-        null as entity_id_a,
-        null as entity_id_b,
+        null as node_hash_a,
+        null as node_hash_b,
         'live row of an earlier build' as problem
     from earlier_live_rows
     inner join rewritten_articles

@@ -1,0 +1,125 @@
+-- One row per pair of names mentioned in the same article (node_hash_a < node_hash_b):
+-- the article's date and in how many of its sentences both appear. A name is a node key
+-- of int_entity_keys_resolved (an entity has one or more); fct_entity_cooccurrence maps
+-- the names to their entities and sums these rows per pair of entities.
+--
+-- Keyed by name rather than by entity so that entity resolution can move a name to
+-- another entity (a merge, a lone surname leaving) without rewriting the articles that
+-- mention it: an article's rows are written once, when it is new, and again only when
+-- an alias seed edit moves one of its keys to another node.
+--
+-- Incremental per article, with soft deletes: a build first purges the rows the previous
+-- build retired, then retires (retired_by = this build) the rows of articles no longer
+-- published and of renamed articles, and appends the rows of new and renamed articles
+-- (built_by = this build). fct_entity_cooccurrence reads the rows a build built or
+-- retired to know which totals changed; live rows are those with retired_by null.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=[
+            "drop table if exists {{ this.database }}.{{ this.schema }}.int_entity_pairs_by_article",
+            "{{ purge_retired_rows() }}",
+            "{{ retire_pairs_of_renamed_articles() }}"
+        ]
+    )
+}}
+
+-- depends_on: {{ ref('int_articles_rebuilt') }}
+-- depends_on: {{ ref('stg_articles') }}
+
+with
+
+mentions as (
+
+    select
+        mentions.article_id,
+        mentions.sentence_index,
+        mentions.seen_date,
+        {{ node_hash('resolved_keys.node_key') }} as node_hash
+    from {{ ref('int_entity_mentions_normalized') }} as mentions
+    inner join {{ ref('int_entity_keys_resolved') }} as resolved_keys
+        on
+            mentions.entity_type = resolved_keys.entity_type
+            and mentions.entity_key = resolved_keys.entity_key
+    {% if is_incremental() -%}
+        where
+            mentions.article_id in ({{ articles_new_in_this_build() }})
+            or mentions.article_id in ({{ articles_renamed_by_this_build() }})
+    {%- endif %}
+
+),
+
+node_articles as (
+
+    select distinct
+        node_hash,
+        article_id,
+        seen_date
+    from mentions
+
+),
+
+node_sentences as (
+
+    select distinct
+        node_hash,
+        article_id,
+        sentence_index
+    from mentions
+
+),
+
+article_pairs as (
+
+    select
+        node_a.article_id,
+        node_a.node_hash as node_hash_a,
+        node_b.node_hash as node_hash_b,
+        node_a.seen_date
+    from node_articles as node_a
+    inner join node_articles as node_b
+        on
+            node_a.article_id = node_b.article_id
+            and node_a.node_hash < node_b.node_hash
+
+),
+
+sentence_pairs as (
+
+    select
+        node_a.article_id,
+        node_a.node_hash as node_hash_a,
+        node_b.node_hash as node_hash_b,
+        count(*) as sentence_count
+    from node_sentences as node_a
+    inner join node_sentences as node_b
+        on
+            node_a.article_id = node_b.article_id
+            and node_a.sentence_index = node_b.sentence_index
+            and node_a.node_hash < node_b.node_hash
+    group by node_a.article_id, node_a.node_hash, node_b.node_hash
+
+),
+
+final as (
+
+    select
+        article_pairs.article_id,
+        article_pairs.node_hash_a,
+        article_pairs.node_hash_b,
+        article_pairs.seen_date,
+        coalesce(sentence_pairs.sentence_count, 0)::integer as sentence_count,
+        '{{ invocation_id }}' as built_by,
+        null::varchar as retired_by
+    from article_pairs
+    left join sentence_pairs
+        on
+            article_pairs.article_id = sentence_pairs.article_id
+            and article_pairs.node_hash_a = sentence_pairs.node_hash_a
+            and article_pairs.node_hash_b = sentence_pairs.node_hash_b
+
+)
+
+select * from final
