@@ -3,9 +3,10 @@
 -- bridge_statement_entities, dim_articles) are incremental: each build rewrites only
 -- the rows of the articles this model marks with the build's invocation_id:
 --   new       an article not built before;
---   entities  an article mentioning a key that this build moved to another entity
---             (int_entity_keys_resolved.entity_assigned_by: a merge, an alias edit);
 --   duplicate an earlier article whose duplicate_of a new article changed.
+-- A name that moves to another entity (a merge, a split, an alias edit) rewrites no
+-- article: the marts' pre-hooks update the rows that name it in place
+-- (macros/entity_moves.sql).
 -- Rows of articles no longer published (quarantined since) are deleted first.
 {{
     config(
@@ -43,18 +44,6 @@ built as (
 
 ),
 
-reassigned_articles as (
-
-    select distinct mentions.article_id
-    from {{ ref('int_entity_mentions_normalized') }} as mentions
-    inner join {{ ref('int_entity_keys_resolved') }} as resolved_keys
-        on
-            mentions.entity_type = resolved_keys.entity_type
-            and mentions.entity_key = resolved_keys.entity_key
-    where resolved_keys.entity_assigned_by = '{{ invocation_id }}'
-
-),
-
 compared as (
 
     select
@@ -62,13 +51,10 @@ compared as (
         articles.duplicate_of,
         (built.article_id is null) as is_new,
         -- article ids are hex digests: '' stands for "no original"
-        (coalesce(articles.duplicate_of, '') != coalesce(built.duplicate_of, '')) as duplicate_changed,
-        (reassigned_articles.article_id is not null) as entities_moved
+        (coalesce(articles.duplicate_of, '') != coalesce(built.duplicate_of, '')) as duplicate_changed
     from articles
     left join built
         on articles.article_id = built.article_id
-    left join reassigned_articles
-        on articles.article_id = reassigned_articles.article_id
 
 ),
 
@@ -77,15 +63,11 @@ final as (
     select
         article_id,
         duplicate_of,
-        case
-            when is_new then 'new'
-            when duplicate_changed then 'duplicate'
-            else 'entities'
-        end as rebuilt_because,
+        case when is_new then 'new' else 'duplicate' end as rebuilt_because,
         '{{ invocation_id }}' as rebuilt_by,
         current_timestamp::timestamp as rebuilt_at
     from compared
-    where is_new or duplicate_changed or entities_moved
+    where is_new or duplicate_changed
 
 )
 

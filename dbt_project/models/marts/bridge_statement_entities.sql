@@ -2,8 +2,9 @@
 -- characters, except the speaker. One row per (statement, entity).
 --
 -- Incremental: a build rewrites the statements of the articles int_articles_rebuilt
--- marks for it (new ones, and those whose entities moved): the pre-hook keeps only
--- the rows of statements of the other articles still in fct_statements.
+-- marks for it (new ones, and those whose duplicate_of changed) and the statements a
+-- moved name is quoted in or is the speaker of: the pre-hook keeps only the rows of
+-- the other statements still in fct_statements.
 {{
     config(
         materialized='incremental',
@@ -12,15 +13,19 @@
         pre_hook="
             {% if is_incremental() %}
             delete from {{ this }}
-            where statement_id not in (
-                select s.statement_id from {{ ref('fct_statements') }} as s
-                where s.article_id not in ({{ articles_rebuilt_by_this_build() }})
-            )
+            where
+                statement_id not in (
+                    select s.statement_id from {{ ref('fct_statements') }} as s
+                    where s.article_id not in ({{ articles_rebuilt_by_this_build() }})
+                )
+                or statement_id in ({{ statements_touched_by_moved_keys() }})
             {% endif %}"
     )
 }}
 
 -- depends_on: {{ ref('int_articles_rebuilt') }}
+-- depends_on: {{ ref('int_entity_mentions_normalized') }}
+-- depends_on: {{ ref('int_entity_keys_resolved') }}
 
 with
 
@@ -34,7 +39,9 @@ statements as (
         speaker_entity_id
     from {{ ref('fct_statements') }}
     {% if is_incremental() -%}
-        where article_id in ({{ articles_rebuilt_by_this_build() }})
+        where
+            article_id in ({{ articles_rebuilt_by_this_build() }})
+            or statement_id in ({{ statements_touched_by_moved_keys() }})
     {%- endif %}
 
 ),

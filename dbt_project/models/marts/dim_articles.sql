@@ -1,16 +1,22 @@
 -- One row per published article with its entity and statement counts.
 -- Incremental per article: a build appends its new articles and rewrites those
--- int_articles_rebuilt marks (their entity count or duplicate_of may have changed).
+-- int_articles_rebuilt marks (their duplicate_of changed); the entity count of an
+-- article with a name that moved to another entity is counted again in place.
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_rows_of_rebuilt_articles() }}"
+        pre_hook=[
+            "{{ delete_rows_of_rebuilt_articles() }}",
+            "{{ recount_entities_of_moved_keys() }}"
+        ]
     )
 }}
 
 -- depends_on: {{ ref('int_articles_rebuilt') }}
+-- depends_on: {{ ref('int_entity_mentions_normalized') }}
+-- depends_on: {{ ref('int_entity_keys_resolved') }}
 
 with
 

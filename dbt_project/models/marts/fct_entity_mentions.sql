@@ -1,13 +1,17 @@
 -- One row per entity mention of a published article, pointing at its entity.
 -- Incremental per article: a build appends its new articles and rewrites the
--- articles int_articles_rebuilt marks (a merge or an alias edit moved one of their
--- mentions to another entity).
+-- articles int_articles_rebuilt marks (their duplicate_of changed). When a merge, a
+-- split or an alias edit moves a name to another entity, the pre-hook updates the
+-- entity_id of that name's mentions in place (macros/entity_moves.sql).
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_rows_of_rebuilt_articles() }}"
+        pre_hook=[
+            "{{ delete_rows_of_rebuilt_articles() }}",
+            "{{ move_mentions_of_moved_keys() }}"
+        ]
     )
 }}
 

@@ -4,19 +4,25 @@
 -- so that it survives rebuilds and reloads.
 --
 -- Incremental per article: a build appends its new articles and rewrites those
--- int_articles_rebuilt marks (a speaker's entity may have moved) and those whose
--- cue_class no longer matches the speech_verbs seed (the seed was edited).
+-- int_articles_rebuilt marks and those whose cue_class no longer matches the
+-- speech_verbs seed (the seed was edited). A speaker whose name moved to another
+-- entity is updated in place (macros/entity_moves.sql).
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_rows_of_rebuilt_articles(extra_condition=stale_cue_classes()) }}"
+        pre_hook=[
+            "{{ delete_rows_of_rebuilt_articles(extra_condition=stale_cue_classes()) }}",
+            "{{ move_speakers_of_moved_keys() }}"
+        ]
     )
 }}
 
 -- depends_on: {{ ref('int_articles_rebuilt') }}
 -- depends_on: {{ ref('stg_articles') }}
+-- depends_on: {{ ref('int_entity_mentions_normalized') }}
+-- depends_on: {{ ref('int_entity_keys_resolved') }}
 
 with
 
