@@ -21,22 +21,70 @@
     from {{ ref('int_entity_keys_resolved') }} as resolved_keys
 {%- endmacro %}
 
-{#- The entities whose names changed in this build: the entity a known name left
-    and the one it joined (a merge: the younger id, now gone, and the surviving one;
-    a split: the entity that keeps its id and the one the leaving name forms). A new
-    name is not a change: its mentions are all in new articles. -#}
-{% macro entities_changed_by_this_build() -%}
-    select moved_keys.entity_id
-    from {{ ref('int_entity_keys_resolved') }} as moved_keys
-    where
-        moved_keys.written_by = '{{ invocation_id }}'
-        and moved_keys.previous_entity_id != moved_keys.entity_id
+{#- Each name with its entity now and its entity before this build (NULL for a name
+    new in this build: it is only in new articles), and whether an alias seed edit
+    moved one of its keys here from another node. -#}
+{% macro node_moves() -%}
+    select
+        {{ node_hash('named_keys.node_key') }} as node_hash,
+        named_keys.entity_id as new_entity_id,
+        max(
+            case
+                when coalesce(named_keys.written_by, '') != '{{ invocation_id }}' then named_keys.entity_id
+                else named_keys.previous_entity_id
+            end
+        ) as old_entity_id,
+        coalesce(bool_or(
+            named_keys.written_by = '{{ invocation_id }}'
+            and named_keys.previous_node_key != named_keys.node_key
+        ), false) as is_renamed
+    from {{ ref('int_entity_keys_resolved') }} as named_keys
+    group by {{ node_hash('named_keys.node_key') }}, named_keys.entity_id
+{%- endmacro %}
+
+{#- Each entity of the previous build: the entity its names belong to now, and whether
+    they went to more than one (a split: a lone surname left). -#}
+{% macro old_entity_fates() -%}
+    select
+        moves.old_entity_id,
+        min(moves.new_entity_id) as new_entity_id,
+        count(distinct moves.new_entity_id) > 1 as is_split
+    from ({{ node_moves() }}) as moves
+    where moves.old_entity_id is not null
+    group by moves.old_entity_id
+{%- endmacro %}
+
+{#- Entities whose co-occurrence is summed again from the rows of their names: those
+    holding a name of an entity that split (the part that keeps the id and the part
+    that left), and those an alias seed edit renamed a key of (the renamed articles
+    were rebuilt). An entity that only took in whole entities (a merge) is not here:
+    its totals are the merged entities' stored totals added up. -#}
+{% macro entities_resummed_by_this_build() -%}
+    select moves.new_entity_id as entity_id
+    from ({{ node_moves() }}) as moves
+    inner join ({{ old_entity_fates() }}) as fates
+        on moves.old_entity_id = fates.old_entity_id
+    where fates.is_split
     union
-    select moved_keys.previous_entity_id
-    from {{ ref('int_entity_keys_resolved') }} as moved_keys
+    select renamed.new_entity_id
+    from ({{ node_moves() }}) as renamed
+    where renamed.is_renamed
+    union
+    select renamed.old_entity_id
+    from ({{ node_moves() }}) as renamed
+    where renamed.is_renamed and renamed.old_entity_id is not null
+{%- endmacro %}
+
+{#- Entities of the previous build whose names all went to one other entity (a merge:
+    the younger id is retired), with that entity. -#}
+{% macro entities_merged_away_by_this_build() -%}
+    select
+        fates.old_entity_id,
+        fates.new_entity_id
+    from ({{ old_entity_fates() }}) as fates
     where
-        moved_keys.written_by = '{{ invocation_id }}'
-        and moved_keys.previous_entity_id != moved_keys.entity_id
+        not fates.is_split
+        and fates.old_entity_id != fates.new_entity_id
 {%- endmacro %}
 
 {#- Articles whose pair rows name a node that one of their keys no longer maps to
@@ -96,11 +144,12 @@
     having count(*) filter (where entities_a.entity_id != entities_b.entity_id) > 0
 {%- endmacro %}
 
-{#- fct_entity_cooccurrence's pre-hook: the stored pairs this build re-sums are
-    deleted first (an entity of the pair changed names, or the pair lost a row), and
-    so are pairs of an entity that no longer exists. When the pair table holds no
-    row of an earlier build (it was just built in full, e.g. the first build after
-    an upgrade), every stored total goes: all are summed anew. -#}
+{#- fct_entity_cooccurrence's pre-hook: the stored pairs this build re-sums from rows
+    are deleted first (an entity of the pair split or was renamed, or the pair lost a
+    row). When the pair table holds no row of an earlier build (it was just built in
+    full, e.g. the first build after an upgrade), every stored total goes: all are
+    summed anew. The pairs of merged-away entities are read by the model (their totals
+    are added onto the surviving entity's) and deleted by the post-hook below. -#}
 {% macro delete_pairs_to_resum() -%}
     {%- if is_incremental() -%}
         delete from {{ this }} as stored
@@ -110,10 +159,8 @@
                 from {{ ref('int_node_pairs_by_article') }} as earlier_rows
                 where earlier_rows.built_by != '{{ invocation_id }}'
             )
-            or stored.entity_id_a in ({{ entities_changed_by_this_build() }})
-            or stored.entity_id_b in ({{ entities_changed_by_this_build() }})
-            or stored.entity_id_a not in (select current_keys.entity_id from {{ ref('int_entity_keys_resolved') }} as current_keys)
-            or stored.entity_id_b not in (select current_keys.entity_id from {{ ref('int_entity_keys_resolved') }} as current_keys)
+            or stored.entity_id_a in ({{ entities_resummed_by_this_build() }})
+            or stored.entity_id_b in ({{ entities_resummed_by_this_build() }})
             or exists (
                 select 1
                 from ({{ pairs_that_lost_rows_in_this_build() }}) as lost_pairs
@@ -122,4 +169,50 @@
                     and lost_pairs.entity_id_b = stored.entity_id_b
             )
     {%- endif -%}
+{%- endmacro %}
+
+{% macro delete_pairs_of_retired_entities() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as stored
+        where
+            stored.entity_id_a not in (select current_keys.entity_id from {{ ref('int_entity_keys_resolved') }} as current_keys)
+            or stored.entity_id_b not in (select current_keys.entity_id from {{ ref('int_entity_keys_resolved') }} as current_keys)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The entity pairs of articles counted from their mentions, one row per article and
+    pair (entity_id_a < entity_id_b), with the sentences where both are mentioned.
+    `mentions` has article_id, sentence_index, seen_date and the column `entity`;
+    `extra` names a per-article column carried along. -#}
+{% macro entity_pairs_of_mentions(mentions, entity, extra) -%}
+    select
+        entities_a.article_id,
+        entities_a.{{ extra }},
+        entities_a.seen_date,
+        entities_a.{{ entity }} as entity_id_a,
+        entities_b.{{ entity }} as entity_id_b,
+        coalesce(sentence_pairs.sentence_count, 0) as sentence_count
+    from (select distinct article_id, {{ extra }}, seen_date, {{ entity }} from {{ mentions }}) as entities_a
+    inner join (select distinct article_id, {{ entity }} from {{ mentions }}) as entities_b
+        on
+            entities_a.article_id = entities_b.article_id
+            and entities_a.{{ entity }} < entities_b.{{ entity }}
+    left join (
+        select
+            sentences_a.article_id,
+            sentences_a.{{ entity }} as entity_id_a,
+            sentences_b.{{ entity }} as entity_id_b,
+            count(distinct sentences_a.sentence_index) as sentence_count
+        from {{ mentions }} as sentences_a
+        inner join {{ mentions }} as sentences_b
+            on
+                sentences_a.article_id = sentences_b.article_id
+                and sentences_a.sentence_index = sentences_b.sentence_index
+                and sentences_a.{{ entity }} < sentences_b.{{ entity }}
+        group by sentences_a.article_id, sentences_a.{{ entity }}, sentences_b.{{ entity }}
+    ) as sentence_pairs
+        on
+            entities_a.article_id = sentence_pairs.article_id
+            and entities_a.{{ entity }} = sentence_pairs.entity_id_a
+            and entities_b.{{ entity }} = sentence_pairs.entity_id_b
 {%- endmacro %}

@@ -6,21 +6,25 @@
 -- full name, not resolved in the article) has two name pairs for one entity pair: the
 -- article counts once, and its sentences are counted again from its mentions.
 --
--- Incremental per pair. The pre-hook deletes the pairs this build re-sums; the model
--- then writes:
---   re-summed pairs: those of an entity that gained or lost a known name (a merge, a
---     split) and those that lost a row (an article no longer published), summed from
---     every live row of their names (read, not rewritten);
---   gained pairs: any other pair of this build's new rows, its new articles' counts
---     added onto its stored totals (the mart is read, not every row of the pair).
--- delete+insert then replaces the rows of the pairs computed here.
+-- Incremental per pair: no build reads every row. A build writes
+--   gained pairs: the pairs of its new articles, their counts added onto the stored
+--     totals;
+--   merged pairs: when names merge entities, the stored totals of the retired entity's
+--     pairs are added onto the surviving entity's (an older article naming both
+--     entities, now one, is counted again from its mentions so that it counts once);
+--   re-summed pairs: those of an entity that split (a lone surname left it) or whose
+--     key an alias edit renamed, and pairs that lost an article (no longer published),
+--     summed again from every live row of their names: the pre-hook deletes them first.
+-- delete+insert replaces the rows of the pairs computed here; the post-hook deletes the
+-- pairs of retired entity ids.
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['entity_id_a', 'entity_id_b'],
         on_schema_change='fail',
-        pre_hook="{{ delete_pairs_to_resum() }}"
+        pre_hook="{{ delete_pairs_to_resum() }}",
+        post_hook="{{ delete_pairs_of_retired_entities() }}"
     )
 }}
 
@@ -34,10 +38,22 @@ node_entities as (
 
 ),
 
--- what this build changed (nothing on a full build: every pair is summed)
-changed_entities as (
+-- what this build changed (nothing to fold or re-sum on a full build: every pair is summed)
+node_moves as (
 
-    {{ entities_changed_by_this_build() }}
+    {{ node_moves() }}
+
+),
+
+resummed_entities as (
+
+    {{ entities_resummed_by_this_build() }}
+
+),
+
+merged_away as (
+
+    {{ entities_merged_away_by_this_build() }}
 
 ),
 
@@ -53,7 +69,7 @@ resummed_nodes as (
     select node_entities.node_hash
     from node_entities
     where
-        node_entities.entity_id in (select changed_entities.entity_id from changed_entities)
+        node_entities.entity_id in (select resummed_entities.entity_id from resummed_entities)
         or node_entities.entity_id in (select lost_pairs.entity_id_a from lost_pairs)
         or node_entities.entity_id in (select lost_pairs.entity_id_b from lost_pairs)
 
@@ -87,9 +103,15 @@ scoped_rows as not materialized (
 -- name): the only ones with a row pairing two names of one entity, as every two names of
 -- an article have a row, whether or not that row is in scope. Their entity pairs are
 -- counted from their mentions below, the other articles' straight from their name rows.
-self_paired_articles as (
+-- The live rows pairing two names of one entity: one scan of the pair table for them,
+-- read by two CTEs below (materialised: it is small).
+self_pairs as materialized (
 
-    select distinct node_rows.article_id
+    select
+        node_rows.article_id,
+        node_rows.node_hash_a,
+        node_rows.node_hash_b,
+        node_rows.built_by
     from {{ ref('int_node_pairs_by_article') }} as node_rows
     inner join node_entities as entities_a
         on node_rows.node_hash_a = entities_a.node_hash
@@ -98,6 +120,13 @@ self_paired_articles as (
             node_rows.node_hash_b = entities_b.node_hash
             and entities_a.entity_id = entities_b.entity_id
     where node_rows.retired_by is null
+
+),
+
+self_paired_articles as (
+
+    select distinct self_pairs.article_id
+    from self_pairs
 
 ),
 
@@ -147,52 +176,21 @@ doubly_named_mentions as (
 
 ),
 
-doubly_named_entities as (
+doubly_named_pairs as (
 
-    select distinct
-        article_id,
-        entity_id,
-        seen_date,
-        is_new
-    from doubly_named_mentions
-
-),
-
-doubly_named_sentence_pairs as (
-
-    select
-        mentions_a.article_id,
-        mentions_a.entity_id as entity_id_a,
-        mentions_b.entity_id as entity_id_b,
-        count(*) as sentence_count
-    from doubly_named_mentions as mentions_a
-    inner join doubly_named_mentions as mentions_b
-        on
-            mentions_a.article_id = mentions_b.article_id
-            and mentions_a.sentence_index = mentions_b.sentence_index
-            and mentions_a.entity_id < mentions_b.entity_id
-    group by mentions_a.article_id, mentions_a.entity_id, mentions_b.entity_id
+    {{ entity_pairs_of_mentions('doubly_named_mentions', 'entity_id', 'is_new') }}
 
 ),
 
 doubly_named_rows as (
 
     select
-        entities_a.seen_date,
-        coalesce(sentence_pairs.sentence_count, 0) as sentence_count,
-        case when entities_a.is_new then '{{ invocation_id }}' end as built_by,
-        entities_a.entity_id as entity_id_a,
-        entities_b.entity_id as entity_id_b
-    from doubly_named_entities as entities_a
-    inner join doubly_named_entities as entities_b
-        on
-            entities_a.article_id = entities_b.article_id
-            and entities_a.entity_id < entities_b.entity_id
-    left join doubly_named_sentence_pairs as sentence_pairs
-        on
-            entities_a.article_id = sentence_pairs.article_id
-            and entities_a.entity_id = sentence_pairs.entity_id_a
-            and entities_b.entity_id = sentence_pairs.entity_id_b
+        seen_date,
+        sentence_count,
+        case when is_new then '{{ invocation_id }}' end as built_by,
+        entity_id_a,
+        entity_id_b
+    from doubly_named_pairs
 
 ),
 
@@ -211,8 +209,8 @@ classified_pairs as (
         article_pairs.*,
         (
             {{ not is_incremental() }}
-            or article_pairs.entity_id_a in (select changed_entities.entity_id from changed_entities)
-            or article_pairs.entity_id_b in (select changed_entities.entity_id from changed_entities)
+            or article_pairs.entity_id_a in (select resummed_entities.entity_id from resummed_entities)
+            or article_pairs.entity_id_b in (select resummed_entities.entity_id from resummed_entities)
             or exists (
                 select 1
                 from lost_pairs
@@ -243,33 +241,222 @@ summed as (
 
 ),
 
+-- the stored totals (none on a full build)
+stored_totals as not materialized (
+
+    {% if is_incremental() -%}
+        select * from {{ this }}
+    {%- else -%}
+        select
+            null::varchar as entity_id_a,
+            null::varchar as entity_id_b,
+            null::integer as article_count,
+            null::date as first_seen_date,
+            null::date as last_seen_date,
+            null::integer as sentence_count
+        where false
+    {%- endif %}
+
+),
+
+-- merges: the stored pairs of a retired entity become the surviving entity's
+folded_pairs as (
+
+    select
+        stored_totals.article_count,
+        stored_totals.first_seen_date,
+        stored_totals.last_seen_date,
+        stored_totals.sentence_count,
+        least(
+            coalesce(merged_a.new_entity_id, stored_totals.entity_id_a),
+            coalesce(merged_b.new_entity_id, stored_totals.entity_id_b)
+        ) as entity_id_a,
+        greatest(
+            coalesce(merged_a.new_entity_id, stored_totals.entity_id_a),
+            coalesce(merged_b.new_entity_id, stored_totals.entity_id_b)
+        ) as entity_id_b
+    from stored_totals
+    left join merged_away as merged_a
+        on stored_totals.entity_id_a = merged_a.old_entity_id
+    left join merged_away as merged_b
+        on stored_totals.entity_id_b = merged_b.old_entity_id
+    where merged_a.old_entity_id is not null or merged_b.old_entity_id is not null
+
+),
+
+-- An older article naming two entities that merged into one was counted in the stored
+-- totals of pairs of each: counted again from its mentions, before (per entity then)
+-- and after (per entity now), the difference corrects the folded totals.
+merged_name_pairs as (
+
+    select
+        moves_a.node_hash as node_hash_a,
+        moves_b.node_hash as node_hash_b
+    from node_moves as moves_a
+    inner join node_moves as moves_b
+        on
+            moves_a.new_entity_id = moves_b.new_entity_id
+            and moves_a.node_hash < moves_b.node_hash
+    where moves_a.old_entity_id != moves_b.old_entity_id
+
+),
+
+overlap_articles as (
+
+    select distinct self_pairs.article_id
+    from self_pairs
+    inner join merged_name_pairs
+        on
+            self_pairs.node_hash_a = merged_name_pairs.node_hash_a
+            and self_pairs.node_hash_b = merged_name_pairs.node_hash_b
+    where self_pairs.built_by != '{{ invocation_id }}'
+
+),
+
+overlap_mentions as (
+
+    select distinct
+        mentions.article_id,
+        mentions.sentence_index,
+        mentions.seen_date,
+        resolved_keys.entity_id as new_entity_id,
+        case
+            when coalesce(resolved_keys.written_by, '') != '{{ invocation_id }}' then resolved_keys.entity_id
+            else resolved_keys.previous_entity_id
+        end as old_entity_id,
+        true as is_overlap
+    from {{ ref('int_entity_mentions_normalized') }} as mentions
+    inner join overlap_articles
+        on mentions.article_id = overlap_articles.article_id
+    inner join {{ ref('int_entity_keys_resolved') }} as resolved_keys
+        on
+            mentions.entity_type = resolved_keys.entity_type
+            and mentions.entity_key = resolved_keys.entity_key
+
+),
+
+overlap_pairs_now as (
+
+    {{ entity_pairs_of_mentions('overlap_mentions', 'new_entity_id', 'is_overlap') }}
+
+),
+
+overlap_pairs_before as (
+
+    {{ entity_pairs_of_mentions('overlap_mentions', 'old_entity_id', 'is_overlap') }}
+
+),
+
+overlap_corrections as (
+
+    select
+        entity_id_a,
+        entity_id_b,
+        1 as article_count,
+        sentence_count
+    from overlap_pairs_now
+    union all
+    select
+        least(
+            coalesce(merged_a.new_entity_id, overlap_pairs_before.entity_id_a),
+            coalesce(merged_b.new_entity_id, overlap_pairs_before.entity_id_b)
+        ) as entity_id_a,
+        greatest(
+            coalesce(merged_a.new_entity_id, overlap_pairs_before.entity_id_a),
+            coalesce(merged_b.new_entity_id, overlap_pairs_before.entity_id_b)
+        ) as entity_id_b,
+        -1 as article_count,
+        -overlap_pairs_before.sentence_count as sentence_count
+    from overlap_pairs_before
+    left join merged_away as merged_a
+        on overlap_pairs_before.entity_id_a = merged_a.old_entity_id
+    left join merged_away as merged_b
+        on overlap_pairs_before.entity_id_b = merged_b.old_entity_id
+
+),
+
+-- what is added onto the stored totals of pairs not re-summed
+additions as (
+
+    select
+        entity_id_a,
+        entity_id_b,
+        article_count,
+        first_seen_date,
+        last_seen_date,
+        sentence_count
+    from summed
+    where not is_resummed
+    union all
+    select
+        entity_id_a,
+        entity_id_b,
+        article_count,
+        first_seen_date,
+        last_seen_date,
+        sentence_count
+    from folded_pairs
+    union all
+    select
+        entity_id_a,
+        entity_id_b,
+        article_count,
+        null::date as first_seen_date,
+        null::date as last_seen_date,
+        sentence_count
+    from overlap_corrections
+
+),
+
+added as (
+
+    select
+        additions.entity_id_a,
+        additions.entity_id_b,
+        sum(additions.article_count) as article_count,
+        min(additions.first_seen_date) as first_seen_date,
+        max(additions.last_seen_date) as last_seen_date,
+        sum(additions.sentence_count) as sentence_count
+    from additions
+    where
+        additions.entity_id_a != additions.entity_id_b
+        and additions.entity_id_a not in (select resummed_entities.entity_id from resummed_entities)
+        and additions.entity_id_b not in (select resummed_entities.entity_id from resummed_entities)
+        and not exists (
+            select 1
+            from lost_pairs
+            where
+                lost_pairs.entity_id_a = additions.entity_id_a
+                and lost_pairs.entity_id_b = additions.entity_id_b
+        )
+    group by additions.entity_id_a, additions.entity_id_b
+
+),
+
 totals as (
 
     select
-        summed.entity_id_a,
-        summed.entity_id_b,
-        {% if is_incremental() -%}
-            (summed.article_count + coalesce(stored_totals.article_count, 0))::integer as article_count,
-            least(summed.first_seen_date, coalesce(stored_totals.first_seen_date, summed.first_seen_date))
-                as first_seen_date,
-            greatest(summed.last_seen_date, coalesce(stored_totals.last_seen_date, summed.last_seen_date))
-                as last_seen_date,
-            (summed.sentence_count + coalesce(stored_totals.sentence_count, 0))::integer as sentence_count
-        {%- else -%}
-            summed.article_count::integer as article_count,
-            summed.first_seen_date,
-            summed.last_seen_date,
-            summed.sentence_count::integer as sentence_count
-        {%- endif %}
+        added.entity_id_a,
+        added.entity_id_b,
+        (added.article_count + coalesce(stored_totals.article_count, 0))::integer as article_count,
+        least(added.first_seen_date, stored_totals.first_seen_date) as first_seen_date,
+        greatest(added.last_seen_date, stored_totals.last_seen_date) as last_seen_date,
+        (added.sentence_count + coalesce(stored_totals.sentence_count, 0))::integer as sentence_count
+    from added
+    left join stored_totals
+        on
+            added.entity_id_a = stored_totals.entity_id_a
+            and added.entity_id_b = stored_totals.entity_id_b
+    union all
+    select
+        entity_id_a,
+        entity_id_b,
+        article_count::integer as article_count,
+        first_seen_date,
+        last_seen_date,
+        sentence_count::integer as sentence_count
     from summed
-    {% if is_incremental() -%}
-        -- a re-summed pair's stored row was deleted by the pre-hook: nothing to add onto
-        left join {{ this }} as stored_totals
-            on
-                summed.entity_id_a = stored_totals.entity_id_a
-                and summed.entity_id_b = stored_totals.entity_id_b
-                and not summed.is_resummed
-    {%- endif %}
+    where is_resummed
 
 ),
 
