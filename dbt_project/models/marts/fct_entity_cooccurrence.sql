@@ -63,15 +63,27 @@ lost_pairs as (
 
 ),
 
--- the names whose live rows are read: those of entities whose pairs are re-summed
+-- the rows read again: those of the names of re-summed entities (all their pairs), and
+-- those of the name pairs of a pair that lost a row (that pair only: reading every row
+-- of both its entities would read most of the table when common entities lost one)
 resummed_nodes as (
 
     select node_entities.node_hash
     from node_entities
-    where
-        node_entities.entity_id in (select resummed_entities.entity_id from resummed_entities)
-        or node_entities.entity_id in (select lost_pairs.entity_id_a from lost_pairs)
-        or node_entities.entity_id in (select lost_pairs.entity_id_b from lost_pairs)
+    where node_entities.entity_id in (select resummed_entities.entity_id from resummed_entities)
+
+),
+
+lost_node_pairs as (
+
+    select
+        least(nodes_a.node_hash, nodes_b.node_hash) as node_hash_a,
+        greatest(nodes_a.node_hash, nodes_b.node_hash) as node_hash_b
+    from lost_pairs
+    inner join node_entities as nodes_a
+        on lost_pairs.entity_id_a = nodes_a.entity_id
+    inner join node_entities as nodes_b
+        on lost_pairs.entity_id_b = nodes_b.entity_id
 
 ),
 
@@ -95,6 +107,13 @@ scoped_rows as not materialized (
             or node_rows.built_by = '{{ invocation_id }}'
             or node_rows.node_hash_a in (select resummed_nodes.node_hash from resummed_nodes)
             or node_rows.node_hash_b in (select resummed_nodes.node_hash from resummed_nodes)
+            or exists (
+                select 1
+                from lost_node_pairs
+                where
+                    lost_node_pairs.node_hash_a = node_rows.node_hash_a
+                    and lost_node_pairs.node_hash_b = node_rows.node_hash_b
+            )
         )
 
 ),
