@@ -21,6 +21,15 @@
     from {{ ref('int_entity_keys_resolved') }} as resolved_keys
 {%- endmacro %}
 
+{#- A key's entity before this build: the one it had, if this build moved it
+    (NULL for a key new in this build), else the one it has. -#}
+{% macro entity_before_this_build(keys) -%}
+    case
+        when coalesce({{ keys }}.written_by, '') != '{{ invocation_id }}' then {{ keys }}.entity_id
+        else {{ keys }}.previous_entity_id
+    end
+{%- endmacro %}
+
 {#- Each name with its entity now and its entity before this build (NULL for a name
     new in this build: it is only in new articles), and whether an alias seed edit
     moved one of its keys here from another node. -#}
@@ -28,12 +37,7 @@
     select
         {{ node_hash('named_keys.node_key') }} as node_hash,
         named_keys.entity_id as new_entity_id,
-        max(
-            case
-                when coalesce(named_keys.written_by, '') != '{{ invocation_id }}' then named_keys.entity_id
-                else named_keys.previous_entity_id
-            end
-        ) as old_entity_id,
+        max({{ entity_before_this_build('named_keys') }}) as old_entity_id,
         coalesce(bool_or(
             named_keys.written_by = '{{ invocation_id }}'
             and named_keys.previous_node_key != named_keys.node_key
@@ -215,4 +219,24 @@
             entities_a.article_id = sentence_pairs.article_id
             and entities_a.{{ entity }} = sentence_pairs.entity_id_a
             and entities_b.{{ entity }} = sentence_pairs.entity_id_b
+{%- endmacro %}
+
+{#- The mentions of the articles in `articles` with the entity of each now and
+    before this build, and the articles' column `carried`: the input of
+    entity_pairs_of_mentions. -#}
+{% macro mentions_with_entities(articles, carried) -%}
+    select distinct
+        mentions.article_id,
+        mentions.sentence_index,
+        mentions.seen_date,
+        resolved_keys.entity_id,
+        {{ entity_before_this_build('resolved_keys') }} as old_entity_id,
+        {{ articles }}.{{ carried }}
+    from {{ ref('int_entity_mentions_normalized') }} as mentions
+    inner join {{ articles }}
+        on mentions.article_id = {{ articles }}.article_id
+    inner join {{ ref('int_entity_keys_resolved') }} as resolved_keys
+        on
+            mentions.entity_type = resolved_keys.entity_type
+            and mentions.entity_key = resolved_keys.entity_key
 {%- endmacro %}

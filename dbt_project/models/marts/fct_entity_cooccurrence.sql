@@ -179,19 +179,7 @@ singly_named_rows as (
 
 doubly_named_mentions as (
 
-    select distinct
-        mentions.article_id,
-        mentions.sentence_index,
-        mentions.seen_date,
-        resolved_keys.entity_id,
-        doubly_named_articles.is_new
-    from {{ ref('int_entity_mentions_normalized') }} as mentions
-    inner join doubly_named_articles
-        on mentions.article_id = doubly_named_articles.article_id
-    inner join {{ ref('int_entity_keys_resolved') }} as resolved_keys
-        on
-            mentions.entity_type = resolved_keys.entity_type
-            and mentions.entity_key = resolved_keys.entity_key
+    {{ mentions_with_entities('doubly_named_articles', 'is_new') }}
 
 ),
 
@@ -322,7 +310,9 @@ merged_name_pairs as (
 
 overlap_articles as (
 
-    select distinct self_pairs.article_id
+    select distinct
+        self_pairs.article_id,
+        true as is_overlap
     from self_pairs
     inner join merged_name_pairs
         on
@@ -334,29 +324,13 @@ overlap_articles as (
 
 overlap_mentions as (
 
-    select distinct
-        mentions.article_id,
-        mentions.sentence_index,
-        mentions.seen_date,
-        resolved_keys.entity_id as new_entity_id,
-        case
-            when coalesce(resolved_keys.written_by, '') != '{{ invocation_id }}' then resolved_keys.entity_id
-            else resolved_keys.previous_entity_id
-        end as old_entity_id,
-        true as is_overlap
-    from {{ ref('int_entity_mentions_normalized') }} as mentions
-    inner join overlap_articles
-        on mentions.article_id = overlap_articles.article_id
-    inner join {{ ref('int_entity_keys_resolved') }} as resolved_keys
-        on
-            mentions.entity_type = resolved_keys.entity_type
-            and mentions.entity_key = resolved_keys.entity_key
+    {{ mentions_with_entities('overlap_articles', 'is_overlap') }}
 
 ),
 
 overlap_pairs_now as (
 
-    {{ entity_pairs_of_mentions('overlap_mentions', 'new_entity_id', 'is_overlap') }}
+    {{ entity_pairs_of_mentions('overlap_mentions', 'entity_id', 'is_overlap') }}
 
 ),
 
