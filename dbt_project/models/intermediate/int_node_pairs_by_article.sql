@@ -19,7 +19,7 @@
         incremental_strategy='append',
         on_schema_change='fail',
         pre_hook=[
-            "drop table if exists {{ this.database }}.{{ this.schema }}.int_entity_pairs_by_article",
+            "drop table if exists {{ api.Relation.create(database=this.database, schema=this.schema, identifier='int_entity_pairs_by_article') }}",
             "{{ purge_retired_rows() }}",
             "{{ retire_pairs_of_renamed_articles() }}"
         ]
