@@ -9,21 +9,7 @@
 
 {#- The mentions of keys that this build moved to another entity, with the new id. -#}
 {% macro mentions_moved_by_this_build() -%}
-    select
-        moved_mentions.mention_id,
-        moved_mentions.article_id,
-        moved_mentions.mention_index,
-        moved_mentions.char_start,
-        moved_mentions.char_end,
-        moved_keys.entity_id
-    from {{ ref('int_entity_mentions_normalized') }} as moved_mentions
-    inner join {{ ref('int_entity_keys_resolved') }} as moved_keys
-        on
-            moved_mentions.entity_type = moved_keys.entity_type
-            and moved_mentions.entity_key = moved_keys.entity_key
-    where
-        moved_keys.written_by = '{{ invocation_id }}'
-        and moved_keys.previous_entity_id != moved_keys.entity_id
+    {{ mentions_of_keys_changed_by_this_build('entity_id') }}
 {%- endmacro %}
 
 {#- fct_entity_mentions: the moved mentions point at their new entity. -#}

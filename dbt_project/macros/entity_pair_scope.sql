@@ -95,14 +95,27 @@
     (an alias seed edit moved the key to another node): rebuilt like new ones. -#}
 {% macro articles_renamed_by_this_build() -%}
     select distinct renamed_mentions.article_id
-    from {{ ref('int_entity_mentions_normalized') }} as renamed_mentions
-    inner join {{ ref('int_entity_keys_resolved') }} as renamed_keys
+    from ({{ mentions_of_keys_changed_by_this_build('node_key') }}) as renamed_mentions
+{%- endmacro %}
+
+{#- The mentions of the keys whose `column` (entity_id or node_key) this build changed,
+    with the key's entity now. -#}
+{% macro mentions_of_keys_changed_by_this_build(column) -%}
+    select
+        changed_mentions.mention_id,
+        changed_mentions.article_id,
+        changed_mentions.mention_index,
+        changed_mentions.char_start,
+        changed_mentions.char_end,
+        changed_keys.entity_id
+    from {{ ref('int_entity_mentions_normalized') }} as changed_mentions
+    inner join {{ ref('int_entity_keys_resolved') }} as changed_keys
         on
-            renamed_mentions.entity_type = renamed_keys.entity_type
-            and renamed_mentions.entity_key = renamed_keys.entity_key
+            changed_mentions.entity_type = changed_keys.entity_type
+            and changed_mentions.entity_key = changed_keys.entity_key
     where
-        renamed_keys.written_by = '{{ invocation_id }}'
-        and renamed_keys.previous_node_key != renamed_keys.node_key
+        changed_keys.written_by = '{{ invocation_id }}'
+        and changed_keys.previous_{{ column }} != changed_keys.{{ column }}
 {%- endmacro %}
 
 {% macro articles_new_in_this_build() -%}
@@ -163,16 +176,29 @@
                 from {{ ref('int_node_pairs_by_article') }} as earlier_rows
                 where earlier_rows.built_by != '{{ invocation_id }}'
             )
-            or stored.entity_id_a in ({{ entities_resummed_by_this_build() }})
-            or stored.entity_id_b in ({{ entities_resummed_by_this_build() }})
-            or exists (
-                select 1
-                from ({{ pairs_that_lost_rows_in_this_build() }}) as lost_pairs
-                where
-                    lost_pairs.entity_id_a = stored.entity_id_a
-                    and lost_pairs.entity_id_b = stored.entity_id_b
-            )
+            or {{ pair_is_resummed(
+                'stored',
+                '(' ~ entities_resummed_by_this_build() ~ ')',
+                '(' ~ pairs_that_lost_rows_in_this_build() ~ ')'
+            ) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- Whether the entity pair of `pairs` is summed again from rows in this build: an
+    entity of it is in `resummed_entities` (entity_id), or it is in `lost_pairs`
+    (entity_id_a, entity_id_b). Both are relations or parenthesised queries. -#}
+{% macro pair_is_resummed(pairs, resummed_entities, lost_pairs) -%}
+    (
+        {{ pairs }}.entity_id_a in (select resummed.entity_id from {{ resummed_entities }} as resummed)
+        or {{ pairs }}.entity_id_b in (select resummed.entity_id from {{ resummed_entities }} as resummed)
+        or exists (
+            select 1
+            from {{ lost_pairs }} as lost
+            where
+                lost.entity_id_a = {{ pairs }}.entity_id_a
+                and lost.entity_id_b = {{ pairs }}.entity_id_b
+        )
+    )
 {%- endmacro %}
 
 {% macro delete_pairs_of_retired_entities() -%}
@@ -184,19 +210,22 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The entity pairs of articles counted from their mentions, one row per article and
-    pair (entity_id_a < entity_id_b), with the sentences where both are mentioned.
-    `mentions` has article_id, sentence_index, seen_date and the column `entity`;
-    `extra` names a per-article column carried along. -#}
-{% macro entity_pairs_of_mentions(mentions, entity, extra) -%}
+{#- The pairs of entities (or names) of articles counted from their mentions, one
+    row per article and pair (entity_id_a < entity_id_b), with the sentences where both
+    are mentioned. `mentions` has article_id, sentence_index, seen_date and the column
+    `entity`; `extra`, if given, names a per-article column carried along. The pair
+    table (per name) and the co-occurrence mart (per entity, for the articles it counts
+    again) both count pairs this way. -#}
+{% macro entity_pairs_of_mentions(mentions, entity, extra=none) -%}
+    {%- set carried = (extra ~ ', ') if extra else '' -%}
     select
         entities_a.article_id,
-        entities_a.{{ extra }},
+        {% if extra -%} entities_a.{{ extra }}, {%- endif %}
         entities_a.seen_date,
         entities_a.{{ entity }} as entity_id_a,
         entities_b.{{ entity }} as entity_id_b,
         coalesce(sentence_pairs.sentence_count, 0) as sentence_count
-    from (select distinct article_id, {{ extra }}, seen_date, {{ entity }} from {{ mentions }}) as entities_a
+    from (select distinct article_id, {{ carried }}seen_date, {{ entity }} from {{ mentions }}) as entities_a
     inner join (select distinct article_id, {{ entity }} from {{ mentions }}) as entities_b
         on
             entities_a.article_id = entities_b.article_id
@@ -206,9 +235,9 @@
             sentences_a.article_id,
             sentences_a.{{ entity }} as entity_id_a,
             sentences_b.{{ entity }} as entity_id_b,
-            count(distinct sentences_a.sentence_index) as sentence_count
-        from {{ mentions }} as sentences_a
-        inner join {{ mentions }} as sentences_b
+            count(*) as sentence_count
+        from (select distinct article_id, sentence_index, {{ entity }} from {{ mentions }}) as sentences_a
+        inner join (select distinct article_id, sentence_index, {{ entity }} from {{ mentions }}) as sentences_b
             on
                 sentences_a.article_id = sentences_b.article_id
                 and sentences_a.sentence_index = sentences_b.sentence_index
@@ -222,16 +251,16 @@
 {%- endmacro %}
 
 {#- The mentions of the articles in `articles` with the entity of each now and
-    before this build, and the articles' column `carried`: the input of
+    before this build, and the articles' column `carried` if given: the input of
     entity_pairs_of_mentions. -#}
-{% macro mentions_with_entities(articles, carried) -%}
+{% macro mentions_with_entities(articles, carried=none) -%}
     select distinct
         mentions.article_id,
         mentions.sentence_index,
         mentions.seen_date,
         resolved_keys.entity_id,
-        {{ entity_before_this_build('resolved_keys') }} as old_entity_id,
-        {{ articles }}.{{ carried }}
+        {% if carried -%} {{ articles }}.{{ carried }}, {%- endif %}
+        {{ entity_before_this_build('resolved_keys') }} as old_entity_id
     from {{ ref('int_entity_mentions_normalized') }} as mentions
     inner join {{ articles }}
         on mentions.article_id = {{ articles }}.article_id

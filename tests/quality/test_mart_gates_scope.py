@@ -41,19 +41,23 @@ def test_a_clean_batch_passes(one_article_load):
     assert check_marts(con, "this_load", settings).failed_checks == []
 
 
+def _break_one_mention(con, batch: str, of_the_batch: bool) -> None:
+    """Point one mention (of the batch's article, or of an older one) at an entity that does not exist."""
+    op = "=" if of_the_batch else "!="
+    con.execute("update marts.fct_entity_mentions set entity_id = 'no such entity'"
+                f" where mention_id = (select min(mention_id) from marts.fct_entity_mentions where article_id {op} ?)",
+                [batch])
+
+
 def test_an_old_broken_row_is_left_to_the_full_run(one_article_load):
     con, batch, settings = one_article_load
-    con.execute("update marts.fct_entity_mentions set entity_id = 'no such entity'"
-                " where mention_id = (select min(mention_id) from marts.fct_entity_mentions where article_id != ?)",
-                [batch])
+    _break_one_mention(con, batch, of_the_batch=False)
     assert check_marts(con, "this_load", settings).failed_checks == []
 
 
 def test_a_broken_row_of_the_batch_rejects_the_load(one_article_load):
     con, batch, settings = one_article_load
-    con.execute("update marts.fct_entity_mentions set entity_id = 'no such entity'"
-                " where mention_id = (select min(mention_id) from marts.fct_entity_mentions where article_id = ?)",
-                [batch])
+    _break_one_mention(con, batch, of_the_batch=True)
     assert any("fct_entity_mentions" in check for check in check_marts(con, "this_load", settings).failed_checks)
 
 

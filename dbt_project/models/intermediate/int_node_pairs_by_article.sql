@@ -51,74 +51,23 @@ mentions as (
 
 ),
 
-node_articles as (
+name_pairs as (
 
-    select distinct
-        node_hash,
-        article_id,
-        seen_date
-    from mentions
-
-),
-
-node_sentences as (
-
-    select distinct
-        node_hash,
-        article_id,
-        sentence_index
-    from mentions
-
-),
-
-article_pairs as (
-
-    select
-        node_a.article_id,
-        node_a.node_hash as node_hash_a,
-        node_b.node_hash as node_hash_b,
-        node_a.seen_date
-    from node_articles as node_a
-    inner join node_articles as node_b
-        on
-            node_a.article_id = node_b.article_id
-            and node_a.node_hash < node_b.node_hash
-
-),
-
-sentence_pairs as (
-
-    select
-        node_a.article_id,
-        node_a.node_hash as node_hash_a,
-        node_b.node_hash as node_hash_b,
-        count(*) as sentence_count
-    from node_sentences as node_a
-    inner join node_sentences as node_b
-        on
-            node_a.article_id = node_b.article_id
-            and node_a.sentence_index = node_b.sentence_index
-            and node_a.node_hash < node_b.node_hash
-    group by node_a.article_id, node_a.node_hash, node_b.node_hash
+    {{ entity_pairs_of_mentions('mentions', 'node_hash') }}
 
 ),
 
 final as (
 
     select
-        article_pairs.article_id,
-        article_pairs.node_hash_a,
-        article_pairs.node_hash_b,
-        article_pairs.seen_date,
-        coalesce(sentence_pairs.sentence_count, 0)::integer as sentence_count,
+        article_id,
+        entity_id_a as node_hash_a,
+        entity_id_b as node_hash_b,
+        seen_date,
+        sentence_count::integer as sentence_count,
         '{{ invocation_id }}' as built_by,
         null::varchar as retired_by
-    from article_pairs
-    left join sentence_pairs
-        on
-            article_pairs.article_id = sentence_pairs.article_id
-            and article_pairs.node_hash_a = sentence_pairs.node_hash_a
-            and article_pairs.node_hash_b = sentence_pairs.node_hash_b
+    from name_pairs
 
 )
 

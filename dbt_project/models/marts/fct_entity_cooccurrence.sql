@@ -118,12 +118,12 @@ scoped_rows as not materialized (
 
 ),
 
--- Articles naming an entity twice over (two spellings, a lone surname beside the full
--- name): the only ones with a row pairing two names of one entity, as every two names of
--- an article have a row, whether or not that row is in scope. Their entity pairs are
--- counted from their mentions below, the other articles' straight from their name rows.
--- The live rows pairing two names of one entity: one scan of the pair table for them,
--- read by two CTEs below (materialised: it is small).
+-- The live rows pairing two names of one entity: one scan of the pair table finds them
+-- for the two CTEs that read them (materialised: it is small). Only articles naming an
+-- entity twice over (two spellings, a lone surname beside the full name) have one, as
+-- every two names of an article have a row, whether or not that row is in scope. Their
+-- entity pairs are counted from their mentions below, the other articles' straight
+-- from their name rows.
 self_pairs as materialized (
 
     select
@@ -216,15 +216,7 @@ classified_pairs as (
         article_pairs.*,
         (
             {{ not is_incremental() }}
-            or article_pairs.entity_id_a in (select resummed_entities.entity_id from resummed_entities)
-            or article_pairs.entity_id_b in (select resummed_entities.entity_id from resummed_entities)
-            or exists (
-                select 1
-                from lost_pairs
-                where
-                    lost_pairs.entity_id_a = article_pairs.entity_id_a
-                    and lost_pairs.entity_id_b = article_pairs.entity_id_b
-            )
+            or {{ pair_is_resummed('article_pairs', 'resummed_entities', 'lost_pairs') }}
         ) as is_resummed
     from article_pairs
 
@@ -266,31 +258,6 @@ stored_totals as not materialized (
 
 ),
 
--- merges: the stored pairs of a retired entity become the surviving entity's
-folded_pairs as (
-
-    select
-        stored_totals.article_count,
-        stored_totals.first_seen_date,
-        stored_totals.last_seen_date,
-        stored_totals.sentence_count,
-        least(
-            coalesce(merged_a.new_entity_id, stored_totals.entity_id_a),
-            coalesce(merged_b.new_entity_id, stored_totals.entity_id_b)
-        ) as entity_id_a,
-        greatest(
-            coalesce(merged_a.new_entity_id, stored_totals.entity_id_a),
-            coalesce(merged_b.new_entity_id, stored_totals.entity_id_b)
-        ) as entity_id_b
-    from stored_totals
-    left join merged_away as merged_a
-        on stored_totals.entity_id_a = merged_a.old_entity_id
-    left join merged_away as merged_b
-        on stored_totals.entity_id_b = merged_b.old_entity_id
-    where merged_a.old_entity_id is not null or merged_b.old_entity_id is not null
-
-),
-
 -- An older article naming two entities that merged into one was counted in the stored
 -- totals of pairs of each: counted again from its mentions, before (per entity then)
 -- and after (per entity now), the difference corrects the folded totals.
@@ -310,9 +277,7 @@ merged_name_pairs as (
 
 overlap_articles as (
 
-    select distinct
-        self_pairs.article_id,
-        true as is_overlap
+    select distinct self_pairs.article_id
     from self_pairs
     inner join merged_name_pairs
         on
@@ -324,47 +289,73 @@ overlap_articles as (
 
 overlap_mentions as (
 
-    {{ mentions_with_entities('overlap_articles', 'is_overlap') }}
+    {{ mentions_with_entities('overlap_articles') }}
 
 ),
 
 overlap_pairs_now as (
 
-    {{ entity_pairs_of_mentions('overlap_mentions', 'entity_id', 'is_overlap') }}
+    {{ entity_pairs_of_mentions('overlap_mentions', 'entity_id') }}
 
 ),
 
 overlap_pairs_before as (
 
-    {{ entity_pairs_of_mentions('overlap_mentions', 'old_entity_id', 'is_overlap') }}
+    {{ entity_pairs_of_mentions('overlap_mentions', 'old_entity_id') }}
 
 ),
 
-overlap_corrections as (
+-- Merges: the stored totals of a retired entity's pairs, and the pairs of an overlap
+-- article as the stored totals counted them (taken off), mapped onto the surviving
+-- entities.
+pairs_before_merges as (
 
     select
         entity_id_a,
         entity_id_b,
-        1 as article_count,
-        sentence_count
-    from overlap_pairs_now
+        article_count,
+        first_seen_date,
+        last_seen_date,
+        sentence_count,
+        false as is_overlap_correction
+    from stored_totals
     union all
     select
+        entity_id_a,
+        entity_id_b,
+        -1 as article_count,
+        null::date as first_seen_date,
+        null::date as last_seen_date,
+        -sentence_count as sentence_count,
+        true as is_overlap_correction
+    from overlap_pairs_before
+
+),
+
+merged_pairs as (
+
+    select
+        pairs_before_merges.article_count,
+        pairs_before_merges.first_seen_date,
+        pairs_before_merges.last_seen_date,
+        pairs_before_merges.sentence_count,
         least(
-            coalesce(merged_a.new_entity_id, overlap_pairs_before.entity_id_a),
-            coalesce(merged_b.new_entity_id, overlap_pairs_before.entity_id_b)
+            coalesce(merged_a.new_entity_id, pairs_before_merges.entity_id_a),
+            coalesce(merged_b.new_entity_id, pairs_before_merges.entity_id_b)
         ) as entity_id_a,
         greatest(
-            coalesce(merged_a.new_entity_id, overlap_pairs_before.entity_id_a),
-            coalesce(merged_b.new_entity_id, overlap_pairs_before.entity_id_b)
-        ) as entity_id_b,
-        -1 as article_count,
-        -overlap_pairs_before.sentence_count as sentence_count
-    from overlap_pairs_before
+            coalesce(merged_a.new_entity_id, pairs_before_merges.entity_id_a),
+            coalesce(merged_b.new_entity_id, pairs_before_merges.entity_id_b)
+        ) as entity_id_b
+    from pairs_before_merges
     left join merged_away as merged_a
-        on overlap_pairs_before.entity_id_a = merged_a.old_entity_id
+        on pairs_before_merges.entity_id_a = merged_a.old_entity_id
     left join merged_away as merged_b
-        on overlap_pairs_before.entity_id_b = merged_b.old_entity_id
+        on pairs_before_merges.entity_id_b = merged_b.old_entity_id
+    where
+        pairs_before_merges.is_overlap_correction
+        or merged_a.old_entity_id is not null
+        or merged_b.old_entity_id is not null
 
 ),
 
@@ -388,16 +379,17 @@ additions as (
         first_seen_date,
         last_seen_date,
         sentence_count
-    from folded_pairs
+    from merged_pairs
     union all
+    -- an overlap article's pairs as they are now
     select
         entity_id_a,
         entity_id_b,
-        article_count,
+        1 as article_count,
         null::date as first_seen_date,
         null::date as last_seen_date,
         sentence_count
-    from overlap_corrections
+    from overlap_pairs_now
 
 ),
 
@@ -413,15 +405,7 @@ added as (
     from additions
     where
         additions.entity_id_a != additions.entity_id_b
-        and additions.entity_id_a not in (select resummed_entities.entity_id from resummed_entities)
-        and additions.entity_id_b not in (select resummed_entities.entity_id from resummed_entities)
-        and not exists (
-            select 1
-            from lost_pairs
-            where
-                lost_pairs.entity_id_a = additions.entity_id_a
-                and lost_pairs.entity_id_b = additions.entity_id_b
-        )
+        and not {{ pair_is_resummed('additions', 'resummed_entities', 'lost_pairs') }}
     group by additions.entity_id_a, additions.entity_id_b
 
 ),
