@@ -118,23 +118,41 @@
         and changed_keys.previous_{{ column }} != changed_keys.{{ column }}
 {%- endmacro %}
 
-{% macro articles_new_in_this_build() -%}
-    select new_articles.article_id
-    from {{ ref('int_articles_rebuilt') }} as new_articles
-    where
-        new_articles.rebuilt_by = '{{ invocation_id }}'
-        and new_articles.rebuilt_because = 'new'
+{#- Whether this build moved a key to another node (an alias seed edit), asked once
+    at run time: most builds rename nothing, and the retiring update below would
+    otherwise probe every row of the pair table (479M at 1M articles). -#}
+{% macro this_build_renamed_keys() -%}
+    {%- if not execute or is_unit_test_input(ref('int_entity_keys_resolved')) -%}
+        {%- do return(true) -%}
+    {%- endif -%}
+    {%- set probe -%}
+        select count(*)
+        from {{ ref('int_entity_keys_resolved') }} as changed_keys
+        where
+            changed_keys.written_by = '{{ invocation_id }}'
+            and changed_keys.previous_node_key != changed_keys.node_key
+    {%- endset -%}
+    {%- do return(run_query(probe).columns[0].values()[0] > 0) -%}
 {%- endmacro %}
 
 {% macro retire_pairs_of_renamed_articles() -%}
-    {%- if is_incremental() -%}
+    {%- set unpublished = is_incremental() and this_build_unpublished_articles() -%}
+    {%- set renamed = is_incremental() and this_build_renamed_keys() -%}
+    {%- if unpublished or renamed -%}
         update {{ this }}
         set retired_by = '{{ invocation_id }}'
         where
             retired_by is null
-            and (
-                {{ article_not_published() }}
-                or article_id in ({{ articles_renamed_by_this_build() }})
+            and article_id in (
+                {% if unpublished -%}
+                    {{ articles_unpublished_by_this_build() }}
+                {%- endif %}
+                {%- if unpublished and renamed %}
+                    union all
+                {% endif -%}
+                {%- if renamed -%}
+                    {{ articles_renamed_by_this_build() }}
+                {%- endif %}
             )
     {%- endif -%}
 {%- endmacro %}

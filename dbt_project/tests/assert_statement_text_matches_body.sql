@@ -18,7 +18,10 @@ sliced as (
         ) as body_slice,
         string_split(statements.statement_text, ' ... ') as pieces
     from {{ ref('fct_statements') }} as statements
-    inner join {{ ref('stg_articles') }} as articles
+    inner join {{ rows_by_key(
+        ref('stg_articles'), 'article_id',
+        'select s.article_id from ' ~ ref('fct_statements') ~ ' as s where ' ~ rows_of_this_build('s.article_id')
+    ) }} as articles
         on statements.article_id = articles.article_id
     where {{ rows_of_this_build('statements.article_id') }}
 

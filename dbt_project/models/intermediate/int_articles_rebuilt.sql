@@ -1,20 +1,20 @@
 -- One row per published article: the dbt build that last (re)built its mart rows, and
--- why. The per-article marts (fct_entity_mentions, fct_statements,
--- bridge_statement_entities, dim_articles) are incremental: each build rewrites only
--- the rows of the articles this model marks with the build's invocation_id:
---   new       an article not built before;
---   duplicate an earlier article whose duplicate_of a new article changed.
+-- why. The per-article models are incremental: each build writes only the rows of the
+-- articles this model marks with the build's invocation_id (macros/per_article_incremental.sql):
+--   new         an article not built before;
+--   duplicate   an earlier article whose duplicate_of a new article changed;
+--   unpublished an article this build no longer publishes (quarantined since): its
+--               rows are deleted everywhere, and so is this row, by the next build.
 -- A name that moves to another entity (a merge, a split, an alias edit) rewrites no
 -- article: the marts' pre-hooks update the rows that name it in place
 -- (macros/entity_moves.sql).
--- Rows of articles no longer published (quarantined since) are deleted first.
 {{
     config(
         materialized='incremental',
         unique_key='article_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ delete_rows_of_unpublished_articles() }}"
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where rebuilt_because = 'unpublished'{% endif %}"
     )
 }}
 
@@ -58,6 +58,17 @@ compared as (
 
 ),
 
+-- articles the last build published and this one does not
+unpublished as (
+
+    select
+        built.article_id,
+        built.duplicate_of
+    from built
+    where built.article_id not in (select articles.article_id from articles)
+
+),
+
 final as (
 
     select
@@ -68,6 +79,16 @@ final as (
         current_timestamp::timestamp as rebuilt_at
     from compared
     where is_new or duplicate_changed
+
+    union all
+
+    select
+        article_id,
+        duplicate_of,
+        'unpublished' as rebuilt_because,
+        '{{ invocation_id }}' as rebuilt_by,
+        current_timestamp::timestamp as rebuilt_at
+    from unpublished
 
 )
 

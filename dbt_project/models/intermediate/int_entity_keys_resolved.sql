@@ -180,6 +180,22 @@ candidate_keys as (
 
 ),
 
+-- the articles naming a candidate key; only their names are read below (the names of
+-- every article, materialised for the two reads, spilled at 1M articles)
+candidate_articles as (
+
+    select distinct
+        mentions.article_id,
+        keys.node_key
+    from {{ ref('int_entity_mentions_normalized') }} as mentions
+    inner join keys
+        on
+            mentions.entity_type = keys.entity_type
+            and mentions.entity_key = keys.entity_key
+    where keys.node_key in (select candidate_keys.node_key from candidate_keys)
+
+),
+
 article_nodes as (
 
     select distinct
@@ -191,17 +207,7 @@ article_nodes as (
         on
             mentions.entity_type = keys.entity_type
             and mentions.entity_key = keys.entity_key
-
-),
-
-candidate_articles as (
-
-    select distinct
-        article_nodes.article_id,
-        article_nodes.node_key
-    from article_nodes
-    inner join candidate_keys
-        on article_nodes.node_key = candidate_keys.node_key
+    where mentions.article_id in (select candidate_articles.article_id from candidate_articles)
 
 ),
 

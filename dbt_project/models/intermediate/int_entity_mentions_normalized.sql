@@ -10,12 +10,14 @@
     )
 }}
 
+-- depends_on: {{ ref('int_articles_rebuilt') }}
+
 with
 
 mentions as (
 
     select * from {{ ref('stg_mentions') }}
-    {{ where_article_not_built_yet() }}
+    {{ where_article_new_in_this_build() }}
 
 ),
 

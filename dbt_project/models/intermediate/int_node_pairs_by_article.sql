@@ -46,7 +46,9 @@ mentions as (
     {% if is_incremental() -%}
         where
             mentions.article_id in ({{ articles_new_in_this_build() }})
-            or mentions.article_id in ({{ articles_renamed_by_this_build() }})
+            {%- if this_build_renamed_keys() %}
+                or mentions.article_id in ({{ articles_renamed_by_this_build() }})
+            {%- endif %}
     {%- endif %}
 
 ),

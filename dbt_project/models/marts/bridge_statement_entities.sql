@@ -3,8 +3,9 @@
 --
 -- Incremental: a build rewrites the statements of the articles int_articles_rebuilt
 -- marks for it (new ones, and those whose duplicate_of changed) and the statements a
--- moved name is quoted in or is the speaker of: the pre-hook keeps only the rows of
--- the other statements still in fct_statements.
+-- moved name is quoted in or is the speaker of: the pre-hook deletes their rows, and
+-- when the build unpublished articles, the rows of statements no longer in
+-- fct_statements.
 {{
     config(
         materialized='incremental',
@@ -14,11 +15,14 @@
             {% if is_incremental() %}
             delete from {{ this }}
             where
-                statement_id not in (
+                statement_id in (
                     select s.statement_id from {{ ref('fct_statements') }} as s
-                    where s.article_id not in ({{ articles_rebuilt_by_this_build() }})
+                    where s.article_id in ({{ articles_rebuilt_by_this_build(['duplicate']) }})
                 )
                 or statement_id in ({{ statements_touched_by_moved_keys() }})
+                {%- if this_build_unpublished_articles() %}
+                    or statement_id not in (select s.statement_id from {{ ref('fct_statements') }} as s)
+                {%- endif %}
             {% endif %}"
     )
 }}

@@ -23,7 +23,7 @@ with
 articles as (
 
     select * from {{ ref('stg_articles') }}
-    {{ where_article_not_built_yet() }}
+    {{ where_article_rebuilt_by_this_build() }}
 
 ),
 

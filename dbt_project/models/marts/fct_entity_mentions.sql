@@ -23,7 +23,7 @@ with
 mentions as (
 
     select * from {{ ref('int_entity_mentions_normalized') }}
-    {{ where_article_not_built_yet() }}
+    {{ where_article_rebuilt_by_this_build() }}
 
 ),
 

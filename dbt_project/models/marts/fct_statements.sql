@@ -13,7 +13,7 @@
         incremental_strategy='append',
         on_schema_change='fail',
         pre_hook=[
-            "{{ delete_rows_of_rebuilt_articles(extra_condition=stale_cue_classes()) }}",
+            "{{ delete_rows_of_rebuilt_articles(extra_condition=article_quotes_lemmas(this, stale_cue_lemmas())) }}",
             "{{ move_speakers_of_moved_keys() }}"
         ]
     )
@@ -29,7 +29,7 @@ with
 statements as (
 
     select * from {{ ref('stg_statements') }}
-    {{ where_article_not_built_yet() }}
+    {{ where_article_rebuilt_by_this_build(article_quotes_lemmas(ref('stg_statements'), stale_cue_lemmas())) }}
 
 ),
 

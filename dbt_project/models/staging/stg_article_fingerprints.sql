@@ -16,6 +16,9 @@
     )
 }}
 
+-- ids whose rows are read by rowid (macro rows_by_key)
+{% set new_ids = 'select n.article_id from new_article_ids as n' %}
+
 with
 
 documents as (
@@ -37,13 +40,10 @@ quarantined as (
 ),
 
 -- the publishable articles this build has not indexed yet (the same rule as
--- stg_articles' eligible)
-new_documents as (
+-- stg_articles' eligible), found by id before their signatures and shingles are read
+new_article_ids as (
 
-    select
-        documents.minhash,
-        documents.shingle_hashes,
-        hash(documents.article_id) as article_key
+    select documents.article_id
     from documents
     inner join raw_articles
         on documents.article_id = raw_articles.article_id
@@ -51,8 +51,23 @@ new_documents as (
         documents.enrichment_error is null
         and documents.article_id not in (select quarantined.article_id from quarantined)
         {% if is_incremental() -%}
-            and hash(documents.article_id) not in (select built.article_key from {{ this }} as built)
+            and hash(documents.article_id) not in (
+                -- one row per indexed article (the index has ~150 per article): every
+                -- article with a signature has a band 0, and one without has no rows
+                select built.article_key from {{ this }} as built
+                where built.band = 0
+            )
         {%- endif %}
+
+),
+
+new_documents as (
+
+    select
+        documents.minhash,
+        documents.shingle_hashes,
+        hash(documents.article_id) as article_key
+    from {{ rows_by_key(source('enriched', 'documents'), 'article_id', new_ids) }} as documents
 
 ),
 

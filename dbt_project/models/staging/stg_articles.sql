@@ -14,15 +14,24 @@
     )
 }}
 
+-- ids whose rows are read by rowid (macro rows_by_key)
+{% set later_ids = 'select c.article_id from candidate_pairs as c' %}
+{% set earlier_ids = 'select c.earlier_article_id from candidate_pairs as c' %}
+{% set affected_ids = 'select a.article_id from affected as a' %}
+
+-- documents and raw_articles are read several times: inlined, each read takes only
+-- the columns and rows it needs. Materialised (DuckDB's default for a CTE read more
+-- than once), every build copied every article's text, signature and shingles into
+-- memory (at 1M articles several GB: spilled, 50 s of a 1,000-article load).
 with
 
-documents as (
+documents as not materialized (
 
     select * from {{ source('enriched', 'documents') }}
 
 ),
 
-raw_articles as (
+raw_articles as not materialized (
 
     select * from {{ source('raw', 'articles') }}
 
@@ -202,9 +211,9 @@ scored_pairs as (
         on candidate_pairs.article_id = later.article_id
     inner join eligible as earlier
         on candidate_pairs.earlier_article_id = earlier.article_id
-    inner join documents as later_shingles
+    inner join {{ rows_by_key(source('enriched', 'documents'), 'article_id', later_ids) }} as later_shingles
         on candidate_pairs.article_id = later_shingles.article_id
-    inner join documents as earlier_shingles
+    inner join {{ rows_by_key(source('enriched', 'documents'), 'article_id', earlier_ids) }} as earlier_shingles
         on candidate_pairs.earlier_article_id = earlier_shingles.article_id
     where
         (earlier.landed_at, coalesce(earlier.published_date, date '9999-12-31'), earlier.source_uri)
@@ -241,7 +250,7 @@ affected_documents as (
         documents.body_text,
         len(regexp_extract_all(documents.body_text, '\S+'))::integer as word_count
     from affected
-    inner join documents
+    inner join {{ rows_by_key(source('enriched', 'documents'), 'article_id', affected_ids) }} as documents
         on affected.article_id = documents.article_id
 
 ),

@@ -1,5 +1,5 @@
--- Incremental on article_id: a load appends the rows of its new articles only;
--- rows of articles no longer in stg_articles (quarantined later) are deleted first.
+-- Incremental on article_id: a load appends the rows of the articles new in this
+-- build (int_articles_rebuilt); rows of articles it unpublished are deleted first.
 {{
     config(
         materialized='incremental',
@@ -8,6 +8,8 @@
         pre_hook="{{ delete_rows_of_unpublished_articles() }}"
     )
 }}
+
+-- depends_on: {{ ref('int_articles_rebuilt') }}
 
 with
 
@@ -20,7 +22,7 @@ sentences as (
 articles as (
 
     select article_id from {{ ref('stg_articles') }}
-    {{ where_article_not_built_yet() }}
+    {{ where_article_new_in_this_build() }}
 
 ),
 

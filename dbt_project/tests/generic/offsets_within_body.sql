@@ -12,7 +12,7 @@ spans as (
 
 select spans.*
 from spans
-inner join {{ ref(article_model) }} as articles
+inner join {{ rows_by_key(ref(article_model), 'article_id', 'select s.article_id from spans as s') }} as articles
     on spans.article_id = articles.article_id
 where
     spans.char_start < 0
