@@ -180,25 +180,11 @@ candidate_keys as (
 
 ),
 
--- the articles naming a candidate key; only their names are read below (the names of
--- every article, materialised for the two reads, spilled at 1M articles)
-candidate_articles as (
+-- every mention's name: inlined into the two reads below, each keeping only the rows
+-- it needs (the names of every article, materialised, spilled at 1M articles)
+named_mentions as not materialized (
 
-    select distinct
-        mentions.article_id,
-        keys.node_key
-    from {{ ref('int_entity_mentions_normalized') }} as mentions
-    inner join keys
-        on
-            mentions.entity_type = keys.entity_type
-            and mentions.entity_key = keys.entity_key
-    where keys.node_key in (select candidate_keys.node_key from candidate_keys)
-
-),
-
-article_nodes as (
-
-    select distinct
+    select
         mentions.article_id,
         keys.node_key,
         keys.entity_type
@@ -207,7 +193,28 @@ article_nodes as (
         on
             mentions.entity_type = keys.entity_type
             and mentions.entity_key = keys.entity_key
-    where mentions.article_id in (select candidate_articles.article_id from candidate_articles)
+
+),
+
+-- the articles naming a candidate key; only their names are read below
+candidate_articles as (
+
+    select distinct
+        named_mentions.article_id,
+        named_mentions.node_key
+    from named_mentions
+    where named_mentions.node_key in (select candidate_keys.node_key from candidate_keys)
+
+),
+
+article_nodes as (
+
+    select distinct
+        named_mentions.article_id,
+        named_mentions.node_key,
+        named_mentions.entity_type
+    from named_mentions
+    where named_mentions.article_id in (select candidate_articles.article_id from candidate_articles)
 
 ),
 
