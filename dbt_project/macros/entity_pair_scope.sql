@@ -118,21 +118,19 @@
         and changed_keys.previous_{{ column }} != changed_keys.{{ column }}
 {%- endmacro %}
 
-{#- Whether this build moved a key to another node (an alias seed edit), asked once
-    at run time: most builds rename nothing, and the retiring update below would
-    otherwise probe every row of the pair table (479M at 1M articles). -#}
+{#- Whether this build moved a key to another node (an alias seed edit, or the
+    qualifier rule when a new name arrives), asked once at run time: the retiring
+    update below probes every row of the pair table (479M at 1M articles), and a
+    build that renames nothing skips it. -#}
 {% macro this_build_renamed_keys() -%}
-    {%- if not execute or is_unit_test_input(ref('int_entity_keys_resolved')) -%}
-        {%- do return(true) -%}
-    {%- endif -%}
-    {%- set probe -%}
-        select count(*)
+    {%- set renamed_keys -%}
+        select 1
         from {{ ref('int_entity_keys_resolved') }} as changed_keys
         where
             changed_keys.written_by = '{{ invocation_id }}'
             and changed_keys.previous_node_key != changed_keys.node_key
     {%- endset -%}
-    {%- do return(run_query(probe).columns[0].values()[0] > 0) -%}
+    {%- do return(query_has_rows(renamed_keys, ref('int_entity_keys_resolved'))) -%}
 {%- endmacro %}
 
 {% macro retire_pairs_of_renamed_articles() -%}

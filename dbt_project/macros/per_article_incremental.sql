@@ -28,22 +28,29 @@
     {{ articles_rebuilt_by_this_build(['unpublished']) }}
 {%- endmacro %}
 
-{#- Whether this build unpublished any article, asked once at run time: a delete
-    probing a table of tens of millions of rows for an empty list is skipped. -#}
 {#- Whether `relation` is a unit test's input (a CTE named __dbt__cte__...): a unit
     test cannot run a query against it ahead of the model. -#}
 {% macro is_unit_test_input(relation) -%}
     {%- do return('__dbt__cte__' in (relation | string)) -%}
 {%- endmacro %}
 
-{% macro this_build_unpublished_articles() -%}
-    {%- if not execute or is_unit_test_input(ref('int_articles_rebuilt')) -%}
+{#- Whether `query` returns a row, asked once at run time, so that a statement probing
+    a table of tens of millions of rows for an empty list is not run at all. True when
+    it cannot be asked (at parse time, or when `relation`, the table it reads, is a
+    unit test's input): the statement is then kept. -#}
+{% macro query_has_rows(query, relation) -%}
+    {%- if not execute or is_unit_test_input(relation) -%}
         {%- do return(true) -%}
     {%- endif -%}
-    {%- set probe -%}
-        select count(*) from ({{ articles_unpublished_by_this_build() }})
-    {%- endset -%}
-    {%- do return(run_query(probe).columns[0].values()[0] > 0) -%}
+    {%- do return(run_query('select exists (' ~ query ~ ')').columns[0].values()[0]) -%}
+{%- endmacro %}
+
+{% macro this_build_rebuilt_articles(reasons) -%}
+    {%- do return(query_has_rows(articles_rebuilt_by_this_build(reasons), ref('int_articles_rebuilt'))) -%}
+{%- endmacro %}
+
+{% macro this_build_unpublished_articles() -%}
+    {%- do return(this_build_rebuilt_articles(['unpublished'])) -%}
 {%- endmacro %}
 
 {#- Pre-hook of the per-article staging models: remove the rows of the articles this
@@ -75,7 +82,7 @@
 {%- endmacro %}
 
 {% macro delete_rows_of_rebuilt_articles(extra_condition=none) -%}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and (extra_condition or this_build_rebuilt_articles(['duplicate', 'unpublished'])) -%}
         delete from {{ this }}
         where
             article_id in ({{ articles_rebuilt_by_this_build(['duplicate', 'unpublished']) }})
