@@ -91,11 +91,40 @@
         and fates.old_entity_id != fates.new_entity_id
 {%- endmacro %}
 
-{#- Articles whose pair rows name a node that one of their keys no longer maps to
-    (an alias seed edit moved the key to another node): rebuilt like new ones. -#}
+{#- Articles naming a key that this build moved to another node (an alias seed edit,
+    or the qualifier rule when a new name arrives): their rows that pair a renamed
+    node (the key's node before or now) are retired and built again. -#}
 {% macro articles_renamed_by_this_build() -%}
     select distinct renamed_mentions.article_id
     from ({{ mentions_of_keys_changed_by_this_build('node_key') }}) as renamed_mentions
+{%- endmacro %}
+
+{% macro keys_renamed_by_this_build() -%}
+    select
+        renamed_keys.node_key,
+        renamed_keys.previous_node_key
+    from {{ ref('int_entity_keys_resolved') }} as renamed_keys
+    where
+        renamed_keys.written_by = '{{ invocation_id }}'
+        and renamed_keys.previous_node_key != renamed_keys.node_key
+{%- endmacro %}
+
+{#- The renamed nodes: the node of a renamed key before this build and now. A pair
+    row of two other names is untouched by the rename. -#}
+{% macro nodes_renamed_by_this_build() -%}
+    select {{ node_hash('renamed.node_key') }} as node_hash
+    from ({{ keys_renamed_by_this_build() }}) as renamed
+    union
+    select {{ node_hash('renamed.previous_node_key') }} as node_hash
+    from ({{ keys_renamed_by_this_build() }}) as renamed
+{%- endmacro %}
+
+{#- Whether a pair row (its two node hashes `a` and `b`) pairs a renamed node. -#}
+{% macro pairs_a_renamed_node(a='node_hash_a', b='node_hash_b') -%}
+    (
+        {{ a }} in (select renamed_nodes.node_hash from ({{ nodes_renamed_by_this_build() }}) as renamed_nodes)
+        or {{ b }} in (select renamed_nodes.node_hash from ({{ nodes_renamed_by_this_build() }}) as renamed_nodes)
+    )
 {%- endmacro %}
 
 {#- The mentions of the keys whose `column` (entity_id or node_key) this build changed,
@@ -123,16 +152,11 @@
     update below probes every row of the pair table (479M at 1M articles), and a
     build that renames nothing skips it. -#}
 {% macro this_build_renamed_keys() -%}
-    {%- set renamed_keys -%}
-        select 1
-        from {{ ref('int_entity_keys_resolved') }} as changed_keys
-        where
-            changed_keys.written_by = '{{ invocation_id }}'
-            and changed_keys.previous_node_key != changed_keys.node_key
-    {%- endset -%}
-    {%- do return(query_has_rows(renamed_keys, ref('int_entity_keys_resolved'))) -%}
+    {%- do return(query_has_rows(keys_renamed_by_this_build(), ref('int_entity_keys_resolved'))) -%}
 {%- endmacro %}
 
+{#- Pre-hook of int_node_pairs_by_article: retire every row of the articles this build
+    unpublished, and the rows of renamed articles that pair a renamed node. -#}
 {% macro retire_pairs_of_renamed_articles() -%}
     {%- set unpublished = is_incremental() and this_build_unpublished_articles() -%}
     {%- set renamed = is_incremental() and this_build_renamed_keys() -%}
@@ -141,15 +165,18 @@
         set retired_by = '{{ invocation_id }}'
         where
             retired_by is null
-            and article_id in (
+            and (
                 {% if unpublished -%}
-                    {{ articles_unpublished_by_this_build() }}
+                    article_id in ({{ articles_unpublished_by_this_build() }})
                 {%- endif %}
                 {%- if unpublished and renamed %}
-                    union all
+                    or
                 {% endif -%}
                 {%- if renamed -%}
-                    {{ articles_renamed_by_this_build() }}
+                    (
+                        {{ pairs_a_renamed_node() }}
+                        and article_id in ({{ articles_renamed_by_this_build() }})
+                    )
                 {%- endif %}
             )
     {%- endif -%}

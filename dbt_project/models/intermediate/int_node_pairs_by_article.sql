@@ -5,13 +5,14 @@
 --
 -- Keyed by name rather than by entity so that entity resolution can move a name to
 -- another entity (a merge, a lone surname leaving) without rewriting the articles that
--- mention it: an article's rows are written once, when it is new, and again only when
--- an alias seed edit moves one of its keys to another node.
+-- mention it: an article's rows are written once, when it is new; when a build moves
+-- one of its keys to another node (an alias seed edit, the qualifier rule), only its
+-- rows that pair the key's node before or now are written again.
 --
 -- Incremental per article, with soft deletes: a build first purges the rows the previous
 -- build retired, then retires (retired_by = this build) the rows of articles no longer
--- published and of renamed articles, and appends the rows of new and renamed articles
--- (built_by = this build). fct_entity_cooccurrence reads the rows a build built or
+-- published and the renamed rows of renamed articles, and appends the rows of new
+-- articles and the renamed rows again (built_by = this build). fct_entity_cooccurrence reads the rows a build built or
 -- retired to know which totals changed; live rows are those with retired_by null.
 {{
     config(
@@ -28,6 +29,8 @@
 
 -- depends_on: {{ ref('int_articles_rebuilt') }}
 -- depends_on: {{ ref('stg_articles') }}
+
+{% set renamed = is_incremental() and this_build_renamed_keys() %}
 
 with
 
@@ -46,7 +49,7 @@ mentions as (
     {% if is_incremental() -%}
         where
             mentions.article_id in ({{ articles_new_in_this_build() }})
-            {%- if this_build_renamed_keys() %}
+            {%- if renamed %}
                 or mentions.article_id in ({{ articles_renamed_by_this_build() }})
             {%- endif %}
     {%- endif %}
@@ -70,6 +73,12 @@ final as (
         '{{ invocation_id }}' as built_by,
         null::varchar as retired_by
     from name_pairs
+    {% if renamed -%}
+        -- a renamed article's pairs of two other names are live already
+        where
+            article_id in ({{ articles_new_in_this_build() }})
+            or {{ pairs_a_renamed_node('entity_id_a', 'entity_id_b') }}
+    {%- endif %}
 
 )
 
