@@ -1,14 +1,12 @@
 -- The rows this build wrote to int_node_pairs_by_article are one per pair per article,
 -- and no live row of an earlier build is left for those pairs (it was retired: a new
 -- article has no earlier rows; a renamed article keeps its pairs of two other names).
--- Rows of earlier builds were checked by those builds, so this test reads only the
--- new rows and the earlier rows of their articles (by rowid), not every pair of the
--- warehouse (a separate `dbt test` has no rows of its own and passes trivially).
-{% set written_articles -%}
-    select w.article_id from {{ ref('int_node_pairs_by_article') }} as w
-    where w.built_by = '{{ invocation_id }}'
-{%- endset %}
-
+-- Rows of earlier builds were checked by those builds, so this test joins only the
+-- new rows against the earlier live rows, in one scan of the table (a separate `dbt
+-- test` has no rows of its own and passes trivially). Each CTE reads the model once:
+-- DuckDB materialises a CTE that is referenced twice, which here would copy the whole
+-- table. Finding the earlier rows by rowid first (rows_by_key) scanned the table twice:
+-- 30.2 s at 1M articles (479M rows), against 20.0 s for this one scan.
 with
 
 written as (
@@ -28,7 +26,7 @@ earlier_live_rows as (
         article_id,
         node_hash_a,
         node_hash_b
-    from {{ rows_by_key(ref('int_node_pairs_by_article'), 'article_id', written_articles) }} as rows_of_written_articles
+    from {{ ref('int_node_pairs_by_article') }}
     where
         built_by != '{{ invocation_id }}'
         and retired_by is null
