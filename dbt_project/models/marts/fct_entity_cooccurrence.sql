@@ -29,6 +29,7 @@
 }}
 
 -- depends_on: {{ ref('int_entity_mentions_normalized') }}
+-- depends_on: {{ ref('int_articles_rebuilt') }}
 
 with
 
@@ -88,8 +89,8 @@ lost_node_pairs as (
 ),
 
 -- the live rows summed: all of them on a full build; else this build's new rows and the
--- rows of the re-summed entities' names. Not materialised although read twice: at 1M
--- articles it is hundreds of millions of rows.
+-- rows of the re-summed entities' names. Not materialised: at 1M articles it can be
+-- hundreds of millions of rows.
 scoped_rows as not materialized (
 
     select
@@ -118,27 +119,68 @@ scoped_rows as not materialized (
 
 ),
 
--- The live rows pairing two names of one entity: one scan of the pair table finds them
--- for the two CTEs that read them (materialised: it is small). Only articles naming an
--- entity twice over (two spellings, a lone surname beside the full name) have one, as
--- every two names of an article have a row, whether or not that row is in scope. Their
--- entity pairs are counted from their mentions below, the other articles' straight
--- from their name rows.
+-- The names of entities with more than one name: only they pair with a name of their
+-- own entity in an article (two spellings, a lone surname beside the full name).
+shared_names as materialized (
+
+    select
+        node_entities.node_hash,
+        node_entities.entity_id
+    from node_entities
+    qualify count(*) over (partition by node_entities.entity_id) > 1
+
+),
+
+-- the names whose articles this build reads again: those of re-summed entities and of
+-- pairs that lost a row
+scope_names as (
+
+    select resummed_nodes.node_hash from resummed_nodes
+    union
+    select lost_node_pairs.node_hash_a from lost_node_pairs
+    union
+    select lost_node_pairs.node_hash_b from lost_node_pairs
+
+),
+
+-- The live articles naming a shared name or a scope name, found from the mentions:
+-- the pair table has a row for every two names of an article, so its rows pairing two
+-- names of one entity could tell the same, but at 1M articles it holds 479M rows
+-- against 32M mentions, and no build may read all of them.
+named_articles as materialized (
+
+    select distinct
+        mentions.article_id,
+        {{ node_hash('resolved_keys.node_key') }} as node_hash,
+        shared_names.entity_id as shared_entity_id,
+        scope_names.node_hash is not null as is_scope_name
+    from {{ ref('int_entity_mentions_normalized') }} as mentions
+    inner join {{ ref('int_entity_keys_resolved') }} as resolved_keys
+        on
+            mentions.entity_type = resolved_keys.entity_type
+            and mentions.entity_key = resolved_keys.entity_key
+    left join shared_names
+        on {{ node_hash('resolved_keys.node_key') }} = shared_names.node_hash
+    left join scope_names
+        on {{ node_hash('resolved_keys.node_key') }} = scope_names.node_hash
+    where shared_names.node_hash is not null or scope_names.node_hash is not null
+
+),
+
+-- each live article's pairs of two names of one entity (node_hash_a < node_hash_b, as
+-- in the pair table)
 self_pairs as materialized (
 
     select
-        node_rows.article_id,
-        node_rows.node_hash_a,
-        node_rows.node_hash_b,
-        node_rows.built_by
-    from {{ ref('int_node_pairs_by_article') }} as node_rows
-    inner join node_entities as entities_a
-        on node_rows.node_hash_a = entities_a.node_hash
-    inner join node_entities as entities_b
+        names_a.article_id,
+        names_a.node_hash as node_hash_a,
+        names_b.node_hash as node_hash_b
+    from named_articles as names_a
+    inner join named_articles as names_b
         on
-            node_rows.node_hash_b = entities_b.node_hash
-            and entities_a.entity_id = entities_b.entity_id
-    where node_rows.retired_by is null
+            names_a.article_id = names_b.article_id
+            and names_a.shared_entity_id = names_b.shared_entity_id
+            and names_a.node_hash < names_b.node_hash
 
 ),
 
@@ -149,14 +191,30 @@ self_paired_articles as (
 
 ),
 
+-- The articles naming an entity twice over whose rows are in scope: their entity pairs
+-- are counted from their mentions below. A superset does no harm: the pairs of an
+-- article out of scope are neither new nor re-summed, and are dropped when summed.
+-- Only a new article's pairs are new: a renamed article's rebuilt rows pair a renamed
+-- name, whose entity is re-summed.
 doubly_named_articles as (
 
     select
-        scoped_rows.article_id,
-        bool_or(scoped_rows.built_by = '{{ invocation_id }}') as is_new
-    from scoped_rows
-    where scoped_rows.article_id in (select self_paired_articles.article_id from self_paired_articles)
-    group by scoped_rows.article_id
+        self_paired_articles.article_id,
+        {% if is_incremental() -%}
+            self_paired_articles.article_id in ({{ articles_new_in_this_build() }})
+        {%- else -%}
+            true
+        {%- endif %} as is_new
+    from self_paired_articles
+    {% if is_incremental() -%}
+        where
+            self_paired_articles.article_id in ({{ articles_new_in_this_build() }})
+            or self_paired_articles.article_id in (
+                select named_articles.article_id
+                from named_articles
+                where named_articles.is_scope_name
+            )
+    {%- endif %}
 
 ),
 
@@ -173,7 +231,7 @@ singly_named_rows as (
         on scoped_rows.node_hash_a = entities_a.node_hash
     inner join node_entities as entities_b
         on scoped_rows.node_hash_b = entities_b.node_hash
-    where scoped_rows.article_id not in (select doubly_named_articles.article_id from doubly_named_articles)
+    where scoped_rows.article_id not in (select self_paired_articles.article_id from self_paired_articles)
 
 ),
 
@@ -283,7 +341,17 @@ overlap_articles as (
         on
             self_pairs.node_hash_a = merged_name_pairs.node_hash_a
             and self_pairs.node_hash_b = merged_name_pairs.node_hash_b
-    where self_pairs.built_by != '{{ invocation_id }}'
+    {% if is_incremental() -%}
+        -- an older article, and a name pair of it that this build did not write again
+        where
+            self_pairs.article_id not in ({{ articles_new_in_this_build() }})
+            and not (
+                self_pairs.article_id in ({{ articles_renamed_by_this_build() }})
+                and {{ pairs_a_renamed_node('self_pairs.node_hash_a', 'self_pairs.node_hash_b') }}
+            )
+    {%- else -%}
+        where false
+    {%- endif %}
 
 ),
 
