@@ -155,48 +155,39 @@
 
 {#- Whether this build moved a key to another node (an alias seed edit, or the
     qualifier rule when a new name arrives), asked once at run time: the retiring
-    statement below probes every row of the pair table (479M at 1M articles), and a
+    update below probes every row of the pair table (479M at 1M articles), and a
     build that renames nothing skips it. -#}
 {% macro this_build_renamed_keys() -%}
     {%- do return(query_has_rows(keys_renamed_by_this_build(), ref('int_entity_keys_resolved'))) -%}
 {%- endmacro %}
 
 {#- Pre-hook of int_node_pairs_by_article: retire every row of the articles this build
-    unpublished, and the rows of renamed articles that pair a renamed node. A retired
-    row is deleted and appended again with retired_by set, in one statement: an UPDATE
-    of the same rows rewrote the retired_by column of every row group holding one
-    (the renamed articles are spread over the whole table: 23 s to commit at 1M
-    articles), while a delete only marks rows, and the copies land at the table's end,
-    where the next build's purge finds them without reading the older row groups. -#}
+    unpublished, and the rows of renamed articles that pair a renamed node. An UPDATE:
+    deleting the rows and appending them again with retired_by set (DELETE ...
+    RETURNING) ran out of memory at 1M articles under the 2 GB limit (DuckDB 2.0),
+    even when the rows were deleted by rowid. -#}
 {% macro retire_pairs_of_renamed_articles() -%}
     {%- set unpublished = is_incremental() and this_build_unpublished_articles() -%}
     {%- set renamed = is_incremental() and this_build_renamed_keys() -%}
     {%- if unpublished or renamed -%}
-        with retired_rows as (
-            delete from {{ this }}
-            where
-                retired_by is null
-                and (
-                    {% if unpublished -%}
-                        article_id in ({{ articles_unpublished_by_this_build() }})
-                    {%- endif %}
-                    {%- if unpublished and renamed %}
-                        or
-                    {% endif -%}
-                    {%- if renamed -%}
-                        (
-                            {{ pairs_a_renamed_node() }}
-                            and article_id in ({{ articles_renamed_by_this_build() }})
-                        )
-                    {%- endif %}
-                )
-            returning *
-        )
-
-        insert into {{ this }} by name
-        select
-            retired_rows.* replace ('{{ invocation_id }}' as retired_by)
-        from retired_rows
+        update {{ this }}
+        set retired_by = '{{ invocation_id }}'
+        where
+            retired_by is null
+            and (
+                {% if unpublished -%}
+                    article_id in ({{ articles_unpublished_by_this_build() }})
+                {%- endif %}
+                {%- if unpublished and renamed %}
+                    or
+                {% endif -%}
+                {%- if renamed -%}
+                    (
+                        {{ pairs_a_renamed_node() }}
+                        and article_id in ({{ articles_renamed_by_this_build() }})
+                    )
+                {%- endif %}
+            )
     {%- endif -%}
 {%- endmacro %}
 
