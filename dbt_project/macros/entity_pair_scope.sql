@@ -196,21 +196,81 @@
     and are re-summed. Two names of one entity in a retired article make no pair: the
     aggregate filter drops them (a filter comparing the two entities, written as a
     WHERE, is turned into a join condition between the two name lookups, which the
-    planner then may join first: a cross product of every name with every other). -#}
+    planner then may join first: a cross product of every name with every other).
+
+    The retired rows themselves are read only for unpublished articles (rare, and
+    asked at run time): finding this build's retired rows by retired_by scans the whole
+    table (15 s at 1M articles; the column's zone maps stop pruning once old retired
+    rows were purged from a row group). A renamed article's retired rows pair a renamed
+    node (a renamed key's node before or now) with another of the article's names:
+    those are taken from its mentions instead, pairing each renamed node with every
+    name of the article before or after the rename, a superset (a pair re-summed
+    needlessly keeps its total). -#}
 {% macro pairs_that_lost_rows_in_this_build() -%}
+    {%- set unpublished = this_build_unpublished_articles() -%}
     select
         least(entities_a.entity_id, entities_b.entity_id) as entity_id_a,
         greatest(entities_a.entity_id, entities_b.entity_id) as entity_id_b
-    from {{ ref('int_node_pairs_by_article') }} as retired_rows
+    from (
+        {% if unpublished -%}
+            select
+                retired_rows.node_hash_a,
+                retired_rows.node_hash_b
+            from {{ ref('int_node_pairs_by_article') }} as retired_rows
+            where
+                retired_rows.retired_by = '{{ invocation_id }}'
+                and retired_rows.article_id in ({{ articles_unpublished_by_this_build() }})
+            union all
+        {% endif -%}
+        select
+            renamed_names.node_hash as node_hash_a,
+            article_names.node_hash as node_hash_b
+        from ({{ renamed_article_names() }}) as renamed_names
+        inner join ({{ renamed_article_names() }}) as article_names
+            on renamed_names.article_id = article_names.article_id
+        where renamed_names.is_renamed
+    ) as lost_rows
     inner join ({{ node_entities() }}) as entities_a
-        on retired_rows.node_hash_a = entities_a.node_hash
+        on lost_rows.node_hash_a = entities_a.node_hash
     inner join ({{ node_entities() }}) as entities_b
-        on retired_rows.node_hash_b = entities_b.node_hash
-    where retired_rows.retired_by = '{{ invocation_id }}'
+        on lost_rows.node_hash_b = entities_b.node_hash
     group by
         least(entities_a.entity_id, entities_b.entity_id),
         greatest(entities_a.entity_id, entities_b.entity_id)
     having count(*) filter (where entities_a.entity_id != entities_b.entity_id) > 0
+{%- endmacro %}
+
+{#- The names of each renamed article before and after this build: the node of each
+    key it mentions, and the node a renamed key had before; is_renamed marks the
+    renamed nodes (a renamed key's node, before or now). -#}
+{% macro renamed_article_names() -%}
+    select distinct
+        mentions.article_id,
+        {{ node_hash('named_keys.node_key') }} as node_hash,
+        {{ key_is_renamed('named_keys') }} as is_renamed
+    from {{ ref('int_entity_mentions_normalized') }} as mentions
+    inner join {{ ref('int_entity_keys_resolved') }} as named_keys
+        on
+            mentions.entity_type = named_keys.entity_type
+            and mentions.entity_key = named_keys.entity_key
+    where mentions.article_id in ({{ articles_renamed_by_this_build() }})
+    union
+    select
+        renamed_mentions.article_id,
+        {{ node_hash('renamed_keys.previous_node_key') }} as node_hash,
+        true as is_renamed
+    from {{ ref('int_entity_mentions_normalized') }} as renamed_mentions
+    inner join ({{ keys_renamed_by_this_build() }}) as renamed_keys
+        on
+            renamed_mentions.entity_type = renamed_keys.entity_type
+            and renamed_mentions.entity_key = renamed_keys.entity_key
+{%- endmacro %}
+
+{% macro key_is_renamed(keys) -%}
+    coalesce(
+        {{ keys }}.written_by = '{{ invocation_id }}' and {{ keys }}.previous_node_key != {{ keys }}.node_key,
+        false
+    )
 {%- endmacro %}
 
 {#- fct_entity_cooccurrence's pre-hook: the stored pairs this build re-sums from rows
