@@ -128,6 +128,17 @@ def test_old_rows_are_checked_by_the_full_run_and_new_keys_against_all(built_cop
             new_ids + new_ids,
         )
 
+        # an old name pair left live twice: only the full run reads every pair row
+        con.execute(
+            """
+            insert into intermediate.int_node_pairs_by_article
+            select * replace ('an earlier build' as built_by)
+            from intermediate.int_node_pairs_by_article
+            where retired_by is null
+            limit 1
+            """
+        )
+
     scoped = tmp_path / "scoped" / "dbt.log"
     with pytest.raises(DbtFailed):
         run_dbt(["test", "--exclude-resource-type", "unit_test", "--vars", f"{{test_build: '{build_id}'}}"],
@@ -135,6 +146,7 @@ def test_old_rows_are_checked_by_the_full_run_and_new_keys_against_all(built_cop
     failed = _failed_tests(scoped)
     assert "unique_combination_of_columns_fct_statements_statement_id" in failed
     assert "offsets_within_body_fct_entity_mentions" not in failed
+    assert "assert_node_pairs_written_once_per_article" not in failed
 
     full = tmp_path / "full" / "dbt.log"
     with pytest.raises(DbtFailed):
@@ -142,6 +154,7 @@ def test_old_rows_are_checked_by_the_full_run_and_new_keys_against_all(built_cop
     failed = _failed_tests(full)
     assert "offsets_within_body_fct_entity_mentions" in failed
     assert "unique_combination_of_columns_fct_statements_statement_id" in failed
+    assert "assert_node_pairs_written_once_per_article" in failed
 
 
 def test_cooccurrence_totals_added_onto_equal_a_full_rebuild(built_copy, tmp_path):
