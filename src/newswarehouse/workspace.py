@@ -29,6 +29,12 @@ from newswarehouse.faults import pause_point
 from newswarehouse.filecopy import Method, clone_or_copy, fsync_path
 from newswarehouse.warehouse_schema import ensure_schema
 
+# The load's own queries on the build copy (loading the enrichment output, the article
+# and mart gates) run in the load's process. DuckDB caches up to 80% of RAM by default:
+# at 1M articles the article gates' reads grew that process to 4 GB. dbt has its own
+# limit (NEWSWH_DBT_MEMORY_LIMIT); past this one, DuckDB spills or evicts its cache.
+BUILD_DB_MEMORY_LIMIT = "1GB"
+
 
 def safe_load_id(run_id: str) -> str:
     """A filesystem- and SQL-safe load id derived from an Airflow run id."""
@@ -67,7 +73,7 @@ class Workspace:
         return Path(str(self.warehouse) + ".wal")
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(str(self.build_db))
+        return duckdb.connect(str(self.build_db), config={"memory_limit": BUILD_DB_MEMORY_LIMIT})
 
     def begin(self) -> list[str]:
         """Start (or restart) the load from the published warehouse; idempotent.
