@@ -38,10 +38,7 @@
         {{ node_hash('named_keys.node_key') }} as node_hash,
         named_keys.entity_id as new_entity_id,
         max({{ entity_before_this_build('named_keys') }}) as old_entity_id,
-        coalesce(bool_or(
-            named_keys.written_by = '{{ invocation_id }}'
-            and named_keys.previous_node_key != named_keys.node_key
-        ), false) as is_renamed
+        bool_or({{ key_changed_by_this_build('named_keys', 'node_key') }}) as is_renamed
     from {{ ref('int_entity_keys_resolved') }} as named_keys
     group by {{ node_hash('named_keys.node_key') }}, named_keys.entity_id
 {%- endmacro %}
@@ -110,9 +107,7 @@
         renamed_keys.node_key,
         renamed_keys.previous_node_key
     from {{ ref('int_entity_keys_resolved') }} as renamed_keys
-    where
-        renamed_keys.written_by = '{{ invocation_id }}'
-        and renamed_keys.previous_node_key != renamed_keys.node_key
+    where {{ key_changed_by_this_build('renamed_keys', 'node_key') }}
 {%- endmacro %}
 
 {#- The renamed nodes: the node of a renamed key before this build and now. A pair
@@ -148,9 +143,7 @@
         on
             changed_mentions.entity_type = changed_keys.entity_type
             and changed_mentions.entity_key = changed_keys.entity_key
-    where
-        changed_keys.written_by = '{{ invocation_id }}'
-        and changed_keys.previous_{{ column }} != changed_keys.{{ column }}
+    where {{ key_changed_by_this_build('changed_keys', column) }}
 {%- endmacro %}
 
 {#- Whether this build moved a key to another node (an alias seed edit, or the
@@ -223,12 +216,9 @@
             union all
         {% endif -%}
         select
-            renamed_names.node_hash as node_hash_a,
-            article_names.node_hash as node_hash_b
-        from ({{ renamed_article_names() }}) as renamed_names
-        inner join ({{ renamed_article_names() }}) as article_names
-            on renamed_names.article_id = article_names.article_id
-        where renamed_names.is_renamed
+            renamed_pairs.node_hash_a,
+            renamed_pairs.node_hash_b
+        from ({{ renamed_article_name_pairs() }}) as renamed_pairs
     ) as lost_rows
     inner join ({{ node_entities() }}) as entities_a
         on lost_rows.node_hash_a = entities_a.node_hash
@@ -240,35 +230,58 @@
     having count(*) filter (where entities_a.entity_id != entities_b.entity_id) > 0
 {%- endmacro %}
 
-{#- The names of each renamed article before and after this build: the node of each
-    key it mentions, and the node a renamed key had before; is_renamed marks the
-    renamed nodes (a renamed key's node, before or now). -#}
-{% macro renamed_article_names() -%}
-    select distinct
-        mentions.article_id,
-        {{ node_hash('named_keys.node_key') }} as node_hash,
-        {{ key_is_renamed('named_keys') }} as is_renamed
-    from {{ ref('int_entity_mentions_normalized') }} as mentions
-    inner join {{ ref('int_entity_keys_resolved') }} as named_keys
-        on
-            mentions.entity_type = named_keys.entity_type
-            and mentions.entity_key = named_keys.entity_key
-    where mentions.article_id in ({{ articles_renamed_by_this_build() }})
-    union
+{#- Each renamed node of a renamed article (a renamed key's node before or now) with
+    every name the article has before or after this build: a superset of the article's
+    rows that this build retired. The article's names are found once and paired with
+    themselves. -#}
+{% macro renamed_article_name_pairs() -%}
+    with
+
+    renamed_mentions as (
+        select
+            mentions.article_id,
+            {{ node_hash('renamed_keys.previous_node_key') }} as previous_node_hash
+        from {{ ref('int_entity_mentions_normalized') }} as mentions
+        inner join ({{ keys_renamed_by_this_build() }}) as renamed_keys
+            on
+                mentions.entity_type = renamed_keys.entity_type
+                and mentions.entity_key = renamed_keys.entity_key
+    ),
+
+    article_names as (
+        select distinct
+            mentions.article_id,
+            {{ node_hash('named_keys.node_key') }} as node_hash,
+            {{ key_changed_by_this_build('named_keys', 'node_key') }} as is_renamed
+        from {{ ref('int_entity_mentions_normalized') }} as mentions
+        inner join {{ ref('int_entity_keys_resolved') }} as named_keys
+            on
+                mentions.entity_type = named_keys.entity_type
+                and mentions.entity_key = named_keys.entity_key
+        where mentions.article_id in (select renamed_mentions.article_id from renamed_mentions)
+        union
+        select
+            renamed_mentions.article_id,
+            renamed_mentions.previous_node_hash as node_hash,
+            true as is_renamed
+        from renamed_mentions
+    )
+
     select
-        renamed_mentions.article_id,
-        {{ node_hash('renamed_keys.previous_node_key') }} as node_hash,
-        true as is_renamed
-    from {{ ref('int_entity_mentions_normalized') }} as renamed_mentions
-    inner join ({{ keys_renamed_by_this_build() }}) as renamed_keys
-        on
-            renamed_mentions.entity_type = renamed_keys.entity_type
-            and renamed_mentions.entity_key = renamed_keys.entity_key
+        renamed_names.node_hash as node_hash_a,
+        other_names.node_hash as node_hash_b
+    from article_names as renamed_names
+    inner join article_names as other_names
+        on renamed_names.article_id = other_names.article_id
+    where renamed_names.is_renamed
 {%- endmacro %}
 
-{% macro key_is_renamed(keys) -%}
+{#- Whether this build changed the `column` (node_key or entity_id) of a key of
+    int_entity_keys_resolved (`keys`: its alias); false, never NULL, for a key new in
+    this build. -#}
+{% macro key_changed_by_this_build(keys, column) -%}
     coalesce(
-        {{ keys }}.written_by = '{{ invocation_id }}' and {{ keys }}.previous_node_key != {{ keys }}.node_key,
+        {{ keys }}.written_by = '{{ invocation_id }}' and {{ keys }}.previous_{{ column }} != {{ keys }}.{{ column }},
         false
     )
 {%- endmacro %}
