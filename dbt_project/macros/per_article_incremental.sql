@@ -132,7 +132,7 @@
 {% macro purge_retired_rows() -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where retired_by is not null
+        where retired_at is not null
     {%- endif -%}
 {%- endmacro %}
 

@@ -16,7 +16,7 @@
         node_hash_b,
         'pair live twice' as problem
     from {{ ref('int_node_pairs_by_article') }}
-    where retired_by is null
+    where retired_at is null
     group by article_id, node_hash_a, node_hash_b
     having count(*) > 1
 

@@ -106,18 +106,18 @@ def test_incremental_build_equals_a_full_rebuild_and_undoes_cleanly(seed_warehou
         assert con.execute(
             "select count(*) from marts.fct_statements where cue_class = 'assertive'").fetchone()[0] > 0
         # the incremental build is the one that retired the quarantined article's pair rows
-        (this_build,) = con.execute(
-            "select any_value(retired_by) from intermediate.int_node_pairs_by_article where retired_by is not null"
-        ).fetchone()
+        (this_build, retired_at) = con.execute(
+            "select rebuilt_by, (select max(retired_at) from intermediate.int_node_pairs_by_article)"
+            " from intermediate.int_articles_rebuilt where article_id = ?", [victim]).fetchone()
         rebuilt, unpublished = con.execute(
             "select count(*) filter (where rebuilt_because != 'unpublished'),"
             " list(article_id) filter (where rebuilt_because = 'unpublished')"
             " from intermediate.int_articles_rebuilt where rebuilt_by = ?", [this_build]).fetchone()
         touched_rows, live_rows = con.execute(
-            "select count(*) filter (where ? in (built_by, retired_by)), count(*) filter (where retired_by is null)"
-            " from intermediate.int_node_pairs_by_article", [this_build]).fetchone()
+            "select count(*) filter (where built_by = ? or retired_at = ?), count(*) filter (where retired_at is null)"
+            " from intermediate.int_node_pairs_by_article", [this_build, retired_at]).fetchone()
     # the merge rewrote no article (the moved mentions and speakers were updated in place)
-    assert this_build is not None and rebuilt == 0
+    assert this_build is not None and retired_at is not None and rebuilt == 0
     # the quarantined article is on the build's work list as unpublished: its rows went
     assert unpublished == [victim]
     # the name pairs of only the renamed articles (the alias edit) and the quarantined one were

@@ -134,7 +134,7 @@ def test_old_rows_are_checked_by_the_full_run_and_new_keys_against_all(built_cop
             insert into intermediate.int_node_pairs_by_article
             select * replace ('an earlier build' as built_by)
             from intermediate.int_node_pairs_by_article
-            where retired_by is null
+            where retired_at is null
             limit 1
             """
         )

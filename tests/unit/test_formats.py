@@ -327,3 +327,20 @@ def test_a_warehouse_from_before_the_new_columns_is_upgraded_in_place():
     for table in ("raw.articles", "staging.stg_articles", "marts.dim_articles"):
         row = con.execute(f"select content_type, url, language from {table}").fetchone()
         assert row == ("text/plain", None, None), table
+
+
+def test_a_pair_table_that_named_the_retiring_build_keeps_when_it_started_instead():
+    """int_node_pairs_by_article is incremental with on_schema_change='fail': retired_by becomes retired_at."""
+    con = duckdb.connect()
+    con.execute("create schema intermediate")
+    con.execute("create table intermediate.int_node_pairs_by_article (article_id varchar, node_hash_a ubigint, "
+                "node_hash_b ubigint, seen_date date, sentence_count integer, built_by varchar, retired_by varchar)")
+    con.execute("insert into intermediate.int_node_pairs_by_article values "
+                "('a', 1, 2, date '2024-01-01', 1, 'b1', null), ('b', 1, 2, date '2024-01-01', 1, 'b1', 'b2')")
+    ensure_schema(con)
+    ensure_schema(con)  # idempotent
+    columns = [c for (c, *_) in con.execute("describe intermediate.int_node_pairs_by_article").fetchall()]
+    assert columns[-1] == "retired_at" and "retired_by" not in columns
+    # the row retired by the last build was due for purging by the next one: only the live row is left
+    assert con.execute("select article_id, retired_at from intermediate.int_node_pairs_by_article").fetchall() == [
+        ("a", None)]

@@ -10,10 +10,10 @@
 -- rows that pair the key's node before or now are written again.
 --
 -- Incremental per article, with soft deletes: a build first purges the rows the previous
--- build retired, then retires (retired_by = this build) the rows of articles no longer
+-- build retired, then retires (retired_at = when this build started) the rows of articles no longer
 -- published and the renamed rows of renamed articles, and appends the rows of new
 -- articles and the renamed rows again (built_by = this build). fct_entity_cooccurrence reads the rows a build built or
--- retired to know which totals changed; live rows are those with retired_by null.
+-- retired to know which totals changed; live rows are those with retired_at null.
 {{
     config(
         materialized='incremental',
@@ -71,7 +71,7 @@ final as (
         seen_date,
         sentence_count::integer as sentence_count,
         '{{ invocation_id }}' as built_by,
-        null::varchar as retired_by
+        null::timestamp as retired_at
     from name_pairs
     {% if renamed -%}
         -- a renamed article's pairs of two other names are live already

@@ -102,7 +102,7 @@ scoped_rows as not materialized (
         node_rows.built_by
     from {{ ref('int_node_pairs_by_article') }} as node_rows
     where
-        node_rows.retired_by is null
+        node_rows.retired_at is null
         and (
             {{ not is_incremental() }}
             or node_rows.built_by = '{{ invocation_id }}'
@@ -150,7 +150,7 @@ scope_names as (
 named_articles as materialized (
 
     select distinct
-        mentions.article_id,
+        {{ article_key('mentions.article_id') }} as article_key,
         {{ node_hash('resolved_keys.node_key') }} as node_hash,
         shared_names.entity_id as shared_entity_id,
         scope_names.node_hash is not null as is_scope_name
@@ -172,13 +172,13 @@ named_articles as materialized (
 self_pairs as materialized (
 
     select
-        names_a.article_id,
+        names_a.article_key,
         names_a.node_hash as node_hash_a,
         names_b.node_hash as node_hash_b
     from named_articles as names_a
     inner join named_articles as names_b
         on
-            names_a.article_id = names_b.article_id
+            names_a.article_key = names_b.article_key
             and names_a.shared_entity_id = names_b.shared_entity_id
             and names_a.node_hash < names_b.node_hash
 
@@ -186,7 +186,7 @@ self_pairs as materialized (
 
 self_paired_articles as (
 
-    select distinct self_pairs.article_id
+    select distinct self_pairs.article_key
     from self_pairs
 
 ),
@@ -199,18 +199,18 @@ self_paired_articles as (
 doubly_named_articles as (
 
     select
-        self_paired_articles.article_id,
+        self_paired_articles.article_key,
         {% if is_incremental() -%}
-            self_paired_articles.article_id in ({{ articles_new_in_this_build() }})
+            self_paired_articles.article_key in ({{ article_keys_of(articles_new_in_this_build()) }})
         {%- else -%}
             true
         {%- endif %} as is_new
     from self_paired_articles
     {% if is_incremental() -%}
         where
-            self_paired_articles.article_id in ({{ articles_new_in_this_build() }})
-            or self_paired_articles.article_id in (
-                select named_articles.article_id
+            self_paired_articles.article_key in ({{ article_keys_of(articles_new_in_this_build()) }})
+            or self_paired_articles.article_key in (
+                select named_articles.article_key
                 from named_articles
                 where named_articles.is_scope_name
             )
@@ -231,7 +231,10 @@ singly_named_rows as (
         on scoped_rows.node_hash_a = entities_a.node_hash
     inner join node_entities as entities_b
         on scoped_rows.node_hash_b = entities_b.node_hash
-    where scoped_rows.article_id not in (select self_paired_articles.article_id from self_paired_articles)
+    where
+        {{ article_key('scoped_rows.article_id') }} not in (
+            select self_paired_articles.article_key from self_paired_articles
+        )
 
 ),
 
@@ -243,7 +246,7 @@ doubly_named_mentions as (
 
 doubly_named_pairs as (
 
-    {{ entity_pairs_of_mentions('doubly_named_mentions', 'entity_id', 'is_new') }}
+    {{ entity_pairs_of_mentions('doubly_named_mentions', 'entity_id', 'is_new', 'article_key') }}
 
 ),
 
@@ -335,7 +338,7 @@ merged_name_pairs as (
 
 overlap_articles as (
 
-    select distinct self_pairs.article_id
+    select distinct self_pairs.article_key
     from self_pairs
     inner join merged_name_pairs
         on
@@ -344,9 +347,9 @@ overlap_articles as (
     {% if is_incremental() -%}
         -- an older article, and a name pair of it that this build did not write again
         where
-            self_pairs.article_id not in ({{ articles_new_in_this_build() }})
+            self_pairs.article_key not in ({{ article_keys_of(articles_new_in_this_build()) }})
             and not (
-                self_pairs.article_id in ({{ articles_renamed_by_this_build() }})
+                self_pairs.article_key in ({{ article_keys_of(articles_renamed_by_this_build()) }})
                 and {{ pairs_a_renamed_node('self_pairs.node_hash_a', 'self_pairs.node_hash_b') }}
             )
     {%- else -%}
@@ -363,13 +366,13 @@ overlap_mentions as (
 
 overlap_pairs_now as (
 
-    {{ entity_pairs_of_mentions('overlap_mentions', 'entity_id') }}
+    {{ entity_pairs_of_mentions('overlap_mentions', 'entity_id', article='article_key') }}
 
 ),
 
 overlap_pairs_before as (
 
-    {{ entity_pairs_of_mentions('overlap_mentions', 'old_entity_id') }}
+    {{ entity_pairs_of_mentions('overlap_mentions', 'old_entity_id', article='article_key') }}
 
 ),
 
