@@ -218,23 +218,46 @@ doubly_named_articles as (
 
 ),
 
-singly_named_rows as (
+-- the scoped rows of the articles naming no entity twice, summed per pair of names
+-- first: at 1M articles 63M rows, whose names a few million pairs cover, are then
+-- mapped to entities
+singly_named_name_pairs as (
 
     select
-        scoped_rows.seen_date,
-        scoped_rows.sentence_count,
-        scoped_rows.built_by,
-        least(entities_a.entity_id, entities_b.entity_id) as entity_id_a,
-        greatest(entities_a.entity_id, entities_b.entity_id) as entity_id_b
+        scoped_rows.node_hash_a,
+        scoped_rows.node_hash_b,
+        scoped_rows.built_by = '{{ invocation_id }}' as is_built_now,
+        count(*) as article_count,
+        min(scoped_rows.seen_date) as first_seen_date,
+        max(scoped_rows.seen_date) as last_seen_date,
+        sum(scoped_rows.sentence_count) as sentence_count
     from scoped_rows
-    inner join node_entities as entities_a
-        on scoped_rows.node_hash_a = entities_a.node_hash
-    inner join node_entities as entities_b
-        on scoped_rows.node_hash_b = entities_b.node_hash
     where
         {{ article_key('scoped_rows.article_id') }} not in (
             select self_paired_articles.article_key from self_paired_articles
         )
+    group by
+        scoped_rows.node_hash_a,
+        scoped_rows.node_hash_b,
+        scoped_rows.built_by = '{{ invocation_id }}'
+
+),
+
+singly_named_rows as (
+
+    select
+        name_pairs.first_seen_date,
+        name_pairs.last_seen_date,
+        name_pairs.sentence_count,
+        name_pairs.article_count,
+        name_pairs.is_built_now,
+        least(entities_a.entity_id, entities_b.entity_id) as entity_id_a,
+        greatest(entities_a.entity_id, entities_b.entity_id) as entity_id_b
+    from singly_named_name_pairs as name_pairs
+    inner join node_entities as entities_a
+        on name_pairs.node_hash_a = entities_a.node_hash
+    inner join node_entities as entities_b
+        on name_pairs.node_hash_b = entities_b.node_hash
 
 ),
 
@@ -253,16 +276,18 @@ doubly_named_pairs as (
 doubly_named_rows as (
 
     select
-        seen_date,
+        seen_date as first_seen_date,
+        seen_date as last_seen_date,
         sentence_count,
-        case when is_new then '{{ invocation_id }}' end as built_by,
+        1 as article_count,
+        is_new as is_built_now,
         entity_id_a,
         entity_id_b
     from doubly_named_pairs
 
 ),
 
--- one row per article and entity pair
+-- per entity pair: sums of rows of name pairs, and one row per doubly named article
 article_pairs as (
 
     select * from singly_named_rows
@@ -289,14 +314,14 @@ summed as (
         entity_id_a,
         entity_id_b,
         is_resummed,
-        count(*) as article_count,
-        min(seen_date) as first_seen_date,
-        max(seen_date) as last_seen_date,
+        sum(article_count) as article_count,
+        min(first_seen_date) as first_seen_date,
+        max(last_seen_date) as last_seen_date,
         sum(sentence_count) as sentence_count
     from classified_pairs
     -- a re-summed entity's names also pair with names of other entities in older
     -- articles: those rows are already in the stored totals
-    where is_resummed or built_by = '{{ invocation_id }}'
+    where is_resummed or is_built_now
     group by entity_id_a, entity_id_b, is_resummed
 
 ),
