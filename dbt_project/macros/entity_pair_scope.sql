@@ -15,8 +15,9 @@
 
 {#- An article's key in fct_entity_cooccurrence's working sets: a 64-bit hash of its
     id. The ids are 64-character hashes; at 1M articles the sets of articles naming
-    shared names hold 18M rows, which grouped and joined by the id spilled gigabytes
-    to disk under the 2 GB limit. -#}
+    shared names hold 18M rows, which grouped and joined by the id spilled 9.4 GB to
+    disk under the 2 GB limit. Two of a million articles share a key with odds of
+    about 1 in 37 million, as two names share a node_hash. -#}
 {% macro article_key(article_id) -%}
     hash({{ article_id }})
 {%- endmacro %}
@@ -359,7 +360,8 @@
 
 {#- The pairs of entities (or names) of articles counted from their mentions, one
     row per article and pair (entity_id_a < entity_id_b), with the sentences where both
-    are mentioned. `mentions` has article_id, sentence_index, seen_date and the column
+    are mentioned. `mentions` has the article column `article` (article_id, or the
+    co-occurrence mart's article_key), sentence_index, seen_date and the column
     `entity`; `extra`, if given, names a per-article column carried along. The pair
     table (per name) and the co-occurrence mart (per entity, for the articles it counts
     again) both count pairs this way. -#}
