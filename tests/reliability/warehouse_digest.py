@@ -26,8 +26,9 @@ import duckdb
 
 SCHEMAS = ("raw", "enriched", "staging", "intermediate", "marts", "audit")
 AUDIT_TABLES = {"quarantined_articles"}  # per-article outcomes; the rest of audit logs the runs themselves
-# dbt invocation ids of the build that last wrote a row (incremental bookkeeping)
-BUILD_COLUMNS = {"entity_assigned_by", "written_by", "rebuilt_by", "built_by", "retired_at"}
+# dbt invocation ids of the build that last wrote a row (incremental bookkeeping);
+# timestamps such as int_node_pairs_by_article.retired_at are volatile by type
+BUILD_COLUMNS = {"entity_assigned_by", "written_by", "rebuilt_by", "built_by"}
 
 
 def _volatile(column: str, dtype: str) -> bool:
