@@ -82,4 +82,8 @@ final as (
 
 )
 
+-- An article's rows side by side: retiring them (the pre-hook's update) then touches a
+-- few vectors of the table, not one per row (at 1M articles, the commit of 164k
+-- scattered rows took 17 s), and each row group holds few article ids, which compress.
 select * from final
+order by article_id
