@@ -181,29 +181,52 @@
     unpublished, and the rows of renamed articles that pair a renamed node. An UPDATE:
     deleting the rows and appending them again with retired_at set (DELETE ...
     RETURNING) ran out of memory at 1M articles under the 2 GB limit (DuckDB 2.0),
-    even when the rows were deleted by rowid. -#}
+    even when the rows were deleted by rowid.
+
+    The articles and nodes are put in temporary tables first: with their sizes known,
+    the planner probes the article ids first, and the scan, whose rows are in article
+    order, reads the name columns of few vectors (at 1M articles, with a cold cache,
+    5 s against 10.5 s with the same sets as subqueries). -#}
 {% macro retire_pairs_of_renamed_articles() -%}
     {%- set unpublished = is_incremental() and this_build_unpublished_articles() -%}
     {%- set renamed = is_incremental() and this_build_renamed_keys() -%}
     {%- if unpublished or renamed -%}
+        create or replace temporary table pair_rows_retired__articles as
+        {% if unpublished -%}
+            select article_id, true as is_unpublished
+            from ({{ articles_unpublished_by_this_build() }}) as unpublished
+        {%- endif %}
+        {%- if unpublished and renamed %}
+            union all
+        {% endif -%}
+        {%- if renamed -%}
+            select article_id, false as is_unpublished
+            from ({{ articles_renamed_by_this_build() }}) as renamed
+        {%- endif %};
+
+        create or replace temporary table pair_rows_retired__nodes as
+        {% if renamed -%}
+            {{ nodes_renamed_by_this_build() }}
+        {%- else -%}
+            select null::ubigint as node_hash where false
+        {%- endif %};
+
         update {{ this }}
         set retired_at = {{ this_build_started_at() }}
         where
             retired_at is null
+            and article_id in (select retiring.article_id from pair_rows_retired__articles as retiring)
             and (
-                {% if unpublished -%}
-                    article_id in ({{ articles_unpublished_by_this_build() }})
-                {%- endif %}
-                {%- if unpublished and renamed %}
-                    or
-                {% endif -%}
-                {%- if renamed -%}
-                    (
-                        {{ pairs_a_renamed_node() }}
-                        and article_id in ({{ articles_renamed_by_this_build() }})
-                    )
-                {%- endif %}
-            )
+                article_id in (
+                    select retiring.article_id from pair_rows_retired__articles as retiring
+                    where retiring.is_unpublished
+                )
+                or node_hash_a in (select retiring.node_hash from pair_rows_retired__nodes as retiring)
+                or node_hash_b in (select retiring.node_hash from pair_rows_retired__nodes as retiring)
+            );
+
+        drop table pair_rows_retired__articles;
+        drop table pair_rows_retired__nodes
     {%- endif -%}
 {%- endmacro %}
 
