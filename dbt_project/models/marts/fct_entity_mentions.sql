@@ -16,6 +16,7 @@
 }}
 
 -- depends_on: {{ ref('int_articles_rebuilt') }}
+-- depends_on: {{ ref('int_entity_mentions_moved') }}
 -- depends_on: {{ ref('stg_articles') }}
 
 with
