@@ -207,9 +207,11 @@ candidate_articles as (
 
 ),
 
+-- not distinct: co_mentions is, and at 1M articles making these 21M rows distinct
+-- (19M remain) took 10 s of the model's 17
 article_nodes as (
 
-    select distinct
+    select
         named_mentions.article_id,
         named_mentions.node_key,
         named_mentions.entity_type

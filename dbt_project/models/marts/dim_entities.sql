@@ -108,7 +108,10 @@ stats as (
     select
         entity_id,
         list(distinct surface_text order by surface_text) as aliases,
-        count(distinct article_id)::integer as article_count,
+        -- the articles counted by their 64-bit key (macros/entity_pair_scope.sql), not their
+        -- 64-character id: at 1M articles the 29M (entity, article) pairs grouped by id
+        -- spilled 2.3 GB, and the model took 22 CPU seconds instead of 16
+        count(distinct {{ article_key('article_id') }})::integer as article_count,
         count(*)::integer as mention_count,
         min(seen_date) as first_seen_date,
         max(seen_date) as last_seen_date
