@@ -142,24 +142,6 @@
     )
 {%- endmacro %}
 
-{#- The mentions of the keys whose `column` (entity_id or node_key) this build changed,
-    with the key's entity now. -#}
-{% macro mentions_of_keys_changed_by_this_build(column) -%}
-    select
-        changed_mentions.mention_id,
-        changed_mentions.article_id,
-        changed_mentions.mention_index,
-        changed_mentions.char_start,
-        changed_mentions.char_end,
-        changed_keys.entity_id
-    from {{ ref('int_entity_mentions_normalized') }} as changed_mentions
-    inner join {{ ref('int_entity_keys_resolved') }} as changed_keys
-        on
-            changed_mentions.entity_type = changed_keys.entity_type
-            and changed_mentions.entity_key = changed_keys.entity_key
-    where {{ key_changed_by_this_build('changed_keys', column) }}
-{%- endmacro %}
-
 {#- Whether this build moved a key to another node (an alias seed edit, or the
     qualifier rule when a new name arrives), asked once at run time: the retiring
     update below probes every row of the pair table (479M at 1M articles), and a
