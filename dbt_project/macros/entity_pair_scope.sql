@@ -135,7 +135,7 @@
 {%- endmacro %}
 
 {#- Whether a pair row (its two node hashes `a` and `b`) pairs a renamed node. -#}
-{% macro pairs_a_renamed_node(a='node_hash_a', b='node_hash_b') -%}
+{% macro pairs_a_renamed_node(a, b) -%}
     (
         {{ a }} in (select renamed_nodes.node_hash from ({{ nodes_renamed_by_this_build() }}) as renamed_nodes)
         or {{ b }} in (select renamed_nodes.node_hash from ({{ nodes_renamed_by_this_build() }}) as renamed_nodes)
