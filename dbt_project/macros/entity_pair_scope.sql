@@ -3,7 +3,7 @@
     A merge or a split changes which entity a name belongs to, not the rows of the
     articles that mention it, so a build rewrites no older article when entities
     move; fct_entity_cooccurrence re-sums the pairs of the entities that moved from
-    those rows (reading them, not writing them). These macros are the rules the pair
+    the totals of their names (int_node_pair_totals, summed from those rows). These macros are the rules the pair
     table, the mart and the mart's pre-hook share. -#}
 
 {#- A name's row id in the pair table: a 64-bit hash of its node key (the table has
@@ -404,8 +404,8 @@
             and entities_b.{{ entity }} = sentence_pairs.entity_id_b
 {%- endmacro %}
 
-{#- The mentions of the articles in `articles` (by article_key) with the entity of
-    each now and before this build, and the articles' column `carried` if given: the
+{#- The mentions of the articles in `articles` (by article_key) with the name
+    (node_hash) and the entity of each now and before this build, and the articles' column `carried` if given: the
     input of entity_pairs_of_mentions (article='article_key'). -#}
 {% macro mentions_with_entities(articles, carried=none) -%}
     select distinct
@@ -413,6 +413,7 @@
         mentions.sentence_index,
         mentions.seen_date,
         resolved_keys.entity_id,
+        {{ node_hash('resolved_keys.node_key') }} as node_hash,
         {% if carried -%} {{ articles }}.{{ carried }}, {%- endif %}
         {{ entity_before_this_build('resolved_keys') }} as old_entity_id
     from {{ ref('int_entity_mentions_normalized') }} as mentions
@@ -422,4 +423,60 @@
         on
             mentions.entity_type = resolved_keys.entity_type
             and mentions.entity_key = resolved_keys.entity_key
+{%- endmacro %}
+
+{#- Whether the pair table holds a row of an earlier build, asked at run time: when it
+    does not, it was just built in full (e.g. the first build after an upgrade) and the
+    totals of int_node_pair_totals are summed anew from all its rows. -#}
+{% macro pair_rows_of_earlier_builds() -%}
+    {%- set pair_rows = ref('int_node_pairs_by_article') -%}
+    {%- do return(query_has_rows(
+        "select 1 from " ~ pair_rows ~ " as earlier_rows where earlier_rows.built_by != '" ~ invocation_id ~ "'",
+        pair_rows
+    )) -%}
+{%- endmacro %}
+
+{#- Pre-hook of int_node_pair_totals: every stored total goes when they are summed anew. -#}
+{% macro delete_name_pair_totals_if_pairs_rebuilt() -%}
+    {%- if is_incremental() and not pair_rows_of_earlier_builds() -%}
+        delete from {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of int_node_pair_totals: a pair whose rows were all retired is written
+    with no article; it goes. -#}
+{% macro delete_name_pairs_without_rows() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where article_count = 0
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The rows of the pair table meeting `condition` (on its alias pair_rows),
+    summed per pair of names as int_node_pair_totals keeps them. -#}
+{% macro sum_pair_rows(condition) -%}
+    select
+        pair_rows.node_hash_a,
+        pair_rows.node_hash_b,
+        count(*) as article_count,
+        min(pair_rows.seen_date) as first_seen_date,
+        max(pair_rows.seen_date) as last_seen_date,
+        sum(pair_rows.sentence_count) as sentence_count
+    from {{ ref('int_node_pairs_by_article') }} as pair_rows
+    where {{ condition }}
+    group by pair_rows.node_hash_a, pair_rows.node_hash_b
+{%- endmacro %}
+
+{#- Each article (article_id) naming a name of `node_hashes`, a query of node hashes,
+    with that name: found from the mentions. -#}
+{% macro article_names_among(node_hashes) -%}
+    select distinct
+        mentions.article_id,
+        {{ node_hash('resolved_keys.node_key') }} as node_hash
+    from {{ ref('int_entity_mentions_normalized') }} as mentions
+    inner join {{ ref('int_entity_keys_resolved') }} as resolved_keys
+        on
+            mentions.entity_type = resolved_keys.entity_type
+            and mentions.entity_key = resolved_keys.entity_key
+    where {{ node_hash('resolved_keys.node_key') }} in ({{ node_hashes }})
 {%- endmacro %}

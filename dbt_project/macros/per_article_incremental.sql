@@ -126,8 +126,9 @@
 {%- endmacro %}
 
 {#- int_node_pairs_by_article keeps the rows a build replaces until the next build
-    (soft delete): fct_entity_cooccurrence reads the pairs of rows retired by this
-    build to know which pair totals lost an article. -#}
+    (soft delete): int_node_pair_totals takes the rows retired by this build off its
+    totals, and fct_entity_cooccurrence reads the pairs of an unpublished article's
+    retired rows to know which pair totals lost an article. -#}
 
 {% macro purge_retired_rows() -%}
     {%- if is_incremental() -%}

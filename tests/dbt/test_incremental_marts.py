@@ -28,6 +28,7 @@ MODELS = (
     "intermediate.int_entity_mentions_normalized",
     "intermediate.int_entity_keys_resolved",
     "intermediate.int_articles_rebuilt",
+    "intermediate.int_node_pair_totals",
     "marts.dim_articles",
     "marts.dim_entities",
     "marts.fct_entity_mentions",

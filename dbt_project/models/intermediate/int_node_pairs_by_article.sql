@@ -12,8 +12,9 @@
 -- Incremental per article, with soft deletes: a build first purges the rows the previous
 -- build retired, then retires (retired_at = when this build started) the rows of articles no longer
 -- published and the renamed rows of renamed articles, and appends the rows of new
--- articles and the renamed rows again (built_by = this build). fct_entity_cooccurrence reads the rows a build built or
--- retired to know which totals changed; live rows are those with retired_at null.
+-- articles and the renamed rows again (built_by = this build). int_node_pair_totals adds
+-- the rows a build built and takes off those it retired; live rows are those with
+-- retired_at null.
 {{
     config(
         materialized='incremental',

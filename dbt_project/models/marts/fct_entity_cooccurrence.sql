@@ -4,7 +4,8 @@
 -- Summed from int_node_pairs_by_article, whose rows pair names, each name mapped to its
 -- entity now. An article naming one entity twice over (two spellings, a surname and the
 -- full name, not resolved in the article) has two name pairs for one entity pair: the
--- article counts once, and its sentences are counted again from its mentions.
+-- article counts once, and a sentence once; the difference is counted from its
+-- mentions and taken off.
 --
 -- Incremental per pair: no build reads every row. A build writes
 --   gained pairs: the pairs of its new articles, their counts added onto the stored
@@ -14,7 +15,8 @@
 --     entities, now one, is counted again from its mentions so that it counts once);
 --   re-summed pairs: those of an entity that split (a lone surname left it) or whose
 --     key an alias edit renamed, and pairs that lost an article (no longer published),
---     summed again from every live row of their names: the pre-hook deletes them first.
+--     summed again from the totals of their names (int_node_pair_totals, which the
+--     build updated first): the pre-hook deletes them first.
 -- delete+insert replaces the rows of the pairs computed here; the post-hook deletes the
 -- pairs of retired entity ids.
 {{
@@ -30,6 +32,7 @@
 
 -- depends_on: {{ ref('int_entity_mentions_normalized') }}
 -- depends_on: {{ ref('int_articles_rebuilt') }}
+-- depends_on: {{ ref('int_node_pair_totals') }}
 
 with
 
@@ -64,9 +67,9 @@ lost_pairs as (
 
 ),
 
--- the rows read again: those of the names of re-summed entities (all their pairs), and
--- those of the name pairs of a pair that lost a row (that pair only: reading every row
--- of both its entities would read most of the table when common entities lost one)
+-- the names re-summed: those of re-summed entities (all their pairs), and the name
+-- pairs of a pair that lost a row (that pair only: summing every pair of both its
+-- entities would read most of the totals when common entities lost one)
 resummed_nodes as (
 
     select node_entities.node_hash
@@ -88,9 +91,9 @@ lost_node_pairs as (
 
 ),
 
--- the live rows summed: all of them on a full build; else this build's new rows and the
--- rows of the re-summed entities' names. Not materialised: at 1M articles it can be
--- hundreds of millions of rows.
+-- the live rows summed: all of them on a full build; else the rows this build wrote
+-- (pairs re-summed are summed from int_node_pair_totals: at 1M articles the pair table
+-- holds 479M rows, which no build may read). Not materialised.
 scoped_rows as not materialized (
 
     select
@@ -106,15 +109,6 @@ scoped_rows as not materialized (
         and (
             {{ not is_incremental() }}
             or node_rows.built_by = '{{ invocation_id }}'
-            or node_rows.node_hash_a in (select resummed_nodes.node_hash from resummed_nodes)
-            or node_rows.node_hash_b in (select resummed_nodes.node_hash from resummed_nodes)
-            or exists (
-                select 1
-                from lost_node_pairs
-                where
-                    lost_node_pairs.node_hash_a = node_rows.node_hash_a
-                    and lost_node_pairs.node_hash_b = node_rows.node_hash_b
-            )
         )
 
 ),
@@ -143,103 +137,123 @@ scope_names as (
 
 ),
 
--- The live articles naming a shared name or a scope name, found from the mentions:
--- the pair table has a row for every two names of an article, so its rows pairing two
--- names of one entity could tell the same, but at 1M articles it holds 479M rows
--- against 32M mentions, and no build may read all of them.
-named_articles as materialized (
+-- the articles whose rows this build sums (from their totals) or adds: those naming a
+-- scope name, and the new ones
+scope_articles as materialized (
 
-    select distinct
-        {{ article_key('mentions.article_id') }} as article_key,
-        {{ node_hash('resolved_keys.node_key') }} as node_hash,
-        shared_names.entity_id as shared_entity_id,
-        scope_names.node_hash is not null as is_scope_name
+    select {{ article_key('mentions.article_id') }} as article_key
     from {{ ref('int_entity_mentions_normalized') }} as mentions
     inner join {{ ref('int_entity_keys_resolved') }} as resolved_keys
         on
             mentions.entity_type = resolved_keys.entity_type
             and mentions.entity_key = resolved_keys.entity_key
-    left join shared_names
-        on {{ node_hash('resolved_keys.node_key') }} = shared_names.node_hash
-    left join scope_names
-        on {{ node_hash('resolved_keys.node_key') }} = scope_names.node_hash
-    where shared_names.node_hash is not null or scope_names.node_hash is not null
+    where
+        {{ is_incremental() }}
+        and {{ node_hash('resolved_keys.node_key') }} in (select scope_names.node_hash from scope_names)
+    union
+    {{ article_keys_of(articles_new_in_this_build()) }}
 
 ),
 
--- each live article's pairs of two names of one entity (node_hash_a < node_hash_b, as
--- in the pair table)
-self_pairs as materialized (
+-- The shared names of the articles in scope (of every article on a full build), found
+-- from the mentions: the pair table has a row for every two names of an article, so
+-- its rows pairing two names of one entity could tell the same, but at 1M articles it
+-- holds 479M rows against 32M mentions, and no build may read all of them.
+named_articles as materialized (
+
+    select distinct
+        {{ article_key('mentions.article_id') }} as article_key,
+        {{ node_hash('resolved_keys.node_key') }} as node_hash,
+        shared_names.entity_id as shared_entity_id
+    from {{ ref('int_entity_mentions_normalized') }} as mentions
+    inner join {{ ref('int_entity_keys_resolved') }} as resolved_keys
+        on
+            mentions.entity_type = resolved_keys.entity_type
+            and mentions.entity_key = resolved_keys.entity_key
+    inner join shared_names
+        on {{ node_hash('resolved_keys.node_key') }} = shared_names.node_hash
+    where
+        {{ not is_incremental() }}
+        or {{ article_key('mentions.article_id') }} in (select scope_articles.article_key from scope_articles)
+
+),
+
+-- each such article's entities that it names twice over (two names or more: two
+-- spellings, a lone surname beside the full name), with how many names
+twice_named_entities as (
 
     select
-        names_a.article_key,
-        names_a.node_hash as node_hash_a,
-        names_b.node_hash as node_hash_b
-    from named_articles as names_a
-    inner join named_articles as names_b
-        on
-            names_a.article_key = names_b.article_key
-            and names_a.shared_entity_id = names_b.shared_entity_id
-            and names_a.node_hash < names_b.node_hash
+        named_articles.article_key,
+        named_articles.shared_entity_id as entity_id,
+        count(*) as name_count
+    from named_articles
+    group by named_articles.article_key, named_articles.shared_entity_id
+    having count(*) > 1
 
 ),
 
-self_paired_articles as (
-
-    select distinct self_pairs.article_key
-    from self_pairs
-
-),
-
--- The articles naming an entity twice over whose rows are in scope: their entity pairs
--- are counted from their mentions below. A superset does no harm: the pairs of an
+-- The articles naming an entity twice over whose rows are summed in this build (new,
+-- or naming a scope name): their rows over-count the pairs of that entity, and are
+-- corrected from their mentions below. A superset does no harm: the pairs of an
 -- article out of scope are neither new nor re-summed, and are dropped when summed.
 -- Only a new article's pairs are new: a renamed article's rebuilt rows pair a renamed
 -- name, whose entity is re-summed.
 doubly_named_articles as (
 
-    select
-        self_paired_articles.article_key,
+    select distinct
+        twice_named_entities.article_key,
         {% if is_incremental() -%}
-            self_paired_articles.article_key in ({{ article_keys_of(articles_new_in_this_build()) }})
+            twice_named_entities.article_key in ({{ article_keys_of(articles_new_in_this_build()) }})
         {%- else -%}
             true
         {%- endif %} as is_new
-    from self_paired_articles
-    {% if is_incremental() -%}
-        where
-            self_paired_articles.article_key in ({{ article_keys_of(articles_new_in_this_build()) }})
-            or self_paired_articles.article_key in (
-                select named_articles.article_key
-                from named_articles
-                where named_articles.is_scope_name
-            )
-    {%- endif %}
+    from twice_named_entities
 
 ),
 
--- the scoped rows of the articles naming no entity twice, summed per pair of names
--- first: at 1M articles 63M rows, whose names a few million pairs cover, are then
--- mapped to entities
+-- the scoped rows summed per pair of names first, then mapped to entities; incremental
+-- builds add the totals of the re-summed pairs of names
 singly_named_name_pairs as (
 
     select
         scoped_rows.node_hash_a,
         scoped_rows.node_hash_b,
         scoped_rows.built_by = '{{ invocation_id }}' as is_built_now,
+        {{ not is_incremental() }} as is_summed_for_resum,
         count(*) as article_count,
         min(scoped_rows.seen_date) as first_seen_date,
         max(scoped_rows.seen_date) as last_seen_date,
         sum(scoped_rows.sentence_count) as sentence_count
     from scoped_rows
-    where
-        {{ article_key('scoped_rows.article_id') }} not in (
-            select self_paired_articles.article_key from self_paired_articles
-        )
     group by
         scoped_rows.node_hash_a,
         scoped_rows.node_hash_b,
         scoped_rows.built_by = '{{ invocation_id }}'
+    {%- if is_incremental() %}
+        -- the totals of the re-summed pairs of names: they count every live article, and
+        -- the pairs of names of the articles naming an entity twice are taken off below
+        union all
+        select
+            totals.node_hash_a,
+            totals.node_hash_b,
+            false as is_built_now,
+            true as is_summed_for_resum,
+            totals.article_count,
+            totals.first_seen_date,
+            totals.last_seen_date,
+            totals.sentence_count
+        from {{ ref('int_node_pair_totals') }} as totals
+        where
+            totals.node_hash_a in (select resummed_nodes.node_hash from resummed_nodes)
+            or totals.node_hash_b in (select resummed_nodes.node_hash from resummed_nodes)
+            or exists (
+                select 1
+                from lost_node_pairs
+                where
+                    lost_node_pairs.node_hash_a = totals.node_hash_a
+                    and lost_node_pairs.node_hash_b = totals.node_hash_b
+            )
+    {%- endif %}
 
 ),
 
@@ -251,6 +265,7 @@ singly_named_rows as (
         name_pairs.sentence_count,
         name_pairs.article_count,
         name_pairs.is_built_now,
+        name_pairs.is_summed_for_resum,
         least(entities_a.entity_id, entities_b.entity_id) as entity_id_a,
         greatest(entities_a.entity_id, entities_b.entity_id) as entity_id_b
     from singly_named_name_pairs as name_pairs
@@ -267,27 +282,84 @@ doubly_named_mentions as (
 
 ),
 
-doubly_named_pairs as (
+-- Each doubly named article's names per entity, in the article and per sentence. The
+-- rows of its names count a pair of entities once per pair of their names, and a
+-- sentence once per pair of their names in it: the article counts once, and a
+-- sentence once. Only pairs with an entity named twice over are off.
+entity_names as (
 
-    {{ entity_pairs_of_mentions('doubly_named_mentions', 'entity_id', 'is_new', 'article_key') }}
+    select
+        article_key,
+        is_new,
+        entity_id,
+        count(distinct node_hash) as name_count
+    from doubly_named_mentions
+    group by article_key, is_new, entity_id
+
+),
+
+sentence_entity_names as (
+
+    select
+        article_key,
+        sentence_index,
+        entity_id,
+        count(distinct node_hash) as name_count
+    from doubly_named_mentions
+    group by article_key, sentence_index, entity_id
+
+),
+
+sentence_corrections as (
+
+    select
+        names_a.article_key,
+        least(names_a.entity_id, names_b.entity_id) as entity_id_a,
+        greatest(names_a.entity_id, names_b.entity_id) as entity_id_b,
+        sum(1 - names_a.name_count * names_b.name_count) as sentence_count
+    from sentence_entity_names as names_a
+    inner join sentence_entity_names as names_b
+        on
+            names_a.article_key = names_b.article_key
+            and names_a.sentence_index = names_b.sentence_index
+            and names_a.entity_id != names_b.entity_id
+            and (names_b.name_count = 1 or names_a.entity_id < names_b.entity_id)
+    where names_a.name_count > 1
+    group by
+        names_a.article_key,
+        least(names_a.entity_id, names_b.entity_id),
+        greatest(names_a.entity_id, names_b.entity_id)
 
 ),
 
 doubly_named_rows as (
 
     select
-        seen_date as first_seen_date,
-        seen_date as last_seen_date,
-        sentence_count,
-        1 as article_count,
-        is_new as is_built_now,
-        entity_id_a,
-        entity_id_b
-    from doubly_named_pairs
+        null::date as first_seen_date,
+        null::date as last_seen_date,
+        coalesce(sentence_corrections.sentence_count, 0) as sentence_count,
+        1 - names_a.name_count * names_b.name_count as article_count,
+        names_a.is_new as is_built_now,
+        true as is_summed_for_resum,
+        least(names_a.entity_id, names_b.entity_id) as entity_id_a,
+        greatest(names_a.entity_id, names_b.entity_id) as entity_id_b
+    from entity_names as names_a
+    inner join entity_names as names_b
+        on
+            names_a.article_key = names_b.article_key
+            and names_a.entity_id != names_b.entity_id
+            and (names_b.name_count = 1 or names_a.entity_id < names_b.entity_id)
+    left join sentence_corrections
+        on
+            names_a.article_key = sentence_corrections.article_key
+            and least(names_a.entity_id, names_b.entity_id) = sentence_corrections.entity_id_a
+            and greatest(names_a.entity_id, names_b.entity_id) = sentence_corrections.entity_id_b
+    where names_a.name_count > 1
 
 ),
 
--- per entity pair: sums of rows of name pairs, and one row per doubly named article
+-- per entity pair: sums of rows of name pairs, and the corrections of the doubly named
+-- articles
 article_pairs as (
 
     select * from singly_named_rows
@@ -319,10 +391,14 @@ summed as (
         max(last_seen_date) as last_seen_date,
         sum(sentence_count) as sentence_count
     from classified_pairs
-    -- a re-summed entity's names also pair with names of other entities in older
-    -- articles: those rows are already in the stored totals
-    where is_resummed or is_built_now
+    -- a re-summed pair is summed from the totals; the others add what this build wrote
+    -- (a re-summed entity's names also pair with names of other entities in older
+    -- articles: those rows are already in the stored totals)
+    where case when is_resummed then is_summed_for_resum else is_built_now end
     group by entity_id_a, entity_id_b, is_resummed
+    -- two names of one entity, which the totals pair, are no pair of entities (a filter
+    -- on the two entities, as a WHERE, would be pushed into the name lookups' join)
+    having count(*) filter (where entity_id_a != entity_id_b) > 0
 
 ),
 
@@ -361,21 +437,38 @@ merged_name_pairs as (
 
 ),
 
+-- the articles naming two names that this build merged, from their mentions
+merged_name_articles as materialized (
+
+    select
+        {{ article_key('merged_names.article_id') }} as article_key,
+        merged_names.node_hash
+    from (
+        {{ article_names_among(
+            'select merged_name_pairs.node_hash_a from merged_name_pairs'
+            ~ ' union select merged_name_pairs.node_hash_b from merged_name_pairs'
+        ) }}
+    ) as merged_names
+
+),
+
 overlap_articles as (
 
-    select distinct self_pairs.article_key
-    from self_pairs
-    inner join merged_name_pairs
+    select distinct names_a.article_key
+    from merged_name_pairs
+    inner join merged_name_articles as names_a
+        on merged_name_pairs.node_hash_a = names_a.node_hash
+    inner join merged_name_articles as names_b
         on
-            self_pairs.node_hash_a = merged_name_pairs.node_hash_a
-            and self_pairs.node_hash_b = merged_name_pairs.node_hash_b
+            names_a.article_key = names_b.article_key
+            and merged_name_pairs.node_hash_b = names_b.node_hash
     {% if is_incremental() -%}
         -- an older article, and a name pair of it that this build did not write again
         where
-            self_pairs.article_key not in ({{ article_keys_of(articles_new_in_this_build()) }})
+            names_a.article_key not in ({{ article_keys_of(articles_new_in_this_build()) }})
             and not (
-                self_pairs.article_key in ({{ article_keys_of(articles_renamed_by_this_build()) }})
-                and {{ pairs_a_renamed_node('self_pairs.node_hash_a', 'self_pairs.node_hash_b') }}
+                names_a.article_key in ({{ article_keys_of(articles_renamed_by_this_build()) }})
+                and {{ pairs_a_renamed_node('merged_name_pairs.node_hash_a', 'merged_name_pairs.node_hash_b') }}
             )
     {%- else -%}
         where false
