@@ -32,54 +32,21 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The statements whose speaker is named where a moved mention is (the speaker's
-    entity is the smallest entity id mentioned at the speaker's characters). The
-    mentions at the moved characters are found first and materialised: left to the
-    planner, it joined every statement to every mention first (at 1M articles 20M
-    statements to 32M mentions, for 0.85M statements with a moved speaker). -#}
-{% macro statements_with_moved_speakers(statements) -%}
-    with
-
-    moved_spans as materialized (
-
-        select distinct
-            moved.article_id,
-            moved.char_start,
-            moved.char_end
-        from ({{ mentions_moved_by_this_build() }}) as moved
-
-    ),
-
-    mentions_at_moved_spans as materialized (
-
-        select
-            speaker_mentions.article_id,
-            speaker_mentions.mention_index,
-            speaker_mentions.char_start,
-            speaker_mentions.char_end
-        from {{ ref('int_entity_mentions_normalized') }} as speaker_mentions
-        inner join moved_spans
-            on
-                speaker_mentions.article_id = moved_spans.article_id
-                and speaker_mentions.char_start = moved_spans.char_start
-                and speaker_mentions.char_end = moved_spans.char_end
-
-    )
-
+{#- The statements a moved name is quoted in or is the speaker of
+    (int_statements_moved, built once per build). -#}
+{% macro statements_moved_by_this_build() -%}
     select
-        speakers.statement_id,
-        speakers.article_id,
-        mentions_at_moved_spans.char_start,
-        mentions_at_moved_spans.char_end
-    from {{ statements }} as speakers
-    inner join mentions_at_moved_spans
-        on
-            speakers.article_id = mentions_at_moved_spans.article_id
-            and speakers.speaker_mention_index = mentions_at_moved_spans.mention_index
+        moved_statements.statement_id,
+        moved_statements.article_id,
+        moved_statements.speaker_char_start,
+        moved_statements.speaker_char_end
+    from {{ ref('int_statements_moved') }} as moved_statements
+    where moved_statements.moved_by = '{{ invocation_id }}'
 {%- endmacro %}
 
-{#- fct_statements: a statement whose speaker moved points at the speaker's new entity
-    (fct_entity_mentions, built before, already has the moved ids). -#}
+{#- fct_statements: a statement whose speaker moved points at the speaker's new entity,
+    the smallest entity id mentioned at the speaker's characters (fct_entity_mentions,
+    built before, already has the moved ids). -#}
 {% macro move_speakers_of_moved_keys() -%}
     {%- if is_incremental() -%}
         update {{ this }} as stored
@@ -88,12 +55,12 @@
             select
                 moved_speakers.statement_id,
                 min(entity_mentions.entity_id) as entity_id
-            from ({{ statements_with_moved_speakers(this) }}) as moved_speakers
+            from ({{ statements_moved_by_this_build() }}) as moved_speakers
             inner join {{ ref('fct_entity_mentions') }} as entity_mentions
                 on
                     moved_speakers.article_id = entity_mentions.article_id
-                    and moved_speakers.char_start = entity_mentions.char_start
-                    and moved_speakers.char_end = entity_mentions.char_end
+                    and moved_speakers.speaker_char_start = entity_mentions.char_start
+                    and moved_speakers.speaker_char_end = entity_mentions.char_end
             group by moved_speakers.statement_id
         ) as speakers
         where
@@ -105,16 +72,8 @@
 {#- bridge_statement_entities: the statements to rebuild because a moved mention is
     inside them or is their speaker. -#}
 {% macro statements_touched_by_moved_keys() -%}
-    select quoting.statement_id
-    from {{ ref('fct_statements') }} as quoting
-    inner join ({{ mentions_moved_by_this_build() }}) as moved
-        on
-            quoting.article_id = moved.article_id
-            and quoting.char_start <= moved.char_start
-            and quoting.char_end >= moved.char_end
-    union
-    select moved_speakers.statement_id
-    from ({{ statements_with_moved_speakers(ref('fct_statements')) }}) as moved_speakers
+    select moved_statements.statement_id
+    from ({{ statements_moved_by_this_build() }}) as moved_statements
 {%- endmacro %}
 
 {#- dim_articles: the entity count of an article with a moved mention, counted again

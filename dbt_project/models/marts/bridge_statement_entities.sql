@@ -28,9 +28,7 @@
 }}
 
 -- depends_on: {{ ref('int_articles_rebuilt') }}
--- depends_on: {{ ref('int_entity_mentions_moved') }}
--- depends_on: {{ ref('int_entity_mentions_normalized') }}
--- depends_on: {{ ref('int_entity_keys_resolved') }}
+-- depends_on: {{ ref('int_statements_moved') }}
 
 with
 

@@ -20,10 +20,8 @@
 }}
 
 -- depends_on: {{ ref('int_articles_rebuilt') }}
--- depends_on: {{ ref('int_entity_mentions_moved') }}
+-- depends_on: {{ ref('int_statements_moved') }}
 -- depends_on: {{ ref('stg_articles') }}
--- depends_on: {{ ref('int_entity_mentions_normalized') }}
--- depends_on: {{ ref('int_entity_keys_resolved') }}
 
 with
 
@@ -100,11 +98,7 @@ final as (
         statements.cue_lemma,
         speech_verbs.cue_class,
         statements.speaker_mention_index,
-        md5(
-            statements.article_id
-            || '|' || statements.statement_index::varchar
-            || '|' || coalesce(statements.speaker_text, '')
-        ) as statement_id
+        {{ statement_id('statements.article_id', 'statements.statement_index', 'statements.speaker_text') }} as statement_id
     from statements
     left join speaker_entities
         on
