@@ -103,10 +103,10 @@ touched as (
 final as (
 
     select
-        {{ statement_id('article_id', 'statement_index', 'speaker_text') }} as statement_id,
-        article_id,
-        speaker_char_start,
-        speaker_char_end,
+        {{ statement_id('touched') }} as statement_id,
+        touched.article_id,
+        touched.speaker_char_start,
+        touched.speaker_char_end,
         '{{ invocation_id }}' as moved_by
     from touched
 

@@ -98,7 +98,7 @@ final as (
         statements.cue_lemma,
         speech_verbs.cue_class,
         statements.speaker_mention_index,
-        {{ statement_id('statements.article_id', 'statements.statement_index', 'statements.speaker_text') }} as statement_id
+        {{ statement_id('statements') }} as statement_id
     from statements
     left join speaker_entities
         on
