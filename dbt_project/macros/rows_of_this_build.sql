@@ -6,7 +6,8 @@
 
     Row-level generic tests take `config: where: __rows_of_this_build__`: YAML
     cannot call a macro there, so get_where_subquery below swaps the placeholder
-    for rows_of_this_build(). Uniqueness is global: unique_combination_of_columns
+    for rows_of_this_build() (__statements_of_this_build__ for tables keyed by
+    statement: statements_of_this_build()). Uniqueness is global: unique_combination_of_columns
     with new_rows_only joins the keys of this build's rows against the whole key
     columns. -#}
 
@@ -14,6 +15,9 @@
     {%- set where = config.get('where', '') -%}
     {%- if where and '__rows_of_this_build__' in where -%}
         {%- set where = where | replace('__rows_of_this_build__', rows_of_this_build()) -%}
+    {%- endif -%}
+    {%- if where and '__statements_of_this_build__' in where -%}
+        {%- set where = where | replace('__statements_of_this_build__', statements_of_this_build()) -%}
     {%- endif -%}
     {%- if where -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') -%}
@@ -71,4 +75,27 @@
         {%- endif -%}
     {%- endfor -%}
     {%- do return(none) -%}
+{%- endmacro %}
+
+{#- A where condition on statement_id: the statement is one this build wrote the rows
+    of, in a table keyed by statement without an article (bridge_statement_entities):
+    a statement of an article the build wrote (rows_of_this_build), or one a moved
+    name touched (int_statements_moved). true where rows_of_this_build is. -#}
+{% macro statements_of_this_build() -%}
+    {%- set articles = rows_of_this_build('written.article_id') -%}
+    {%- set statements = relation_of_model('fct_statements') if execute else none -%}
+    {%- set moved = relation_of_model('int_statements_moved') if execute else none -%}
+    {%- if articles | trim == 'true' or statements is none -%}
+        true
+    {%- else -%}
+        (
+            statement_id in (select written.statement_id from {{ statements }} as written where {{ articles }})
+            {%- if moved is not none %}
+                or statement_id in (
+                    select moved.statement_id from {{ moved }} as moved
+                    where moved.moved_by = '{{ var('test_build', invocation_id) }}'
+                )
+            {%- endif %}
+        )
+    {%- endif -%}
 {%- endmacro %}
