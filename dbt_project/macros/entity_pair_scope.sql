@@ -337,19 +337,15 @@
     summed anew. The pairs of merged-away entities are read by the model (their totals
     are added onto the surviving entity's) and deleted by the post-hook below. -#}
 {% macro delete_pairs_to_resum() -%}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and not pair_rows_of_earlier_builds() -%}
+        delete from {{ this }}
+    {%- elif is_incremental() -%}
         delete from {{ this }} as stored
-        where
-            not exists (
-                select 1
-                from {{ ref('int_node_pairs_by_article') }} as earlier_rows
-                where earlier_rows.built_by != '{{ invocation_id }}'
-            )
-            or {{ pair_is_resummed(
-                'stored',
-                '(' ~ entities_resummed_by_this_build() ~ ')',
-                '(' ~ pairs_that_lost_rows_in_this_build() ~ ')'
-            ) }}
+        where {{ pair_is_resummed(
+            'stored',
+            '(' ~ entities_resummed_by_this_build() ~ ')',
+            '(' ~ pairs_that_lost_rows_in_this_build() ~ ')'
+        ) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -383,19 +379,16 @@
     row per article and pair (entity_id_a < entity_id_b), with the sentences where both
     are mentioned. `mentions` has the article column `article` (article_id, or the
     co-occurrence mart's article_key), sentence_index, seen_date and the column
-    `entity`; `extra`, if given, names a per-article column carried along. The pair
-    table (per name) and the co-occurrence mart (per entity, for the articles it counts
-    again) both count pairs this way. -#}
-{% macro entity_pairs_of_mentions(mentions, entity, extra=none, article='article_id') -%}
-    {%- set carried = (extra ~ ', ') if extra else '' -%}
+    `entity`. The pair table (per name) and the co-occurrence mart (per entity, for the
+    articles it counts again) both count pairs this way. -#}
+{% macro entity_pairs_of_mentions(mentions, entity, article='article_id') -%}
     select
         entities_a.{{ article }},
-        {% if extra -%} entities_a.{{ extra }}, {%- endif %}
         entities_a.seen_date,
         entities_a.{{ entity }} as entity_id_a,
         entities_b.{{ entity }} as entity_id_b,
         coalesce(sentence_pairs.sentence_count, 0) as sentence_count
-    from (select distinct {{ article }}, {{ carried }}seen_date, {{ entity }} from {{ mentions }}) as entities_a
+    from (select distinct {{ article }}, seen_date, {{ entity }} from {{ mentions }}) as entities_a
     inner join (select distinct {{ article }}, {{ entity }} from {{ mentions }}) as entities_b
         on
             entities_a.{{ article }} = entities_b.{{ article }}
@@ -442,8 +435,8 @@
 {%- endmacro %}
 
 {#- Whether the pair table holds a row of an earlier build, asked at run time: when it
-    does not, it was just built in full (e.g. the first build after an upgrade) and the
-    totals of int_node_pair_totals are summed anew from all its rows. -#}
+    does not, it was just built in full (e.g. the first build after an upgrade), and
+    int_node_pair_totals and fct_entity_cooccurrence sum every total anew. -#}
 {% macro pair_rows_of_earlier_builds() -%}
     {%- set pair_rows = ref('int_node_pairs_by_article') -%}
     {%- do return(query_has_rows(

@@ -203,7 +203,7 @@ doubly_named_articles as (
 
 -- the scoped rows summed per pair of names first, then mapped to entities; incremental
 -- builds add the totals of the re-summed pairs of names
-singly_named_name_pairs as (
+name_pair_sums as (
 
     select
         scoped_rows.node_hash_a,
@@ -247,7 +247,7 @@ singly_named_name_pairs as (
 
 ),
 
-singly_named_rows as (
+name_pair_rows as (
 
     select
         name_pairs.first_seen_date,
@@ -258,7 +258,7 @@ singly_named_rows as (
         name_pairs.is_summed_for_resum,
         least(entities_a.entity_id, entities_b.entity_id) as entity_id_a,
         greatest(entities_a.entity_id, entities_b.entity_id) as entity_id_b
-    from singly_named_name_pairs as name_pairs
+    from name_pair_sums as name_pairs
     inner join node_entities as entities_a
         on name_pairs.node_hash_a = entities_a.node_hash
     inner join node_entities as entities_b
@@ -322,7 +322,7 @@ sentence_corrections as (
 
 ),
 
-doubly_named_rows as (
+doubly_named_corrections as (
 
     select
         null::date as first_seen_date,
@@ -352,9 +352,9 @@ doubly_named_rows as (
 -- articles
 article_pairs as (
 
-    select * from singly_named_rows
+    select * from name_pair_rows
     union all
-    select * from doubly_named_rows
+    select * from doubly_named_corrections
 
 ),
 
